@@ -1,0 +1,171 @@
+"""The `advisor` command line. User errors print one line to stderr and exit with status 2."""
+
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from advisor.errors import AdvisorError
+from advisor.settings import Settings
+
+if TYPE_CHECKING:
+    from advisor.runtime import Runtime
+
+app = typer.Typer(
+    help="A robo-advisor whose every number comes from a deterministic engine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_app = typer.Typer(help="Market data.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(db_app, name="db")
+
+RiskLevelOption = Annotated[
+    int, typer.Option("--risk-level", "-r", min=1, max=5, help="Investor class C1-C5.")
+]
+
+
+def _runtime() -> "Runtime":
+    from advisor.runtime import Runtime  # imported here so `--help` stays instant
+
+    return Runtime.load(Settings())
+
+
+@app.command()
+def rebalance(
+    holdings: Annotated[Path, typer.Argument(help="CSV: account_id,risk_level,product_id,value")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the trade list.")],
+) -> None:
+    """Check drift for every account and write the trades that bring the drifted ones back."""
+    started = time.perf_counter()  # includes loading the engine, not the interpreter's start
+    from advisor.holdings_csv import read_holdings, write_trades
+
+    runtime = _runtime()
+    book, problems = read_holdings(holdings, runtime.catalogue)
+    for problem in problems:
+        typer.echo(problem.describe(holdings), err=True)
+    plan = runtime.rebalancer.plan(book)
+    rows = write_trades(out, book, plan, runtime.catalogue)
+    summary = {
+        "accounts": len(book.account_ids),
+        "rebalanced": int(plan.rebalanced.sum()),
+        "trades": rows,
+        "skipped_rows": len(problems),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    typer.echo(json.dumps(summary))
+
+
+@app.command()
+def optimize(
+    risk_level: RiskLevelOption,
+    horizon: Annotated[
+        float | None,
+        typer.Option("--horizon", "-y", min=0.0, help="Years until the money is needed."),
+    ] = None,
+    amount: Annotated[float, typer.Option(min=0.0, help="Amount to invest.")] = 10_000.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The optimal portfolio for an investor class and horizon."""
+    from advisor.reports import allocation_report
+
+    runtime = _runtime()
+    report = allocation_report(runtime, risk_level, horizon, amount)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(report.as_text())
+
+
+class BacktestPolicy(StrEnum):
+    """Rebalancing policies a backtest can replay."""
+
+    none = "none"
+    calendar = "calendar"
+    threshold = "threshold"
+
+
+@app.command()
+def backtest(
+    risk_level: RiskLevelOption,
+    horizon: Annotated[float | None, typer.Option("--horizon", "-y", min=0.0)] = None,
+    policy: Annotated[
+        list[BacktestPolicy] | None, typer.Option(help="Repeat to compare; default: all three.")
+    ] = None,
+    calendar_months: Annotated[
+        int | None, typer.Option(min=1, help="Default: the policy's calendar period.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Replay the real monthly history with the model portfolio under rebalancing policies."""
+    from advisor.reports import backtest_report
+
+    runtime = _runtime()
+    chosen = [p.value for p in policy] if policy else [p.value for p in BacktestPolicy]
+    report = backtest_report(runtime, risk_level, horizon, chosen, calendar_months)
+    typer.echo(report.model_dump_json(indent=2) if as_json else report.as_text())
+
+
+@data_app.command("refresh")
+def data_refresh() -> None:
+    """Fetch live prices for every catalogue ticker into the local cache (needs the network)."""
+    from advisor.catalogue import load_catalogue
+    from advisor.data.yfinance_source import YFinanceSource
+
+    settings = Settings()
+    catalogue = load_catalogue(settings.portfolios_dir / "catalogue.toml")
+    report = YFinanceSource(settings.market_cache_dir).refresh(
+        [product.ticker for product in catalogue.products]
+    )
+    typer.echo(report.as_text())
+    if not report.any_updated:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    from advisor.storage import upgrade_database
+
+    settings = Settings()
+    upgrade_database(settings.resolved_database_url)
+    typer.echo(f"database at {settings.resolved_database_url} is up to date")
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="Default: ADVISOR_PORT or 7860.")] = None,
+) -> None:
+    """Start the web app."""
+    from advisor.app import launch
+
+    settings = Settings()
+    launch(settings if port is None else settings.model_copy(update={"port": port}))
+
+
+def main() -> None:
+    """Entry point of the `advisor` console script: every failure a user can fix is one line."""
+    try:
+        status = app(standalone_mode=False)
+    except typer.Exit as done:
+        status = done.exit_code
+    except typer.Abort:
+        typer.echo("advisor: aborted", err=True)
+        status = 1
+    except typer.TyperException as error:  # usage errors: bad option values, missing arguments
+        typer.echo(f"advisor: {error.format_message()}", err=True)
+        status = getattr(error, "exit_code", 2)
+    except AdvisorError as error:
+        typer.echo(f"advisor: {error}", err=True)
+        status = 2
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

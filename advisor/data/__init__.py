@@ -1,0 +1,1 @@
+"""Data files the engine reads: catalogue, assumptions, policy and the real monthly history."""

@@ -1,0 +1,93 @@
+"""The engine policy (`portfolios/policy.toml`): risk levels, horizons, caps and rebalancing."""
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from advisor.data.assumptions import Sleeve
+from advisor.data.toml_file import read_toml, validate
+
+Fraction = float
+
+
+class OptimizerPolicy(BaseModel):
+    """Caps and costs that apply to every investor."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    product_cap: Fraction = Field(gt=0, le=1)
+    cash_like_product_cap: Fraction = Field(gt=0, le=1)
+    trading_cost_multiplier: float = Field(ge=0)
+    product_caps: dict[str, Fraction] = Field(default_factory=dict)
+    sleeve_caps: dict[Sleeve, Fraction] = Field(default_factory=dict)
+
+
+class RiskLevelPolicy(BaseModel):
+    """What one investor class C1-C5 may hold and how much risk it takes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: int = Field(ge=1, le=5)
+    name: str
+    name_zh: str
+    risk_aversion: float = Field(gt=0)
+    max_equity: Fraction = Field(ge=0, le=1)
+    max_average_risk_level: float = Field(ge=1, le=5)
+    liquid_floor: Fraction = Field(ge=0, le=1)
+
+
+class HorizonPolicy(BaseModel):
+    """Extra caution for money needed within `max_years`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_years: float = Field(gt=0)
+    liquid_floor: Fraction = Field(ge=0, le=1)
+    risk_aversion_multiplier: float = Field(ge=1)
+
+
+class RebalancingPolicy(BaseModel):
+    """When an account is traded back towards its target."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    drift_trigger: Fraction = Field(gt=0, lt=1)
+    absolute_band: Fraction = Field(gt=0, lt=1)
+    relative_band: Fraction = Field(gt=0)
+    calendar_months: int = Field(ge=1)
+    min_trade_value: float = Field(ge=0)
+
+
+class EnginePolicy(BaseModel):
+    """The whole policy file, versioned so every decision can say which policy it used."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: str
+    optimizer: OptimizerPolicy
+    risk_levels: tuple[RiskLevelPolicy, ...] = Field(alias="risk_level")
+    horizons: tuple[HorizonPolicy, ...] = Field(alias="horizon", default=())
+    rebalancing: RebalancingPolicy
+
+    @model_validator(mode="after")
+    def _every_level_once(self) -> "EnginePolicy":
+        levels = [policy.level for policy in self.risk_levels]
+        if sorted(levels) != [1, 2, 3, 4, 5]:
+            raise ValueError(f"risk_level entries must cover 1-5 once each, got {levels}")
+        return self
+
+    def for_level(self, level: int) -> RiskLevelPolicy:
+        """The policy of investor class `level` (1-5)."""
+        return next(policy for policy in self.risk_levels if policy.level == level)
+
+    def for_horizon(self, years: float | None) -> HorizonPolicy | None:
+        """The first horizon rule covering `years`, or None when no rule applies."""
+        if years is None:
+            return None
+        rules = sorted(self.horizons, key=lambda rule: rule.max_years)
+        return next((rule for rule in rules if years <= rule.max_years), None)
+
+
+def load_policy(path: Path) -> EnginePolicy:
+    """Load and validate `policy.toml`; errors name the file and the field."""
+    return validate(path, EnginePolicy, read_toml(path))

@@ -1,0 +1,150 @@
+"""Holdings in, trades out: the CSV edge of batch rebalancing.
+
+HOLDINGS.csv has one row per holding: `account_id,risk_level,product_id,value`, with uninvested
+cash as product `CASH`. TRADES.csv has `account_id,product_id,trade_value,target_weight`, one row
+per trade; each traded account also gets a `CASH` row with the net cash movement, so an account's
+trade values sum to zero.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from advisor.catalogue import Catalogue
+from advisor.engine.account_rebalance import AccountBook, TradePlan
+from advisor.errors import DataFileError
+
+CASH = "CASH"
+HOLDINGS_COLUMNS = ("account_id", "risk_level", "product_id", "value")
+TRADES_COLUMNS = ("account_id", "product_id", "trade_value", "target_weight")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A holdings row that was skipped, and why."""
+
+    line: int
+    field: str
+    message: str
+
+    def describe(self, path: Path) -> str:
+        """`file:line: field 'x': problem; row skipped`."""
+        return f"{path}:{self.line}: field {self.field!r}: {self.message}; row skipped"
+
+
+def read_holdings(path: Path, catalogue: Catalogue) -> tuple[AccountBook, list[RowProblem]]:
+    """Parse and validate a holdings file. Bad rows are returned as problems and left out; an
+    account whose rows disagree on its risk level is left out whole, each row reported."""
+    frame = _read_text_columns(path)
+    lines = pd.Series(np.arange(len(frame)) + 2, index=frame.index)  # header is line 1
+    problems: list[RowProblem] = []
+
+    def reject(mask: pd.Series, field: str, message: pd.Series | str) -> None:
+        nonlocal frame
+        for index in frame.index[mask]:
+            text = message if isinstance(message, str) else message[index]
+            problems.append(RowProblem(int(lines[index]), field, text))
+        frame = frame[~mask]
+
+    reject(frame["account_id"].str.strip() == "", "account_id", "empty account id")
+    risk = pd.to_numeric(frame["risk_level"], errors="coerce")
+    reject(
+        ~risk.isin([1, 2, 3, 4, 5]),
+        "risk_level",
+        "risk level " + frame["risk_level"].map(repr) + " is not an integer from 1 to 5",
+    )
+    known = set(catalogue.ids) | {CASH}
+    reject(
+        ~frame["product_id"].isin(known),
+        "product_id",
+        "unknown product " + frame["product_id"].map(repr),
+    )
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    reject(
+        ~(np.isfinite(value) & (value >= 0)),
+        "value",
+        "value " + frame["value"].map(repr) + " is not a finite number >= 0",
+    )
+
+    risk = pd.to_numeric(frame["risk_level"]).astype(int)
+    levels_per_account = risk.groupby(frame["account_id"]).transform("nunique")
+    reject(
+        levels_per_account > 1,
+        "risk_level",
+        "rows of account " + frame["account_id"].map(repr) + " disagree on its risk level",
+    )
+    problems.sort(key=lambda problem: problem.line)
+    return _book(frame, catalogue), problems
+
+
+def write_trades(path: Path, book: AccountBook, plan: TradePlan, catalogue: Catalogue) -> int:
+    """Write the trade list, accounts in input order and products in catalogue order with `CASH`
+    last; atomically (temp file, then rename). Returns the number of rows written."""
+    product_ids = np.array([*catalogue.ids, CASH])
+    net_cash = -plan.trades.sum(axis=1)
+    cash_weight = np.divide(
+        book.cash + net_cash, book.totals, out=np.zeros_like(net_cash), where=book.totals > 0
+    )
+    trades = np.column_stack([plan.trades, np.where(plan.rebalanced, net_cash, 0.0)]).round(2)
+    targets = np.column_stack([plan.target_weights, cash_weight]).round(6)
+    rows, columns = np.nonzero(trades)  # row-major: accounts in order, then products in order
+    output = pd.DataFrame(
+        {
+            "account_id": np.array(book.account_ids)[rows],
+            "product_id": product_ids[columns],
+            "trade_value": trades[rows, columns] + 0.0,  # + 0.0 turns -0.0 into 0.0
+            "target_weight": targets[rows, columns] + 0.0,
+        }
+    )
+    temporary = path.with_name(path.name + ".tmp")
+    output.to_csv(temporary, index=False, columns=list(TRADES_COLUMNS))
+    temporary.replace(path)
+    return len(output)
+
+
+def _read_text_columns(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataFileError(f"{path}: not a readable CSV file ({error})") from None
+    missing = [column for column in HOLDINGS_COLUMNS if column not in frame.columns]
+    if missing:
+        expected = ",".join(HOLDINGS_COLUMNS)
+        raise DataFileError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; expected {expected}"
+        )
+    return frame[list(HOLDINGS_COLUMNS)]
+
+
+def _book(frame: pd.DataFrame, catalogue: Catalogue) -> AccountBook:
+    account_ids, account_codes = np.unique(frame["account_id"].to_numpy(), return_inverse=True)
+    # Keep accounts in order of first appearance, as a reader of the file would expect.
+    first_seen = np.full(len(account_ids), len(frame))
+    np.minimum.at(first_seen, account_codes, np.arange(len(frame)))
+    order = np.argsort(first_seen)
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    rows = position[account_codes]
+
+    values = np.zeros((len(account_ids), len(catalogue.ids)))
+    cash = np.zeros(len(account_ids))
+    risk_levels = np.zeros(len(account_ids), dtype=np.int64)
+    amount = pd.to_numeric(frame["value"]).to_numpy(dtype=float)
+    product_ids = frame["product_id"].to_numpy()
+    is_cash = product_ids == CASH
+    index_of = {product_id: i for i, product_id in enumerate(catalogue.ids)}
+    columns = np.array([index_of.get(product_id, -1) for product_id in product_ids], dtype=int)
+    # Several rows for one product (e.g. tax lots) add up.
+    np.add.at(values, (rows[~is_cash], columns[~is_cash]), amount[~is_cash])
+    np.add.at(cash, rows[is_cash], amount[is_cash])
+    risk_levels[rows] = pd.to_numeric(frame["risk_level"]).to_numpy(dtype=np.int64)
+    return AccountBook(
+        account_ids=tuple(str(account) for account in account_ids[order]),
+        risk_levels=risk_levels,
+        values=values,
+        cash=cash,
+    )

@@ -1,0 +1,61 @@
+"""The one settings object. Every field can be set by an environment variable `ADVISOR_<FIELD>`.
+
+Defaults make everything work offline with zero configuration: embedded market data, a SQLite
+file under the data dir, the embedded language model, the app on 127.0.0.1:7860.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration for the CLI, the app and the batch jobs."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", frozen=True)
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Where the database, market-data cache and vector store live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="Any SQLAlchemy URL; defaults to a SQLite file in the data dir.",
+    )
+    portfolios_dir: Path = Field(
+        default=PROJECT_ROOT / "portfolios",
+        description="Product catalogue, capital-market assumptions, history and engine policy.",
+    )
+    market_data: Literal["embedded", "yfinance"] = Field(
+        default="embedded",
+        description="`embedded`: the shipped assumptions; `yfinance`: estimated from live prices.",
+    )
+    jurisdiction: Literal["US", "CN"] = Field(
+        default="US", description="Which products an investor may buy, and which rules apply."
+    )
+    covariance_estimator: Literal["sample", "ledoit_wolf", "ewma"] = "ledoit_wolf"
+    ewma_halflife_months: float = Field(default=36.0, gt=0)
+    expected_returns: Literal["cma", "history", "blend"] = "cma"
+    history_weight: float = Field(
+        default=0.5, ge=0, le=1, description="Weight of history in the `blend` expected returns."
+    )
+    llm_backend: Literal["embedded", "openai", "none"] = "embedded"
+    llm_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to `sqlite:///<data_dir>/advisor.db`."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'advisor.db'}"
+
+    @property
+    def market_cache_dir(self) -> Path:
+        """Where the yfinance provider keeps its parquet cache."""
+        return self.data_dir / "market_cache"
