@@ -139,7 +139,7 @@ class BacktestReport(BaseModel):
     risk_level: int
     first_month: str
     last_month: str
-    stand_ins: dict[str, dict[str, float]]
+    history_sources: dict[str, str]  # asset class held -> where its history comes from
     rows: list[BacktestRow]
 
     def as_text(self) -> str:
@@ -157,11 +157,8 @@ class BacktestReport(BaseModel):
             f"{r.rebalances:>8}"
             for r in self.rows
         ]
-        stand_ins = ", ".join(
-            f"{name} -> {' + '.join(f'{w:g} {s}' for s, w in proxy.items())}"
-            for name, proxy in self.stand_ins.items()
-        )
-        lines += ["", f"Classes without their own history borrow: {stand_ins}"]
+        lines += ["", "Where the history comes from:"]
+        lines += [f"  {name}: {source}" for name, source in self.history_sources.items()]
         return "\n".join(lines)
 
 
@@ -221,7 +218,7 @@ def describe_backtests(
         risk_level=risk_level,
         first_month=str(history.returns.index[0]),
         last_month=str(history.returns.index[-1]),
-        stand_ins=_stand_ins_held(runtime, weights),
+        history_sources=_history_sources_held(runtime, weights),
         rows=[
             BacktestRow(
                 policy=policy,
@@ -237,12 +234,13 @@ def describe_backtests(
     )
 
 
-def _stand_ins_held(runtime: Runtime, weights: FloatArray) -> dict[str, dict[str, float]]:
-    """The stand-ins that matter for this portfolio: classes of products it actually holds."""
+def _history_sources_held(runtime: Runtime, weights: FloatArray) -> dict[str, str]:
+    """Where the history of each asset class this portfolio actually holds comes from."""
     held_classes = {
         name
         for product, weight in zip(runtime.catalogue.products, weights, strict=True)
         if weight >= SHOWN_WEIGHT
         for name in product.exposures
     }
-    return {k: v for k, v in runtime.product_history.stand_ins.items() if k in held_classes}
+    sources = runtime.product_history.sources
+    return {name: source for name, source in sources.items() if name in held_classes}

@@ -116,11 +116,12 @@ def test_charts_plot_the_engine_results(runtime: Runtime) -> None:
     assert len(view.backtest_table) == 3
 
 
-def test_backtest_note_names_the_stand_ins(runtime: Runtime) -> None:
-    # The balanced portfolio holds developed-markets equity, whose history is borrowed.
+def test_backtest_note_says_where_each_history_comes_from(runtime: Runtime) -> None:
+    # The balanced portfolio holds developed-markets equity, whose history is borrowed, and gold,
+    # whose history is crude oil: a reader must be told both.
     view = lab_view(runtime, 3, horizon_years=10, amount=10_000)
-    assert "Stand-in" in view.backtest_note
-    assert "developed ex US equity" in view.backtest_note
+    assert "developed ex US equity: stand-in: 100% US equity" in view.backtest_note
+    assert "commodities: WTI crude oil" in view.backtest_note
 
 
 def test_handler_fills_every_output_and_reads_an_empty_target_as_none(runtime: Runtime) -> None:
@@ -244,7 +245,7 @@ def test_portfolio_lab_in_a_browser(
             expect(tickers).to_have_text(tickers_for(runtime, 3), timeout=UPDATE_MS)
             for chart in ("allocation", "frontier", "projection", "backtest"):
                 expect(page.locator(f"#{chart}-chart .main-svg").first).to_be_visible()
-            expect(page.locator("#backtest-note")).to_contain_text("Stand-in")
+            expect(page.locator("#backtest-note")).to_contain_text("stand-in")
             expect(page.locator("#versions")).to_contain_text(runtime.policy.version)
 
             choose_risk_level(page, "C1 Conservative")

@@ -4,6 +4,7 @@ The page only formats. `lab_view` asks the engine and report functions for every
 them into tables, sentences and charts; the Gradio handler is a thin wrapper around it.
 """
 
+import re
 from dataclasses import dataclass, fields
 from functools import partial
 from typing import Any, Final
@@ -183,13 +184,12 @@ def backtest_note(report: BacktestReport) -> str:
         f"Monthly history {report.first_month} to {report.last_month}, after trading costs; "
         "past returns do not predict future ones."
     ]
-    if report.stand_ins:
-        borrowed = "; ".join(
-            f"{_readable(name)} uses "
-            + " + ".join(f"{weight:.0%} {_readable(source)}" for source, weight in proxy.items())
-            for name, proxy in report.stand_ins.items()
+    if report.history_sources:
+        sources = "; ".join(
+            f"{_readable(name)}: {_readable(source)}"
+            for name, source in report.history_sources.items()
         )
-        lines.append(f"Stand-in history (no own data for these classes): {borrowed}.")
+        lines.append(f"Where the history comes from: {sources}.")
     return "\n\n".join(lines)
 
 
@@ -201,9 +201,9 @@ def versions_line(report: AllocationReport) -> str:
     )
 
 
-def _readable(asset_class: str) -> str:
-    """`developed_ex_us_equity` as "developed ex US equity"."""
-    return " ".join("US" if word == "us" else word for word in asset_class.split("_"))
+def _readable(text: str) -> str:
+    """Class names made readable: `developed_ex_us_equity` as "developed ex US equity"."""
+    return re.sub(r"\bus\b", "US", text.replace("_", " "))
 
 
 def update_page(

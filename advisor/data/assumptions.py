@@ -44,6 +44,7 @@ class AssetClassAssumption(BaseModel):
     expected_return: float | None = Field(default=None, gt=-0.5, lt=0.5)
     volatility: float | None = Field(default=None, gt=0, lt=2)
     history_series: str | None = None
+    history_note: str | None = None  # what the history series really is, for readers
     derived_from: str | None = None
     model: ClassModel | None = None
     backtest_proxy: dict[str, float] | None = None

@@ -299,7 +299,7 @@ class ProductHistory:
     """Monthly product returns rebuilt from real class histories, and the stand-ins used."""
 
     returns: pd.DataFrame  # months x products, net of expense ratios
-    stand_ins: dict[str, dict[str, float]]  # class -> the real series combination it borrowed
+    sources: dict[str, str]  # class -> where its history comes from, in words
 
 
 def build_product_history(
@@ -307,7 +307,8 @@ def build_product_history(
 ) -> ProductHistory:
     """Each product's monthly return as its class exposures applied to real class returns, minus
     its expense ratio. Classes without their own history borrow the documented `backtest_proxy`
-    combination of classes that have one, and the result says which did."""
+    combination of classes that have one; `sources` says, for every class, where its history
+    comes from."""
     classes = assumptions.classes
     real = {name: c.history_series for name, c in classes.items() if c.history_series}
     stand_ins = {
@@ -339,8 +340,14 @@ def build_product_history(
             start=pd.Series(0.0, index=window.index),
         )
         columns[product.id] = gross - product.expense_ratio / 12
-    used = {name: stand_ins[name] for name in sorted(needed) if name in stand_ins}
-    return ProductHistory(returns=pd.DataFrame(columns), stand_ins=used)
+    sources = {
+        name: classes[name].history_note or f"its own history ({real[name]})"
+        if name in real
+        else "stand-in: "
+        + " + ".join(f"{weight:.0%} {proxy}" for proxy, weight in stand_ins[name].items())
+        for name in sorted(needed)
+    }
+    return ProductHistory(returns=pd.DataFrame(columns), sources=sources)
 
 
 def market_model_from_returns(
