@@ -3,6 +3,7 @@
 import json
 import sys
 import time
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -41,13 +42,17 @@ def _runtime() -> "Runtime":
 def rebalance(
     holdings: Annotated[Path, typer.Argument(help="CSV: account_id,risk_level,product_id,value")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the trade list.")],
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Date for the calendar check; default today."),
+    ] = None,
 ) -> None:
     """Check drift for every account and write the trades that bring the drifted ones back."""
     started = time.perf_counter()  # includes loading the engine, not the interpreter's start
     from advisor.holdings_csv import read_holdings, write_trades
 
     runtime = _runtime()
-    book, problems = read_holdings(holdings, runtime.catalogue)
+    book, problems = read_holdings(holdings, runtime.catalogue, as_of.date() if as_of else None)
     for problem in problems:
         typer.echo(problem.describe(holdings), err=True)
     plan = runtime.rebalancer.plan(book)

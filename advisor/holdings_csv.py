@@ -1,12 +1,17 @@
 """Holdings in, trades out: the CSV edge of batch rebalancing.
 
 HOLDINGS.csv has one row per holding: `account_id,risk_level,product_id,value`, with uninvested
-cash as product `CASH`. TRADES.csv has `account_id,product_id,trade_value,target_weight`, one row
-per trade; each traded account also gets a `CASH` row with the net cash movement, so an account's
+cash as product `CASH`, and optionally `last_rebalanced` (YYYY-MM-DD, may be empty) for the
+calendar check. TRADES.csv has `account_id,product_id,trade_value,target_weight`, one row per
+trade; each traded account also gets a `CASH` row with the net cash movement, so an account's
 trade values sum to zero.
+
+Trades are never computed from part of an account: an account with a bad row is skipped whole,
+and every one of its rows is reported with its line number.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +23,7 @@ from advisor.errors import DataFileError
 
 CASH = "CASH"
 HOLDINGS_COLUMNS = ("account_id", "risk_level", "product_id", "value")
+OPTIONAL_COLUMNS = ("last_rebalanced",)
 TRADES_COLUMNS = ("account_id", "product_id", "trade_value", "target_weight")
 
 
@@ -34,10 +40,13 @@ class RowProblem:
         return f"{path}:{self.line}: field {self.field!r}: {self.message}; row skipped"
 
 
-def read_holdings(path: Path, catalogue: Catalogue) -> tuple[AccountBook, list[RowProblem]]:
-    """Parse and validate a holdings file. Bad rows are returned as problems and left out; an
-    account whose rows disagree on its risk level is left out whole, each row reported."""
+def read_holdings(
+    path: Path, catalogue: Catalogue, as_of: date | None = None
+) -> tuple[AccountBook, list[RowProblem]]:
+    """Parse and validate a holdings file as of a date (default today). Bad rows are returned as
+    problems; the accounts they belong to are left out whole, each of their rows reported."""
     frame = _read_text_columns(path)
+    today = pd.Timestamp(as_of or date.today())
     lines = pd.Series(np.arange(len(frame)) + 2, index=frame.index)  # header is line 1
     problems: list[RowProblem] = []
 
@@ -49,34 +58,55 @@ def read_holdings(path: Path, catalogue: Catalogue) -> tuple[AccountBook, list[R
         frame = frame[~mask]
 
     reject(frame["account_id"].str.strip() == "", "account_id", "empty account id")
+    accounts_with_bad_rows: dict[str, int] = {}
+
+    def reject_rows(mask: pd.Series, field: str, message: pd.Series) -> None:
+        for index in frame.index[mask]:
+            accounts_with_bad_rows.setdefault(str(frame.at[index, "account_id"]), int(lines[index]))
+        reject(mask, field, message)
+
     risk = pd.to_numeric(frame["risk_level"], errors="coerce")
-    reject(
+    reject_rows(
         ~risk.isin([1, 2, 3, 4, 5]),
         "risk_level",
         "risk level " + frame["risk_level"].map(repr) + " is not an integer from 1 to 5",
     )
-    known = set(catalogue.ids) | {CASH}
-    reject(
-        ~frame["product_id"].isin(known),
+    reject_rows(
+        ~frame["product_id"].isin(set(catalogue.ids) | {CASH}),
         "product_id",
         "unknown product " + frame["product_id"].map(repr),
     )
     value = pd.to_numeric(frame["value"], errors="coerce")
-    reject(
+    reject_rows(
         ~(np.isfinite(value) & (value >= 0)),
         "value",
         "value " + frame["value"].map(repr) + " is not a finite number >= 0",
     )
-
-    risk = pd.to_numeric(frame["risk_level"]).astype(int)
-    levels_per_account = risk.groupby(frame["account_id"]).transform("nunique")
-    reject(
-        levels_per_account > 1,
-        "risk_level",
-        "rows of account " + frame["account_id"].map(repr) + " disagree on its risk level",
+    rebalanced = pd.to_datetime(frame["last_rebalanced"], format="%Y-%m-%d", errors="coerce")
+    reject_rows(
+        (frame["last_rebalanced"] != "") & (rebalanced.isna() | (rebalanced > today)),
+        "last_rebalanced",
+        "date " + frame["last_rebalanced"].map(repr) + " is not a past YYYY-MM-DD date",
     )
+    first_bad_line = frame["account_id"].map(accounts_with_bad_rows)
+    reject(
+        first_bad_line.notna(),
+        "account_id",
+        "account "
+        + frame["account_id"].map(repr)
+        + " has a bad row on line "
+        + first_bad_line.fillna(0).astype(int).astype(str)
+        + ", so none of its rows is used",
+    )
+    for field in ("risk_level", "last_rebalanced"):
+        disagree = frame.groupby("account_id")[field].transform("nunique") > 1
+        reject(
+            disagree,
+            field,
+            "rows of account " + frame["account_id"].map(repr) + f" disagree on its {field}",
+        )
     problems.sort(key=lambda problem: problem.line)
-    return _book(frame, catalogue), problems
+    return _book(frame, catalogue, today), problems
 
 
 def write_trades(path: Path, book: AccountBook, plan: TradePlan, catalogue: Catalogue) -> int:
@@ -117,10 +147,13 @@ def _read_text_columns(path: Path) -> pd.DataFrame:
         raise DataFileError(
             f"{path}:1: missing column(s) {', '.join(missing)}; expected {expected}"
         )
-    return frame[list(HOLDINGS_COLUMNS)]
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    return frame[[*HOLDINGS_COLUMNS, *OPTIONAL_COLUMNS]]
 
 
-def _book(frame: pd.DataFrame, catalogue: Catalogue) -> AccountBook:
+def _book(frame: pd.DataFrame, catalogue: Catalogue, today: pd.Timestamp) -> AccountBook:
     account_ids, account_codes = np.unique(frame["account_id"].to_numpy(), return_inverse=True)
     # Keep accounts in order of first appearance, as a reader of the file would expect.
     first_seen = np.full(len(account_ids), len(frame))
@@ -142,9 +175,20 @@ def _book(frame: pd.DataFrame, catalogue: Catalogue) -> AccountBook:
     np.add.at(values, (rows[~is_cash], columns[~is_cash]), amount[~is_cash])
     np.add.at(cash, rows[is_cash], amount[is_cash])
     risk_levels[rows] = pd.to_numeric(frame["risk_level"]).to_numpy(dtype=np.int64)
+    months_since = np.zeros(len(account_ids), dtype=np.int64)  # unknown: no calendar check
+    rebalanced = pd.to_datetime(frame["last_rebalanced"], format="%Y-%m-%d", errors="coerce")
+    known = rebalanced.notna().to_numpy()
+    months_since[rows[known]] = [_whole_months(when, today) for when in rebalanced[known]]
     return AccountBook(
         account_ids=tuple(str(account) for account in account_ids[order]),
         risk_levels=risk_levels,
         values=values,
         cash=cash,
+        months_since_rebalance=months_since,
     )
+
+
+def _whole_months(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Completed months from `start` to `end` (2026-01-31 to 2026-02-28 is 0, to 03-31 is 2)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (1 if end.day < start.day else 0)

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import FIXTURES, PORTFOLIOS
 
 MINI = FIXTURES / "mini_portfolios"
+AS_OF = "2026-11-30"
 ADVISOR = [sys.executable, "-m", "advisor"]
 
 
@@ -36,17 +37,21 @@ def mini_portfolios(tmp_path: Path) -> Path:
     return folder
 
 
+def rebalance_mini(out: Path, portfolios: Path) -> subprocess.CompletedProcess[str]:
+    """The hand-checked fixture, as of the date its expected trades were worked out for."""
+    holdings = str(MINI / "holdings.csv")
+    return run("rebalance", holdings, "--out", str(out), "--as-of", AS_OF, portfolios=portfolios)
+
+
 def test_rebalance_writes_the_hand_checked_trade_list(mini_portfolios, tmp_path):
     out = tmp_path / "trades.csv"
-    result = run(
-        "rebalance", str(MINI / "holdings.csv"), "--out", str(out), portfolios=mini_portfolios
-    )
+    result = rebalance_mini(out, mini_portfolios)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["accounts"] == 5
-    assert summary["rebalanced"] == 3
-    assert summary["trades"] == 8
-    assert summary["skipped_rows"] == 6
+    assert summary["accounts"] == 7
+    assert summary["rebalanced"] == 4
+    assert summary["trades"] == 10
+    assert summary["skipped_rows"] == 9
     assert summary["seconds"] > 0
     assert out.read_text() == (MINI / "expected_trades.csv").read_text()
     trades = pd.read_csv(out)
@@ -54,21 +59,18 @@ def test_rebalance_writes_the_hand_checked_trade_list(mini_portfolios, tmp_path)
 
 
 def test_rebalance_reports_every_bad_row_with_its_line(mini_portfolios, tmp_path):
-    result = run(
-        "rebalance",
-        str(MINI / "holdings.csv"),
-        "--out",
-        str(tmp_path / "t.csv"),
-        portfolios=mini_portfolios,
-    )
+    result = rebalance_mini(tmp_path / "t.csv", mini_portfolios)
     problems = result.stderr.strip().splitlines()
-    where = [line.split(": field")[0].rsplit(":", 1)[1] for line in problems]
-    assert where == ["17", "18", "19", "20", "21", "22"]
+    where = [int(line.split(": field")[0].rsplit(":", 1)[1]) for line in problems]
+    assert where == list(range(23, 32))
     assert "unknown product 'stok_fund'" in problems[0]
     assert "'-5' is not a finite number >= 0" in problems[1]
     assert "'7' is not an integer from 1 to 5" in problems[2]
     assert "'lots'" in problems[3]
-    assert "account 'mixed' disagree on its risk level" in problems[4]
+    assert "account 'mixed' disagree on its risk_level" in problems[4]
+    assert "account 'partial' has a bad row on line 30, so none of its rows is used" in problems[6]
+    assert "unknown product 'stok_fund'" in problems[7]
+    assert "date '2026-13-01' is not a past YYYY-MM-DD date" in problems[8]
     assert all(line.endswith("row skipped") for line in problems)
 
 

@@ -10,6 +10,8 @@ from advisor.data.policy import EnginePolicy
 from advisor.engine.mandate import allocation_request
 from advisor.engine.optimizer import AllocationRequest, MeanVarianceOptimizer
 from advisor.engine.rebalancing import (
+    Drift,
+    automatic_trigger,
     band_breaches,
     cash_flow_trades,
     drop_small_trades,
@@ -29,6 +31,7 @@ class AccountBook:
     risk_levels: IntArray
     values: FloatArray
     cash: FloatArray
+    months_since_rebalance: IntArray | None = None  # None: unknown, no calendar check
 
     @property
     def totals(self) -> FloatArray:
@@ -79,8 +82,9 @@ class Rebalancer:
 
     def plan(self, book: AccountBook) -> TradePlan:
         """Cash-flow rebalancing for every account with cash; a full, cost-aware re-optimization
-        for accounts whose drift (after the cash flow) breaches the policy bands, or that hold a
-        product their risk level does not allow. Small trades are dropped and buys are funded."""
+        for accounts that the policy's trigger says are due (drift after the cash flow beyond the
+        bands, or the calendar period passed), or that hold a product their risk level does not
+        allow. Small trades are dropped and buys are funded."""
         rules = self.policy.rebalancing
         totals = book.totals
         safe_totals = np.where(totals > 0, totals, 1.0)[:, None]
@@ -91,12 +95,26 @@ class Rebalancer:
         cash_weight = (book.cash - flows.sum(axis=1)) / safe_totals[:, 0]
         with_cash = np.column_stack([after_flows, cash_weight])
         targets_with_cash = np.column_stack([targets, np.zeros(len(targets))])
-        drifted = (
-            total_drift(with_cash, targets_with_cash) >= rules.drift_trigger
-        ) | band_breaches(with_cash, targets_with_cash, rules.absolute_band, rules.relative_band)
+        drift = total_drift(with_cash, targets_with_cash)
+        breached = band_breaches(
+            with_cash, targets_with_cash, rules.absolute_band, rules.relative_band
+        )
+        months = (
+            book.months_since_rebalance
+            if book.months_since_rebalance is not None
+            else np.zeros(len(totals), dtype=np.int64)
+        )
+        trigger = automatic_trigger(rules)
+        due = np.array(
+            [
+                trigger.is_due(Drift(float(total), bool(band)), int(since))
+                for total, band, since in zip(drift, breached, months, strict=True)
+            ],
+            dtype=bool,
+        )
         allowed = np.stack([self._requests[level].upper_bounds > 0 for level in book.risk_levels])
         unsuitable = ((book.values > 0) & ~allowed).any(axis=1)
-        reoptimize = (drifted | unsuitable) & (totals > 0)
+        reoptimize = (due | unsuitable) & (totals > 0)
 
         trades = np.where(totals[:, None] > 0, flows, 0.0)
         aims = targets.copy()
