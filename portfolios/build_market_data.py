@@ -35,17 +35,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from advisor.data.history import HISTORY_SERIES
+
 DEFAULT_OUT = Path(__file__).resolve().parent / "history_monthly.csv"
 
-COLUMNS = (
-    "us_equity",
-    "cash",
-    "us_high_grade_bonds",
-    "us_corporate_bonds",
-    "us_tech",
-    "commodities",
-    "core_inflation",
-)
+COLUMNS = HISTORY_SERIES  # the loader's column list is the one source of truth
 
 # Maturities of the constant-maturity bonds priced from Moody's yields. Moody's seasoned series
 # are built from long bonds (20 years and more); BAA keeps that maturity, while AAA uses 10 years

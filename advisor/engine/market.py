@@ -367,10 +367,11 @@ def market_model_from_returns(
         raise ValueError("live returns must have one column per product, in catalogue order")
     covariance = estimator.fit(returns).covariance_.to_numpy()
     realised = historical_mean_returns(returns).to_numpy()
-    weight = {"cma": 0.0, "history": 1.0, "blend": history_weight}[expected_returns]
     return MarketModel(
         product_ids=embedded.product_ids,
-        expected_returns=weight * realised + (1 - weight) * embedded.expected_returns,
+        expected_returns=_combine_means(
+            embedded.expected_returns, realised, expected_returns, history_weight
+        ),
         covariance=(covariance + covariance.T) / 2,
         sleeve_exposures=embedded.sleeve_exposures,
         classes=embedded.classes,
