@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from advisor.errors import AdvisorError
-from advisor.settings import Settings
+from advisor.settings import load_settings
 
 if TYPE_CHECKING:
     from advisor.runtime import Runtime
@@ -35,7 +35,7 @@ RiskLevelOption = Annotated[
 def _runtime() -> "Runtime":
     from advisor.runtime import Runtime  # imported here so `--help` stays instant
 
-    return Runtime.load(Settings())
+    return Runtime.load(load_settings())
 
 
 @app.command()
@@ -123,7 +123,7 @@ def data_refresh() -> None:
     from advisor.catalogue import load_catalogue
     from advisor.data.yfinance_source import YFinanceSource
 
-    settings = Settings()
+    settings = load_settings()
     catalogue = load_catalogue(settings.portfolios_dir / "catalogue.toml")
     report = YFinanceSource(settings.market_cache_dir).refresh(
         [product.ticker for product in catalogue.products]
@@ -138,7 +138,7 @@ def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
     from advisor.storage import upgrade_database
 
-    settings = Settings()
+    settings = load_settings()
     upgrade_database(settings.resolved_database_url)
     typer.echo(f"database at {settings.resolved_database_url} is up to date")
 
@@ -150,7 +150,7 @@ def serve(
     """Start the web app."""
     from advisor.app import launch
 
-    settings = Settings()
+    settings = load_settings()
     launch(settings if port is None else settings.model_copy(update={"port": port}))
 
 
@@ -168,6 +168,9 @@ def main() -> None:
         status = getattr(error, "exit_code", 2)
     except AdvisorError as error:
         typer.echo(f"advisor: {error}", err=True)
+        status = 2
+    except OSError as error:  # a path that cannot be read or written, a full disk
+        typer.echo(f"advisor: {error.filename or ''}: {error.strerror or error}", err=True)
         status = 2
     sys.exit(status if isinstance(status, int) else 0)
 

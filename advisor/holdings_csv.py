@@ -129,8 +129,12 @@ def write_trades(path: Path, book: AccountBook, plan: TradePlan, catalogue: Cata
         }
     )
     temporary = path.with_name(path.name + ".tmp")
-    output.to_csv(temporary, index=False, columns=list(TRADES_COLUMNS))
-    temporary.replace(path)
+    try:
+        output.to_csv(temporary, index=False, columns=list(TRADES_COLUMNS))
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise DataFileError(f"{path}: cannot be written ({error.strerror or error})") from None
     return len(output)
 
 
@@ -139,6 +143,10 @@ def _read_text_columns(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except FileNotFoundError:
         raise DataFileError(f"{path}: file not found") from None
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except pd.errors.EmptyDataError:
+        raise DataFileError(f"{path}: the file is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise DataFileError(f"{path}: not a readable CSV file ({error})") from None
     missing = [column for column in HOLDINGS_COLUMNS if column not in frame.columns]

@@ -7,8 +7,10 @@ file under the data dir, the embedded language model, the app on 127.0.0.1:7860.
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from advisor.errors import AdvisorError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +61,13 @@ class Settings(BaseSettings):
     def market_cache_dir(self) -> Path:
         """Where the yfinance provider keeps its parquet cache."""
         return self.data_dir / "market_cache"
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; a bad value is an `AdvisorError` naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = "ADVISOR_" + "_".join(map(str, first["loc"])).upper()
+        raise AdvisorError(f"{variable}: {first['msg']} (got {first['input']!r})") from None

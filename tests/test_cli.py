@@ -114,6 +114,46 @@ def test_user_errors_are_one_line_on_stderr_with_a_nonzero_exit(tmp_path):
         assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["optimize", "-r", "1"], {"ADVISOR_PORT": "abc"}, "ADVISOR_PORT: Input should be a valid"),
+        (["rebalance", "{tmp}", "--out", "{tmp}/t.csv"], {}, "cannot be read (Is a directory)"),
+        (["rebalance", "{tmp}/empty.csv", "--out", "{tmp}/t.csv"], {}, "the file is empty"),
+        (
+            ["rebalance", "{tmp}/header.csv", "--out", "{tmp}/missing/dir/t.csv"],
+            {},
+            "cannot be written",
+        ),
+    ],
+    ids=["bad setting", "directory", "empty file", "unwritable output"],
+)
+def test_environment_and_file_mistakes_are_one_line_errors(tmp_path, args, env, message):
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("account_id,risk_level,product_id,value\n")
+    env = {**os.environ, **env}
+    result = subprocess.run(
+        [*ADVISOR, *(arg.format(tmp=tmp_path) for arg in args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_an_empty_book_gives_an_empty_trade_list(tmp_path):
+    holdings = tmp_path / "holdings.csv"
+    holdings.write_text("account_id,risk_level,product_id,value\n")
+    result = run("rebalance", str(holdings), "--out", str(tmp_path / "t.csv"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["accounts"] == 0
+    assert (tmp_path / "t.csv").read_text() == "account_id,product_id,trade_value,target_weight\n"
+
+
 def test_a_broken_data_file_is_a_one_line_error(tmp_path, mini_portfolios):
     catalogue = mini_portfolios / "catalogue.toml"
     catalogue.write_text(catalogue.read_text().replace("risk_level = 3", "risk_level = 9"))

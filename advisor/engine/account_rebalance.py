@@ -86,6 +86,9 @@ class Rebalancer:
         bands, or the calendar period passed), or that hold a product their risk level does not
         allow. Small trades are dropped and buys are funded."""
         rules = self.policy.rebalancing
+        if not book.account_ids:
+            nothing = np.zeros((0, len(self.catalogue.ids)))
+            return TradePlan(nothing, nothing, np.zeros(0, dtype=bool))
         totals = book.totals
         safe_totals = np.where(totals > 0, totals, 1.0)[:, None]
         targets = np.stack([self._model_weights[level] for level in book.risk_levels])
