@@ -34,6 +34,7 @@ browser:
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/optimizer.py
 	$(BIN)/python benchmarks/rebalance_cli.py
+	$(BIN)/python benchmarks/retrieval.py
 
 # Rebuild portfolios/history_monthly.csv from the data that pip packages ship.
 data: $(VENV)/.installed-test

@@ -6,15 +6,20 @@ import time
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast, get_args
 
 import typer
+from pydantic import BaseModel, ValidationError
 
 from advisor.errors import AdvisorError
+from advisor.knowledge.documents import Jurisdiction, Kind
 from advisor.settings import load_settings
 
 if TYPE_CHECKING:
+    from advisor.knowledge.retrieval import Passage
     from advisor.runtime import Runtime
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 app = typer.Typer(
     help="A robo-advisor whose every number comes from a deterministic engine.",
@@ -152,6 +157,118 @@ def serve(
 
     settings = load_settings()
     launch(settings if port is None else settings.model_copy(update={"port": port}))
+
+
+@app.command()
+def index(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-embed every document, changed or not.")
+    ] = False,
+) -> None:
+    """Index the knowledge documents for retrieval; only new and changed ones are embedded."""
+    from advisor.knowledge.service import index_knowledge
+
+    settings = load_settings()
+    report = index_knowledge(
+        settings.knowledge_dir, settings.data_dir, settings.chroma_url, rebuild=rebuild
+    )
+    typer.echo(report.as_text())
+
+
+# Choices for the command line, from the document format's own lists (documents for all
+# jurisdictions, `ALL`, always count, so it is not a choice).
+KnowledgeJurisdiction = StrEnum(  # type: ignore[misc]
+    "KnowledgeJurisdiction", [(j, j) for j in get_args(Jurisdiction) if j != "ALL"]
+)
+KnowledgeKind = StrEnum("KnowledgeKind", [(k, k) for k in get_args(Kind)])  # type: ignore[misc]
+
+
+SHOWN_PASSAGE_CHARS = 240  # the plain output shows the start of each passage
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question, in English or Chinese.")],
+    jurisdiction: Annotated[
+        KnowledgeJurisdiction | None,
+        typer.Option("--jurisdiction", "-j", help="Only this jurisdiction's documents and ALL."),
+    ] = None,
+    kind: Annotated[
+        list[KnowledgeKind] | None, typer.Option("--kind", help="Only these kinds; repeatable.")
+    ] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=20, help="How many passages.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The knowledge passages that best answer a question, with their sources."""
+    from advisor.knowledge.service import open_retriever
+
+    if not question.strip():
+        raise AdvisorError("the question is empty")
+    settings = load_settings()
+    retriever = open_retriever(
+        settings.knowledge_dir,
+        settings.data_dir,
+        settings.chroma_url,
+        warn=lambda message: typer.echo(f"advisor: warning: {message}", err=True),
+    )
+    passages = retriever.search(
+        question,
+        k=k,
+        jurisdiction=cast(Jurisdiction, jurisdiction.value) if jurisdiction else None,
+        kinds=[cast(Kind, item.value) for item in kind] if kind else None,
+    )
+    if as_json:
+        rows = [passage.model_dump() for passage in passages]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(_passages_as_text(passages))
+
+
+@app.command("check-suitability")
+def check_suitability(
+    case_file: Annotated[
+        Path, typer.Argument(help='JSON: {"profile": {...}, "request": {...}} (request optional)')
+    ],
+) -> None:
+    """The suitability decision for an investor profile, as JSON, citing every rule applied."""
+    from advisor.suitability.profile import SuitabilityCase
+
+    case = _read_json_model(case_file, SuitabilityCase)
+    decision = _runtime().decide(case.profile, case.request)
+    typer.echo(decision.model_dump_json(indent=2))
+
+
+def _read_json_model(path: Path, model: "type[ModelT]") -> "ModelT":
+    """A JSON file validated as `model`; errors name the file and the field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AdvisorError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise AdvisorError(f"{path}: cannot be read ({error})") from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "document"
+        raise AdvisorError(f"{path}: field {field!r}: {first['msg']}") from None
+
+
+def _passages_as_text(passages: "list[Passage]") -> str:
+    if not passages:
+        return "no passage matches the question"
+    blocks = []
+    for number, passage in enumerate(passages, start=1):
+        text = " ".join(passage.text.split())
+        if len(text) > SHOWN_PASSAGE_CHARS:
+            text = text[: SHOWN_PASSAGE_CHARS - 1].rstrip() + "…"
+        blocks.append(
+            f"{number}. {passage.document_id} [{passage.jurisdiction}, {passage.kind}] "
+            f"score {passage.score:.4f}\n"
+            f"   {passage.title} › {passage.heading}\n"
+            f"   {text}"
+        )
+    return "\n\n".join(blocks)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from advisor.engine.rebalancing import (
 )
 from advisor.engine.types import FloatArray
 from advisor.runtime import Runtime
+from advisor.suitability.decision import Exclusion, SuitabilityDecision
 
 SHOWN_WEIGHT = 1e-4  # weights below one basis point are solver dust, not holdings
 
@@ -47,6 +48,8 @@ class AllocationReport(BaseModel):
     policy_version: str
     assumptions_version: str
     holdings: list[Holding]
+    rules_applied: list[str]  # every rule the suitability decision fired, to cite
+    exclusions: list[Exclusion]  # why each product not held may not be held
 
     def as_text(self) -> str:
         """A plain table for the terminal."""
@@ -63,6 +66,13 @@ class AllocationReport(BaseModel):
         ]
         if self.relaxations:
             lines += ["", "Relaxed to find a solution: " + "; ".join(self.relaxations)]
+        first_reason: dict[str, str] = {}
+        for exclusion in self.exclusions:
+            first_reason.setdefault(exclusion.product_id, exclusion.rule_id)
+        if first_reason:
+            excluded = ", ".join(f"{product} ({rule})" for product, rule in first_reason.items())
+            lines += ["", f"Excluded: {excluded}"]
+        lines += ["", "Rules applied: " + ", ".join(self.rules_applied)]
         lines += [
             "",
             f"policy {self.policy_version}, capital-market assumptions {self.assumptions_version}",
@@ -74,20 +84,21 @@ def allocation_report(
     runtime: Runtime, risk_level: int, horizon_years: float | None, amount: float
 ) -> AllocationReport:
     """Optimize for an investor class and horizon and describe the result."""
-    allocation = runtime.allocate(risk_level, horizon_years)
-    return describe_allocation(runtime, allocation, risk_level, horizon_years, amount)
+    decision = runtime.class_decision(risk_level, horizon_years)
+    allocation = runtime.allocate_for(decision, horizon_years)
+    return describe_allocation(runtime, allocation, decision, horizon_years, amount)
 
 
 def describe_allocation(
     runtime: Runtime,
     allocation: Allocation,
-    risk_level: int,
+    decision: SuitabilityDecision,
     horizon_years: float | None,
     amount: float,
 ) -> AllocationReport:
-    """The report of an allocation the engine already made."""
+    """The report of an allocation the engine already made under a suitability decision."""
     return AllocationReport(
-        risk_level=risk_level,
+        risk_level=decision.risk_level,
         horizon_years=horizon_years,
         jurisdiction=runtime.settings.jurisdiction,
         amount=amount,
@@ -97,6 +108,8 @@ def describe_allocation(
         policy_version=runtime.policy.version,
         assumptions_version=runtime.assumptions.version,
         holdings=holdings(runtime, allocation.weights, amount),
+        rules_applied=decision.rules_fired,
+        exclusions=decision.exclusions,
     )
 
 

@@ -3,6 +3,7 @@
 The CLI and the app build one `Runtime` and pass it around; nothing else reads the data files.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -27,7 +28,13 @@ from advisor.engine.market import (
 )
 from advisor.engine.optimizer import Allocation, AllocationRequest, MeanVarianceOptimizer
 from advisor.errors import MarketDataUnavailable
+from advisor.knowledge.documents import load_knowledge
+from advisor.knowledge.integrity import check_against_catalogue
+from advisor.knowledge.rulebook import RuleBook
 from advisor.settings import Settings
+from advisor.suitability.decision import SuitabilityDecision
+from advisor.suitability.engine import decide
+from advisor.suitability.profile import SuitabilityProfile, SuitabilityRequest
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class Runtime:
     policy: EnginePolicy
     history: pd.DataFrame
     market: MarketModel
+    rulebooks: Mapping[str, RuleBook]  # by jurisdiction: CN, US, EU
     notes: tuple[str, ...] = ()  # what a user should know about the data, e.g. a fallback
 
     @classmethod
@@ -50,6 +58,8 @@ class Runtime:
         """
         folder = settings.portfolios_dir
         catalogue = load_catalogue(folder / "catalogue.toml")
+        documents = load_knowledge(settings.knowledge_dir)
+        check_against_catalogue(documents, catalogue)
         assumptions = load_assumptions(folder / "capital_market_assumptions.toml")
         history = load_history(folder / "history_monthly.csv")
         estimator = covariance_estimator(
@@ -79,6 +89,7 @@ class Runtime:
             policy=load_policy(folder / "policy.toml"),
             history=history,
             market=market,
+            rulebooks={j: RuleBook.for_jurisdiction(documents, j) for j in JURISDICTIONS},
             notes=tuple(notes),
         )
 
@@ -89,30 +100,61 @@ class Runtime:
 
     @cached_property
     def rebalancer(self) -> Rebalancer:
-        """Batch rebalancing for the configured jurisdiction."""
-        return Rebalancer(self.optimizer, self.catalogue, self.policy, self.settings.jurisdiction)
+        """Batch rebalancing for accounts in the configured jurisdiction."""
+        requests = {level: self.request(level) for level in range(1, 6)}
+        return Rebalancer(self.optimizer, self.policy, requests)
 
     @cached_property
     def product_history(self) -> ProductHistory:
         """Real monthly product returns for backtests."""
         return build_product_history(self.assumptions, self.history, self.catalogue)
 
-    def request(self, risk_level: int, horizon_years: float | None = None) -> AllocationRequest:
-        """The optimizer request for an investor class and horizon in this jurisdiction."""
-        return allocation_request(
-            self.catalogue,
-            self.policy,
-            risk_level,
-            horizon_years,
+    def decide(
+        self, profile: SuitabilityProfile, request: SuitabilityRequest | None = None
+    ) -> SuitabilityDecision:
+        """The suitability decision for an investor under their jurisdiction's rules."""
+        return decide(profile, self.catalogue, self.rulebooks[profile.jurisdiction], request)
+
+    def class_profile(
+        self, risk_level: int, horizon_years: float | None = None
+    ) -> SuitabilityProfile:
+        """An investor known only by class and horizon, in the configured jurisdiction: what the
+        Portfolio lab and batch rebalancing optimize for."""
+        return SuitabilityProfile(
+            risk_level=risk_level,
+            horizon_years=horizon_years,
             jurisdiction=self.settings.jurisdiction,
         )
+
+    def class_decision(
+        self, risk_level: int, horizon_years: float | None = None
+    ) -> SuitabilityDecision:
+        """The suitability decision for an investor known only by class and horizon."""
+        return self.decide(self.class_profile(risk_level, horizon_years))
+
+    def request(self, risk_level: int, horizon_years: float | None = None) -> AllocationRequest:
+        """The optimizer request for an investor class and horizon, from its decision."""
+        return self.request_for(self.class_decision(risk_level, horizon_years), horizon_years)
+
+    def request_for(
+        self, decision: SuitabilityDecision, horizon_years: float | None = None
+    ) -> AllocationRequest:
+        """The optimizer request a suitability decision allows."""
+        return allocation_request(decision, self.catalogue, self.policy, horizon_years)
 
     def allocate(self, risk_level: int, horizon_years: float | None = None) -> Allocation:
         """The optimal new portfolio for an investor class and horizon."""
         return self.optimizer.solve(self.request(risk_level, horizon_years))
 
+    def allocate_for(
+        self, decision: SuitabilityDecision, horizon_years: float | None = None
+    ) -> Allocation:
+        """The optimal new portfolio a suitability decision allows."""
+        return self.optimizer.solve(self.request_for(decision, horizon_years))
+
 
 LIVE_HISTORY_YEARS = 10
+JURISDICTIONS = ("CN", "US", "EU")
 
 
 def _live_market(

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "portfolios",
         description="Product catalogue, capital-market assumptions, history and engine policy.",
     )
+    knowledge_dir: Path = Field(
+        default=PROJECT_ROOT / "knowledge",
+        description="Rule, product and education documents: retrieved, cited and enforced.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A chromadb server (http://host:port); default: a local store in the data dir.",
+    )
     market_data: Literal["embedded", "yfinance"] = Field(
         default="embedded",
         description="`embedded`: the shipped assumptions; `yfinance`: estimated from live prices.",

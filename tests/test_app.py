@@ -183,7 +183,12 @@ def served_app(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+        "ADVISOR_DATA_DIR": str(tmp_path / "data"),  # the app indexes the knowledge base here
+    }
     advisor_command = Path(sys.executable).with_name("advisor")
     with log.open("wb") as output:
         server = subprocess.Popen(
@@ -267,6 +272,14 @@ def test_portfolio_lab_in_a_browser(
             assert shown_in_r3_and_up > 100 * balanced_in_r3_and_up
 
             page.screenshot(path=tmp_path / "portfolio_lab.png", full_page=True)
+
+            # The knowledge page answers a Chinese question with the right rule, and its source.
+            page.get_by_role("tab", name="Rules and products").click()
+            page.locator("#knowledge-question textarea").fill("我妈妈75岁了，能买高风险产品吗？")
+            page.locator("#knowledge-ask").click()
+            passages = page.locator("#knowledge-passages")
+            expect(passages).to_contain_text("cn-elderly-investors", timeout=UPDATE_MS)
+            page.screenshot(path=tmp_path / "knowledge.png", full_page=True)
             assert outside == [], f"the page fetched from outside the app: {outside}"
         finally:
             browser.close()

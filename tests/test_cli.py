@@ -21,6 +21,7 @@ def run(*args: str, portfolios: Path | None = None) -> subprocess.CompletedProce
     env = dict(os.environ)
     if portfolios is not None:
         env["ADVISOR_PORTFOLIOS_DIR"] = str(portfolios)
+        env["ADVISOR_KNOWLEDGE_DIR"] = str(portfolios / "knowledge")
     return subprocess.run(
         [*ADVISOR, *args], capture_output=True, text=True, env=env, timeout=120, check=False
     )
@@ -33,6 +34,7 @@ def mini_portfolios(tmp_path: Path) -> Path:
     folder.mkdir()
     for file in MINI.glob("*.toml"):
         shutil.copy(file, folder)
+    shutil.copytree(MINI / "knowledge", folder / "knowledge")
     shutil.copy(PORTFOLIOS / "history_monthly.csv", folder)
     return folder
 
@@ -197,3 +199,36 @@ def test_python_dash_m_and_the_console_script_are_the_same_command():
     )
     via_module = run("optimize", "-r", "1", "--json")
     assert json.loads(via_script.stdout) == json.loads(via_module.stdout)
+
+
+def test_check_suitability_prints_the_decision_with_its_rules(tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(
+            {
+                "profile": {"risk_level": 2, "age": 72, "jurisdiction": "CN"},
+                "request": {"insisted_products": ["cn_csi300"]},
+            }
+        )
+    )
+    result = run("check-suitability", str(case))
+    assert result.returncode == 0, result.stderr
+    decision = json.loads(result.stdout)
+    assert decision["caps"]["cn_csi300"] == 0
+    reasons: dict[str, list[str]] = {}
+    for exclusion in decision["exclusions"]:
+        reasons.setdefault(exclusion["product_id"], []).append(exclusion["rule_id"])
+    assert reasons["cn_csi300"] == ["CN-MATCH-1"]
+    assert reasons["us_total_market"] == ["CN-AVAILABILITY", "CN-MATCH-1"]  # most fundamental first
+    assert [c["id"] for c in decision["confirmations_required"]] == ["CN-OVERRIDE:cn_csi300"]
+    assert "CN-MATCH-1" in decision["rules_fired"]
+
+
+def test_check_suitability_names_a_bad_field(tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"profile": {"risk_level": 7}}))
+    result = run("check-suitability", str(case))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"advisor: {case}: field 'profile.risk_level': Input should be less than or equal to 5"
+    )

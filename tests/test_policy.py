@@ -1,10 +1,9 @@
-"""The engine policy turns investor classes into sensibly ordered model portfolios."""
+"""The engine policy and the house rules turn investor classes into sensibly ordered portfolios."""
 
 import numpy as np
 import pytest
 
 from advisor.data.policy import load_policy
-from advisor.engine.mandate import suitable_upper_bounds
 from advisor.errors import DataFileError
 from tests.conftest import PORTFOLIOS
 
@@ -37,18 +36,6 @@ def test_a_short_horizon_raises_the_liquid_floor_and_lowers_risk(runtime):
     cash_like = np.array([p.is_cash_like for p in runtime.catalogue.products])
     assert cash_like @ one_year.weights >= 0.5 - 1e-9
     assert one_year.volatility < long_run.volatility
-
-
-def test_suitability_caps_follow_the_product_risk_levels(runtime):
-    bounds = suitable_upper_bounds(runtime.catalogue, runtime.policy, 2)
-    for product, bound in zip(runtime.catalogue.products, bounds, strict=True):
-        assert (bound == 0) == (product.risk_level > 2)
-    policy = runtime.policy.optimizer
-    leveraged = runtime.catalogue.index("us_equity_3x")
-    assert (
-        suitable_upper_bounds(runtime.catalogue, runtime.policy, 5)[leveraged]
-        == (policy.product_caps["us_equity_3x"])
-    )
 
 
 def test_a_policy_missing_a_level_is_rejected(tmp_path):

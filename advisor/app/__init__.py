@@ -7,7 +7,10 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr
 
+from advisor.app.knowledge_page import add_knowledge_page
 from advisor.app.portfolio_lab import add_portfolio_lab
+from advisor.knowledge.retrieval import Retriever
+from advisor.knowledge.service import open_retriever
 from advisor.runtime import Runtime
 from advisor.settings import Settings
 
@@ -29,19 +32,23 @@ CSS = """
 """
 
 
-def build_app(runtime: Runtime) -> gr.Blocks:
-    """The app's pages around one loaded runtime; launch it with `launch` or `Blocks.launch`."""
+def build_app(runtime: Runtime, retriever: Retriever) -> gr.Blocks:
+    """The app's pages around one loaded runtime and retriever; launch it with `launch` or
+    `Blocks.launch`."""
     app = gr.Blocks(title=TITLE)
     with app:
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
         with gr.Tabs():
             add_portfolio_lab(app, runtime)
+            add_knowledge_page(retriever)
     return app
 
 
 def launch(settings: Settings) -> None:
-    """Load the runtime once and serve the app on `settings.host:settings.port` until stopped."""
-    app = build_app(Runtime.load(settings))
+    """Load the runtime and the retriever once (indexing the knowledge base first if it is missing
+    or changed) and serve the app on `settings.host:settings.port` until stopped."""
+    retriever = open_retriever(settings.knowledge_dir, settings.data_dir, settings.chroma_url)
+    app = build_app(Runtime.load(settings), retriever)
     app.queue()
     app.launch(
         server_name=settings.host,

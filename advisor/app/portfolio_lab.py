@@ -73,8 +73,9 @@ def lab_view(
     calendar_months: int = 12,
 ) -> LabView:
     """Run the engine for one investor class and goal and format the results for the page."""
-    allocation = runtime.allocate(risk_level, horizon_years)
-    report = describe_allocation(runtime, allocation, risk_level, horizon_years, amount)
+    decision = runtime.class_decision(risk_level, horizon_years)
+    allocation = runtime.allocate_for(decision, horizon_years)
+    report = describe_allocation(runtime, allocation, decision, horizon_years, amount)
     frontier = efficient_frontier(runtime.optimizer, runtime.request(risk_level, horizon_years))
     projection = project_goal(
         amount,
@@ -119,7 +120,8 @@ def allocation_table(report: AllocationReport) -> pd.DataFrame:
 
 
 def allocation_summary(report: AllocationReport) -> str:
-    """Expected return and volatility in one line, and any constraint the optimizer relaxed."""
+    """Expected return and volatility in one line, any constraint the optimizer relaxed, the
+    products this class may not hold (each with its rule) and the rules applied."""
     lines = [
         f"**Expected return {report.expected_return:.1%} a year** · "
         f"volatility {report.volatility:.1%} · {report.jurisdiction} products"
@@ -130,6 +132,14 @@ def allocation_summary(report: AllocationReport) -> str:
             + "; ".join(report.relaxations)
             + "."
         )
+    above_class = [e for e in report.exclusions if e.kind == "above_class"]
+    if above_class:
+        lines.append(
+            "Not for this risk level: "
+            + ", ".join(f"{e.product_id} (rule {e.rule_id})" for e in above_class)
+            + "."
+        )
+    lines.append("Rules applied: " + ", ".join(report.rules_applied) + ".")
     return "\n\n".join(lines)
 
 

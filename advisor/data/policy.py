@@ -1,29 +1,24 @@
-"""The engine policy (`portfolios/policy.toml`): risk levels, horizons, caps and rebalancing."""
+"""The engine policy (`portfolios/policy.toml`): risk aversion by class and horizon, rebalancing."""
 
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from advisor.data.assumptions import Sleeve
 from advisor.data.toml_file import read_toml, validate
 
 Fraction = float
 
 
 class OptimizerPolicy(BaseModel):
-    """Caps and costs that apply to every investor."""
+    """Objective settings that apply to every investor."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    product_cap: Fraction = Field(gt=0, le=1)
-    cash_like_product_cap: Fraction = Field(gt=0, le=1)
     trading_cost_multiplier: float = Field(ge=0)
-    product_caps: dict[str, Fraction] = Field(default_factory=dict)
-    sleeve_caps: dict[Sleeve, Fraction] = Field(default_factory=dict)
 
 
 class RiskLevelPolicy(BaseModel):
-    """What one investor class C1-C5 may hold and how much risk it takes."""
+    """How much risk one investor class C1-C5 takes (its constraints are rules in knowledge/)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -31,18 +26,14 @@ class RiskLevelPolicy(BaseModel):
     name: str
     name_zh: str
     risk_aversion: float = Field(gt=0)
-    max_equity: Fraction = Field(ge=0, le=1)
-    max_average_risk_level: float = Field(ge=1, le=5)
-    liquid_floor: Fraction = Field(ge=0, le=1)
 
 
 class HorizonPolicy(BaseModel):
-    """Extra caution for money needed within `max_years`."""
+    """Extra risk aversion for money needed within `max_years`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     max_years: float = Field(gt=0)
-    liquid_floor: Fraction = Field(ge=0, le=1)
     risk_aversion_multiplier: float = Field(ge=1)
 
 

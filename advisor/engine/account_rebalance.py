@@ -1,13 +1,12 @@
 """Rebalancing many accounts at once: cash flows first, then cost-aware re-optimization of the
 accounts that drifted out of band or hold something unsuitable."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from advisor.catalogue import Catalogue
 from advisor.data.policy import EnginePolicy
-from advisor.engine.mandate import allocation_request
 from advisor.engine.optimizer import AllocationRequest, MeanVarianceOptimizer
 from advisor.engine.rebalancing import (
     Drift,
@@ -55,25 +54,17 @@ class TradePlan:
 
 @dataclass
 class Rebalancer:
-    """Plans trades for a book of accounts under the engine policy."""
+    """Plans trades for a book of accounts: `requests` holds, per investor class, the optimizer
+    request its suitability decision gives (no current holdings)."""
 
     optimizer: MeanVarianceOptimizer
-    catalogue: Catalogue
     policy: EnginePolicy
-    jurisdiction: str | None = None
-    _requests: dict[int, AllocationRequest] = field(init=False, repr=False)
+    requests: Mapping[int, AllocationRequest]
     _model_weights: dict[int, FloatArray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._requests = {
-            level: allocation_request(
-                self.catalogue, self.policy, level, jurisdiction=self.jurisdiction
-            )
-            for level in RISK_LEVELS
-        }
         self._model_weights = {
-            level: self.optimizer.solve(request).weights
-            for level, request in self._requests.items()
+            level: self.optimizer.solve(self.requests[level]).weights for level in RISK_LEVELS
         }
 
     def model_weights(self, risk_level: int) -> FloatArray:
@@ -87,7 +78,7 @@ class Rebalancer:
         allow. Small trades are dropped and buys are funded."""
         rules = self.policy.rebalancing
         if not book.account_ids:
-            nothing = np.zeros((0, len(self.catalogue.ids)))
+            nothing = np.zeros((0, self.optimizer.universe.size))
             return TradePlan(nothing, nothing, np.zeros(0, dtype=bool))
         totals = book.totals
         safe_totals = np.where(totals > 0, totals, 1.0)[:, None]
@@ -115,7 +106,7 @@ class Rebalancer:
             ],
             dtype=bool,
         )
-        allowed = np.stack([self._requests[level].upper_bounds > 0 for level in book.risk_levels])
+        allowed = np.stack([self.requests[level].upper_bounds > 0 for level in book.risk_levels])
         unsuitable = ((book.values > 0) & ~allowed).any(axis=1)
         reoptimize = (due | unsuitable) & (totals > 0)
 
@@ -123,7 +114,7 @@ class Rebalancer:
         aims = targets.copy()
         for row in np.flatnonzero(reoptimize):
             current = book.values[row] / totals[row]
-            request = self._requests[int(book.risk_levels[row])]
+            request = self.requests[int(book.risk_levels[row])]
             weights = self.optimizer.solve(replace(request, current_weights=current)).weights
             trades[row] = weights * totals[row] - book.values[row]
             aims[row] = weights

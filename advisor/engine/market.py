@@ -18,6 +18,7 @@ from advisor.data.assumptions import (
     AssetClassAssumption,
     CapitalMarketAssumptions,
     PublishedCorrelations,
+    Sleeve,
 )
 from advisor.data.history import common_window
 from advisor.engine.estimators import (
@@ -31,7 +32,7 @@ from advisor.engine.types import FloatArray
 from advisor.errors import DataFileError
 
 ExpectedReturnSource = Literal["cma", "history", "blend"]
-SLEEVES = ("cash", "fixed_income", "equity", "real_assets")
+SLEEVES: tuple[Sleeve, ...] = ("cash", "fixed_income", "equity", "real_assets")
 
 
 @dataclass(frozen=True)
