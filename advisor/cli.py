@@ -17,6 +17,7 @@ from advisor.settings import load_settings
 
 if TYPE_CHECKING:
     from advisor.knowledge.retrieval import Passage
+    from advisor.profile.extractor import ProfileExtractor
     from advisor.runtime import Runtime
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -236,6 +237,71 @@ def check_suitability(
     case = _read_json_model(case_file, SuitabilityCase)
     decision = _runtime().decide(case.profile, case.request)
     typer.echo(decision.model_dump_json(indent=2))
+
+
+@app.command()
+def profile(
+    transcript: Annotated[
+        str | None,
+        typer.Argument(
+            help='JSON: {"messages": [{"role": "user"|"assistant", "content": "..."}]}; - for stdin'
+        ),
+    ] = None,
+    jsonl: Annotated[
+        str | None,
+        typer.Option(
+            "--jsonl",
+            help='JSON Lines: one {"id": ..., "messages": [...]} per line; - for stdin. Writes '
+            "one profile (or error) object per line.",
+        ),
+    ] = None,
+) -> None:
+    """The investor profile a conversation shows, with the evidence for every field, as JSON."""
+    if (transcript is None) == (jsonl is None):
+        raise AdvisorError("give either a TRANSCRIPT file or --jsonl FILE (- reads stdin)")
+    from advisor.profile.extractor import ProfileExtractor
+    from advisor.profile.transcript import read_transcript
+
+    if jsonl is not None:
+        _profile_batch(_read_bytes(jsonl), ProfileExtractor())
+    elif transcript is not None:
+        messages = read_transcript(_read_bytes(transcript), _source_name(transcript))
+        result = ProfileExtractor().extract(messages).contract()
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def _profile_batch(data: bytes, extractor: "ProfileExtractor") -> None:
+    """One output line per input line; a bad line gives an error object and the rest go on."""
+    from advisor.profile.transcript import read_jsonl
+
+    lines = failed = 0
+    for item in read_jsonl(data):
+        lines += 1
+        if item.error is not None:
+            failed += 1
+            row: dict[str, object] = {"id": item.id, "error": item.error}
+        else:
+            row = {"id": item.id, **extractor.extract(item.messages).contract()}
+        typer.echo(json.dumps(row, ensure_ascii=False))
+    if failed:
+        typer.echo(f"advisor: {failed} of {lines} lines could not be read", err=True)
+
+
+def _read_bytes(source: str) -> bytes:
+    """The bytes of a file, or of stdin for "-"; a missing file is a one-line error."""
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise AdvisorError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise AdvisorError(f"{path}: is a directory, not a file") from None
+
+
+def _source_name(source: str) -> str:
+    return "stdin" if source == "-" else source
 
 
 def _read_json_model(path: Path, model: "type[ModelT]") -> "ModelT":

@@ -7,7 +7,7 @@ file under the data dir, the embedded language model, the app on 127.0.0.1:7860.
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from advisor.errors import AdvisorError
@@ -53,10 +53,21 @@ class Settings(BaseSettings):
     history_weight: float = Field(
         default=0.5, ge=0, le=1, description="Weight of history in the `blend` expected returns."
     )
-    llm_backend: Literal["embedded", "openai", "none"] = "embedded"
-    llm_url: str | None = Field(
-        default=None, description="Base URL of an OpenAI-compatible server."
+    llm_backend: Literal["embedded", "transformers", "openai", "ollama", "none"] = Field(
+        default="embedded",
+        description="embedded: SmolLM2-135M shipped in a package; transformers: a local Hugging "
+        "Face model; openai: any OpenAI-compatible server; ollama; none: templated replies only.",
     )
+    llm_model: str | None = Field(
+        default=None,
+        description="A local model directory or id (transformers), a model name (openai, ollama).",
+    )
+    llm_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible (incl. /v1) or Ollama server."
+    )
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=60.0, gt=0)
+    llm_max_new_tokens: int = Field(default=256, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
 

@@ -1,0 +1,490 @@
+"""Age and life stage.
+
+Age, from what people write: "I'm 34", "34-year-old", "aged 34", "my mother is 72", "born in
+1988" (against an injectable current year), "in my forties" (45, approximate), "early thirties",
+"34岁", "今年三十五", "七十二了", "四十多岁", "快六十了", "五十出头", "88年的", "1988年出生",
+"90后", and a bare number answering the assistant's "how old are you?". Each age belongs to the
+person named nearest before it (see `subject.Attribution`); an age of someone else is not the
+investor's. Several ages for the investor that disagree by more than a year are an inconsistency.
+
+Life stage: youth below 30, midlife 30-49, retirement from 50 or once retired at any age. Without
+an age, cues decide: "just graduated"/刚毕业 (youth), "mid-career"/中年 (midlife), "my
+grandkids"/退休了/领养老金 (retirement). Marriage, children, a mortgage or a job title say nothing
+about the stage: nothing said is null.
+"""
+
+import re
+from dataclasses import dataclass
+
+from advisor.knowledge.rules import LifeStage
+from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
+from advisor.profile.model import Evidence, Inferred
+from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number
+from advisor.profile.subject import FIRST_PERSON, RELATIONS_EN, Attribution
+from advisor.profile.text import Clause, Conversation, UserTurn
+from advisor.suitability.profile import RETIREMENT_FROM, YOUTH_BELOW
+
+INVESTOR_AGES = (16, 110)  # an adult investor; a child's age named without its noun is not one
+EXACT_CONFIDENCE = 0.95
+APPROXIMATE_CONFIDENCE = 0.6
+DISAGREEMENT_YEARS = 1.5
+
+_KIN = "|".join(sorted(RELATIONS_EN, key=len, reverse=True))
+_CHILD_ZH = r"(?:儿子|女儿|孩子|小孩|宝宝|娃|儿|女|孙子|孙女|外孙|学生)"
+_NOT_AGE_AFTER_EN = (
+    r"(?!\s*(?:%|percent|k\b|m\b|grand|dollars?|bucks|yuan|rmb|usd|euros?|pounds?|times|"
+    r"-?\s?something|"
+    r"months?|weeks?|days?|kids?|children|shares|funds?|stocks?|thousand|hundred|million|"
+    r"years? (?:from|until|till|to|away|left|ago|of|in|before|into)|more|percent|x\b))"
+)
+_ABOUT_EN = r"(?:about\s+|around\s+|almost\s+|nearly\s+|now\s+|currently\s+|only\s+|just\s+)?"
+AGE_EN = re.compile(
+    rf"(?:(?<![\w'])(?:i'?m|i am|im|i’m|she'?s|he'?s|she’s|he’s|(?:she|he|who) (?:is|was)|"
+    rf"(?:{_KIN})(?:'s|’s| is| was)|"
+    r"(?:i|she|he|who) (?:just |recently |finally )?(?:turned|turn|turns|hit|hits|reached|reach)|"
+    r"turning|hitting|(?:i|she|he)'?ll be|(?:i|she|he) will be|^\s*now|^\s*at|being|"
+    rf"aged|at age|age(?: is|:)?|my age is|of age)"
+    rf"\s+{_ABOUT_EN}(?P<n>{NUMBER_EN}){_NOT_AGE_AFTER_EN}"
+    rf"(?:\s*(?:years?|yrs?)(?:\s+old)?|\s*y/?o\b)?"
+    rf"|(?<![\w.])(?P<m>{NUMBER_EN})(?:\s*|-)(?:years?|yrs?)(?:\s*|-)(?:old|young)(?![\w-])"
+    rf"(?!\s+(?:son|daughter|kid|child|boy|girl|grandson|granddaughter|baby|twins))"
+    rf"|(?<![\w.])(?P<y>{NUMBER_EN})\s*(?:y/?o|yo|y\.o\.?|here(?=[,.!]|\s*$))(?![\w])"
+    rf"(?!\s+(?:son|daughter|kid|child|boy|girl|grandson|granddaughter|baby|twins)))",
+    re.IGNORECASE,
+)
+# "My wife and I are both 40", "me and my partner are both 33": the typist's age too.
+BOTH_EN = re.compile(rf"(?:are|'re)\s+both\s+(?P<n>{NUMBER_EN})(?![\w%])", re.IGNORECASE)
+# "in my forties", "into her late sixties", "I'm mid-40s".
+DECADE_EN = re.compile(
+    r"(?:(?:in|into)\s+(?:my|her|his|their|our)\s+|(?:i'?m|i am|she'?s|he'?s|we'?re|aged?)\s+"
+    r"(?=(?:early|mid|late)))(?P<part>early|mid|mid-|late)?\s*-?\s*"
+    r"(?P<decade>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|"
+    r"[2-9]0'?s)",
+    re.IGNORECASE,
+)
+BORN_EN = re.compile(
+    r"(?:born|dob|d\.o\.b\.?|year of birth)\s*:?\s+(?:in\s+|"
+    r"on\s+)?(?:[a-z]+\s+(?:\d{1,2},?\s+)?)?(?:(?P<year>(?:19|20)\d\d)|"
+    r"['’](?P<short>\d\d))",
+    re.I,
+)
+AGE_ZH = re.compile(
+    rf"(?P<n>{NUMBER_ZH})(?:周岁|岁)(?!(?:的|大的|多的)?{_CHILD_ZH})(?P<tail>出头|左右|了)?"
+    rf"|(?:今年|现在|已经|已|都|满|刚满)(?P<k>{NUMBER_ZH})(?=了|，|,|。|$|\s|岁|周岁)"
+    rf"|(?P<near>快|年近|将近|马上|奔)(?P<f>{NUMBER_ZH})(?:岁|了)"
+    rf"|(?P<o>{NUMBER_ZH})出头"
+    r"|(?:妈妈|妈|爸爸|爸|母亲|父亲|她|他|我|自己|本人)(?:今年|现在|"
+    rf"已经)?(?P<j>{NUMBER_ZH})(?=了|，|,|。|$)"
+)
+LONE_NUMBER = re.compile(
+    r"^\s*(?P<n>[1-9][0-9])\s*(?:y/?o|yrs?|years?(?: old)?|岁)?\s*[,，.。]?\s*$", re.IGNORECASE
+)
+BORN_ZH = re.compile(
+    r"(?P<year>(?:19|20)?\d\d)年(?:出生|生|的人|生人)|(?:是|^\s*)(?P<short>\d\d)年的"
+)
+SEX_AGE_EN = re.compile(r"(?<![\w$£€¥])(?P<n>[1-9]\d)\s?(?:[mf]|male|female)(?![\w])", re.I)
+# "I (36)", "my wife (34)": an age in brackets after a person, attributed like any other.
+BRACKET_AGE = re.compile(r"(?P<who>\w+)\s*[(（]\s*(?P<n>[1-9]\d)\s*[)）]")
+# "40-something", "pushing 60", "over 60": approximate ages.
+VAGUE_AGE_EN = re.compile(
+    r"(?:(?<![\w-])(?P<decade>[2-9]0|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"[- ]something|(?:(?:i'?m|i am|she'?s|he'?s|aged?|now)\s+)?(?P<rel>pushing|over|past|under|"
+    r"almost|nearly)\s+(?P<n>[2-9]\d|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety))\b"
+    r"(?!\s*(?:%|percent|k\b|years|months|grand|dollars|pounds|euros))",
+    re.IGNORECASE,
+)
+VAGUE_SHIFT = {"pushing": -1, "over": 2, "past": 2, "under": -2, "almost": -1, "nearly": -1}
+SEX_FIRST_EN = re.compile(r"(?<![\w'’])(?:[mf]|male|female),?\s*(?P<n>[1-9]\d)(?![\w%])", re.I)
+BIRTHDAY_EN = re.compile(r"\b(?:my|her|his)\s+(?P<n>[1-9]\d)(?:st|nd|rd|th)\s+birthday", re.I)
+GENERATION_ZH = re.compile(r"(?<![\d])(?P<gen>[5-9]0|00|10|[五六七八九]零|零零|一零)后(?![\d年])")
+# Idioms for an age: 年过半百 is past fifty, 花甲 sixty, 古稀 seventy (approximate).
+AGE_IDIOMS_ZH = {
+    "年过半百": 52.0,
+    "年近半百": 48.0,
+    "年近花甲": 58.0,
+    "花甲之年": 60.0,
+    "年过花甲": 62.0,
+    "年近古稀": 68.0,
+    "古稀之年": 70.0,
+    "年过古稀": 72.0,
+    "年过七旬": 72.0,
+    "年过八旬": 82.0,
+}
+AGE_IDIOM_ZH = re.compile("|".join(AGE_IDIOMS_ZH))
+CHINESE_GENERATION_DIGITS = {
+    "五零": 50,
+    "六零": 60,
+    "七零": 70,
+    "八零": 80,
+    "九零": 90,
+    "零零": 0,
+    "一零": 10,
+}
+AGE_QUESTION = re.compile(
+    r"how old|your age|their age|her age|his age|\bage\b|\bborn\b|年龄|多大|几岁|年纪|出生|哪年",
+    re.IGNORECASE,
+)
+# The first words of a reply to an age question: "27. no real savings", "五十二，还有八年".
+LEADING_NUMBER = re.compile(
+    rf"^\s*(?:i'?m\s+|about\s+|今年|)(?P<n>{NUMBER_EN}|{NUMBER_ZH})\s*(?:岁|years?(?: old)?|"
+    r"yo)?(?:了)?"
+    r"\s*(?:[,，.。!！;；]|$)",
+    re.IGNORECASE,
+)
+BIRTH_YEAR_ANSWER = re.compile(r"^\s*(?:born (?:in )?)?(?P<year>(?:19|20)\d\d)(?:年)?\s*[,，.。!]?")
+BARE_ANSWER = re.compile(
+    rf"^\s*(?:i'?m\s+|she'?s\s+|he'?s\s+|about\s+|今年)?(?P<n>{NUMBER_EN}|{NUMBER_ZH})"
+    r"\s*(?:岁|years?(?: old)?)?(?:了)?\s*[.!。！,，]?\s*$",
+    re.IGNORECASE,
+)
+DECADE_WORDS = {
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
+DECADE_PART = {"early": 2, "mid": 5, "mid-": 5, "late": 8, None: 5}
+NEAR_ZH = {"快": -1, "年近": -1, "将近": -1, "马上": -1, "奔": -2}
+
+
+@dataclass(frozen=True)
+class AgeMention:
+    """An age the conversation gives the investor."""
+
+    age: float
+    approximate: bool
+    evidence: Evidence
+
+
+def find_ages(conversation: Conversation, attribution: Attribution, year: int) -> list[AgeMention]:
+    """Every age stated for the investor, in order of the conversation."""
+    mentions: list[AgeMention] = []
+    for turn in conversation.turns:
+        bare = _bare_answer(turn, year)
+        if bare is not None:
+            mentions.append(bare)
+            continue
+        for clause in turn.clauses:
+            mentions.extend(_clause_ages(clause, attribution, year))
+    return [m for m in mentions if INVESTOR_AGES[0] <= m.age <= INVESTOR_AGES[1]]
+
+
+def _bare_answer(turn: UserTurn, year: int) -> AgeMention | None:
+    """A reply to "how old are you?" / "what year were you born?" that starts with the number
+    or the year ("41", "27. no real savings", "五十二，还有八年退休", "1988"); else a clause
+    of the reply that is only a number ("送外卖的，二十四，每个月…")."""
+    if not turn.asked or not AGE_QUESTION.search(turn.asked):
+        return None
+    born = BIRTH_YEAR_ANSWER.match(turn.content)
+    if born:
+        evidence = _quote_span(turn, born.start("year"), born.end("year"))
+        return AgeMention(float(year - int(born.group("year"))), False, evidence)
+    leading = LEADING_NUMBER.match(turn.content)
+    candidates = [(leading, turn.content, 0)] if leading else []
+    for clause in turn.clauses:
+        lone = BARE_ANSWER.match(clause.text)
+        if lone:
+            candidates.append((lone, clause.text, clause.start))
+    for match, _, offset in candidates:
+        number = parse_number(match.group("n"))
+        if number is not None and INVESTOR_AGES[0] <= number.value <= INVESTOR_AGES[1]:
+            span = _quote_span(turn, offset + match.start("n"), offset + match.end("n"))
+            return AgeMention(number.value, number.approximate, span)
+    return None
+
+
+def _quote_span(turn: UserTurn, start: int, end: int) -> Evidence:
+    """The clause around a span of a user turn, as evidence."""
+    for clause in turn.clauses:
+        if clause.start <= start < clause.end:
+            return clause.evidence(start - clause.start, end - clause.start)
+    return Evidence(message_index=turn.index, quote=turn.content[start:end])
+
+
+def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[AgeMention]:
+    found: list[tuple[int, float, bool]] = []
+    for match in AGE_EN.finditer(clause.text):
+        group = next(name for name in ("n", "m", "y") if match.group(name))
+        number = parse_number(match.group(group))
+        if number is not None:
+            found.append((match.start(group), number.value, number.approximate))
+    for match in DECADE_EN.finditer(clause.text):
+        decade_word = match.group("decade").lower().rstrip("s").rstrip("'")
+        decade = DECADE_WORDS.get(match.group("decade").lower()) or int(decade_word)
+        part = (match.group("part") or "").lower() or None
+        found.append((match.end(), decade + DECADE_PART.get(part, 5), True))
+    for match in VAGUE_AGE_EN.finditer(clause.text):
+        found.append(_vague_age(match))
+    for pattern in (SEX_AGE_EN, SEX_FIRST_EN, BRACKET_AGE, BIRTHDAY_EN):
+        for match in pattern.finditer(clause.text):
+            found.append((match.start("n"), float(match.group("n")), False))
+    for match in BORN_EN.finditer(clause.text):
+        born = int(match.group("year") or _full_year(int(match.group("short")), year))
+        found.append((match.end(), float(year - born), False))
+    found.extend(_chinese_ages(clause.text, year))
+    shared = _shared_ages(clause, attribution)
+    lone = LONE_NUMBER.match(clause.text)
+    if lone and not found:
+        # "Female, 34, nurse": a clause that is nothing but a two-digit number.
+        found.append((lone.start("n"), float(lone.group("n")), False))
+    mentions = [
+        AgeMention(age, approximate, clause.evidence(start, start + 1))
+        for start, age, approximate in found
+        if attribution.is_investor(clause, start)
+    ]
+    return mentions + shared
+
+
+def _shared_ages(clause: Clause, attribution: Attribution) -> list[AgeMention]:
+    """An age given to a couple that includes the typist, when the typist is the investor."""
+    if attribution.subject.who != "self":
+        return []
+    found = []
+    for match in BOTH_EN.finditer(clause.text):
+        before = clause.sentence[: clause.start - clause.sentence_start + match.start()]
+        number = parse_number(match.group("n"))
+        if number is not None and FIRST_PERSON.search(before):
+            evidence = clause.evidence(match.start(), match.end())
+            found.append(AgeMention(number.value, number.approximate, evidence))
+    return found
+
+
+def _vague_age(match: re.Match[str]) -> tuple[int, float, bool]:
+    """(position, age, approximate) of "40-something" (45) or "pushing 60" (59)."""
+    if match.group("decade"):
+        number = parse_number(match.group("decade"))
+        value = (number.value if number else 40.0) + 5
+        return match.start("decade"), value, True
+    number = parse_number(match.group("n"))
+    value = (number.value if number else 50.0) + VAGUE_SHIFT[match.group("rel").lower()]
+    return match.start("n"), value, True
+
+
+def _chinese_ages(text: str, year: int) -> list[tuple[int, float, bool]]:
+    found: list[tuple[int, float, bool]] = []
+    for match in AGE_ZH.finditer(text):
+        group = next(g for g in ("n", "k", "f", "o", "j") if match.group(g))
+        number = parse_number(match.group(group))
+        if number is None:
+            continue
+        value, approximate = number.value, number.approximate
+        if match.group("near"):
+            value, approximate = value + NEAR_ZH[match.group("near")], True
+        if match.group("o") or match.group("tail") == "出头":
+            value, approximate = value + 1, True
+        found.append((match.start(group), value, approximate))
+    for match in BORN_ZH.finditer(text):
+        born = _full_year(int(match.group("year") or match.group("short")), year)
+        found.append((match.end(), float(year - born), False))
+    for match in AGE_IDIOM_ZH.finditer(text):
+        found.append((match.start(), AGE_IDIOMS_ZH[match.group(0)], True))
+    for match in GENERATION_ZH.finditer(text):
+        written = match.group("gen")
+        decade = CHINESE_GENERATION_DIGITS.get(written) or int(written.replace("零", "0"))
+        born = (1900 if decade >= 50 else 2000) + decade + 5
+        found.append((match.start(), float(year - born), True))
+    return found
+
+
+_CHILD_EN = r"(?:son|daughter|kid|child|grandson|granddaughter|boy|girl|baby|toddler)"
+CHILD_AGE_EN = re.compile(
+    rf"(?<![\w])(?:{_CHILD_EN})s?(?:\s+\w+)?\s+(?:is|was|turns|turned|'s|’s|aged)\s+"
+    rf"(?:only\s+|just\s+)?(?P<n>{NUMBER_EN})(?![\w%])"
+    rf"|(?P<m>{NUMBER_EN})[- ]years?[- ]old\s+(?:{_CHILD_EN})"
+    rf"|(?:kids|children|sons|daughters|grandkids|grandchildren)\s*\((?P<list>[\d\s,and&]+)\)",
+    re.IGNORECASE,
+)
+CHILD_AGE_ZH = re.compile(
+    rf"(?:儿子|女儿|孩子|小孩|孙子|孙女|外孙|外孙女|他|她|宝宝|老大|老二)(?:今年|现在|才|刚)?"
+    rf"(?P<n>{NUMBER_ZH})(?:岁|周岁)|(?P<m>{NUMBER_ZH})岁半?的(?:儿子|女儿|孩子|小孩|孙子|孙女|"
+    r"宝宝)"
+)
+CHILD_AGES = (0, 17)
+
+
+def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
+    """Ages of children named ("my son is 8", 孙子今年六岁, "kids (6 and 8)")."""
+    found: list[tuple[float, Evidence]] = []
+    for clause in conversation.clauses:
+        for match in [*CHILD_AGE_EN.finditer(clause.text), *CHILD_AGE_ZH.finditer(clause.text)]:
+            written = match.groupdict().get("list")
+            texts = (
+                re.findall(r"\d+", written) if written else [match.group("n") or match.group("m")]
+            )
+            for text in texts:
+                number = parse_number(text)
+                if number is not None and CHILD_AGES[0] <= number.value <= CHILD_AGES[1]:
+                    found.append((number.value, clause.evidence(match.start(), match.end())))
+    return found
+
+
+def _full_year(written: int, year: int) -> int:
+    """A year written with two digits ('61, 88年) in the most recent century that fits."""
+    if written >= 100:
+        return written
+    return written + (1900 if written > year % 100 else 2000)
+
+
+def infer_age(mentions: list[AgeMention]) -> tuple[Inferred[int], bool]:
+    """The investor's age (the latest exact mention, else the latest approximate one) and
+    whether the mentions disagree."""
+    if not mentions:
+        return Inferred[int](), False
+    exact = [m for m in mentions if not m.approximate]
+    chosen = (exact or mentions)[-1]
+    disagree = len({round(m.age) for m in exact}) > 1 and (
+        max(m.age for m in exact) - min(m.age for m in exact) > DISAGREEMENT_YEARS
+    )
+    confidence = APPROXIMATE_CONFIDENCE if chosen.approximate else EXACT_CONFIDENCE
+    if disagree:
+        confidence = APPROXIMATE_CONFIDENCE
+    evidence = tuple(dict.fromkeys(m.evidence for m in (exact or mentions)))
+    return Inferred[int](
+        value=round(chosen.age), confidence=confidence, evidence=evidence
+    ), disagree
+
+
+# ---------------------------------------------------------------------------------------------
+# Life stage cues: used only for the investor (attribution), and only when not negated.
+
+_SELF_RETIRED_EN = (
+    r"(?:i'?m|i am|im|we'?re|we are|she'?s|he'?s|is|are|was|were|been|now|"
+    r"recently|just|already|who'?s|being)\s+(?:(?!not\b|"
+    r"never\b)\w+\s+)?(?:semi-)?retired(?! (?:at|by|when|in) )",
+)
+STAGE_CUES = (
+    *english(
+        "retired",
+        *_SELF_RETIRED_EN,
+        r"(?:i|we|she|he|they)\s+(?:(?!not\b|never\b|will\b|would\b|want\b|plan\b)\w+\s+)?"
+        r"retired\b(?!\s+(?:by|when|before))",
+        r"since\s+(?:i|we|she|he|they)\s+retired",
+        r"(?:since|after|before) retiring|now that (?:i'?m|we'?re|she'?s|he'?s) retired",
+        r"(?:left|gave up|finished) (?:work|my job|working)(?: for good)?",
+        r"retired\s+(?:since|for|last|two|three|a few|several|\d+)",
+        r"(?:i'?m|i am|she'?s|he'?s|she is|he is)\s+an?\s+(?:\w+\s+)?(?:retiree|pensioner|senior)",
+        r"(?:in|during|enjoying)\s+(?:my|our|her|his|their)\s+retirement",
+        r"(?:live|living|survive|surviving|get by|getting by)\s+on\s+(?:my|our|her|his|their|a)\s+"
+        r"(?:\w+\s+)?(?:pension|social security)",
+        r"(?:collect|collecting|draw|drawing|receive|receiving|get|getting)\s+(?:my|her|his|a|our|"
+        r"their)?\s*(?:state\s+|monthly\s+)?(?:pension|social security)",
+        r"(?:my|our|her|his|their) (?:monthly )?(?:pension|social security) (?:is|pays|covers|"
+        r"checks?|income)",
+        r"(?:my|our|her|his|their)\s+(?:grandkids|grandchildren|grandson|granddaughter|"
+        r"great-grandchildren)",
+        r"(?:have|has)\s+(?:\w+\s+)?(?:grandkids|grandchildren)",
+        r"(?:no longer|stopped) working",
+        r"^\s*(?:semi-)?retired(?! (?:at|by|when|in) )",
+        weight=1.0,
+    ),
+    *english(
+        "near_retirement",
+        r"(?:about|going|planning|due|set|ready) to retire(?! in \d)",
+        r"(?:close|closer|near|nearing|approaching|on the verge of|edge of)\s+(?:to\s+)?retirement",
+        r"retir(?:e|ing) (?:next year|this year|soon|in a (?:year|couple)|within a year)",
+        r"(?:a|one|two|few) years? (?:from|away from|until|till|to) retirement",
+        weight=0.8,
+    ),
+    *english(
+        "youth",
+        r"(?:just|recently|newly) graduated",
+        r"(?:fresh|recent|new) (?:grad|graduate)",
+        r"(?:college|university|uni|grad|graduate|phd|masters?) student",
+        r"(?:i'?m|i am|im) (?:still )?(?:in|at) (?:college|university|uni|school|grad school)",
+        r"(?:my|a) first (?:real |full-time |proper )?job",
+        r"(?:started|starting) (?:my )?(?:first )?(?:job|career) (?:last|this) (?:year|month)",
+        r"entry[- ]level",
+        r"student loans?",
+        r"(?:just|recently) (?:started|began) (?:working|my career)",
+        r"(?:my|our) (?:early |mid |late )?20s",
+        r"(?:still )?living with my parents",
+        r"(?:final|first|second|third) year (?:of|at) (?:uni|university|college)|freshman|"
+        r"sophomore|"
+        r"apprentice\w*|internship|(?:an|my) intern\b",
+        weight=0.8,
+    ),
+    *english("midlife", r"mid-?career", r"middle[- ]aged?", weight=0.6),
+    *chinese(
+        "retired",
+        r"(?<!快)(?<!要)(?<!马上)(?<!没)(?<!未)(?<!还没)退休了",
+        r"已经?退休",
+        r"(?:上个月|上月|去年|前年|年初|年前|刚|刚刚|早就|早已|提前|内退|"
+        r"病退)(?:就)?退(?:休)?(?!金)",
+        r"退休(?:在家|以后每个月|这几年|好几年|多年|快?\d+年|[一二两三四五六七八九十几]+年)",
+        r"(?:领|拿|靠)(?:着)?(?:退休金|养老金|退休工资|社保)",
+        r"(?:退休金|养老金|退休工资)(?:每个?月|一个月|有|是|就|才)",
+        r"退休(?:人员|老人|职工|教师|干部)",
+        r"(?:孙子|孙女|外孙|外孙女|孙辈)",
+        r"(?:老两口|老伴)",
+        weight=1.0,
+    ),
+    *chinese(
+        "near_retirement",
+        r"(?:快|快要|马上|马上就要|明年|今年|即将|就要)(?:要)?退休",
+        r"(?:离|距离)退休(?:还有|只有|就)?(?:一两年|一年|两年|不到|几个月|半年)",
+        weight=0.8,
+    ),
+    *chinese(
+        "youth",
+        r"刚毕业|应届|大学生|研究生|本科生|在读|读研|读博|(?<![风险很太较])大[一二三四](?![点些])|"
+        r"刚工作|刚参加工作|刚上班|"
+        r"刚入职|"
+        r"第一份工作|工作(?:一两|一|两|二)年|毕业(?:一|两|二|没几)年|职场新人|单身狗|还在上学",
+        weight=0.8,
+    ),
+    *chinese("midlife", r"中年", weight=0.6),
+)
+STAGE_OF_CUE: dict[str, LifeStage] = {
+    "retired": "retirement",
+    "near_retirement": "retirement",
+    "youth": "youth",
+    "midlife": "midlife",
+}
+CUE_CONFIDENCE = 0.75
+
+
+def stage_of_age(age: int) -> LifeStage:
+    """youth below 30, midlife 30-49, retirement from 50 (the suitability profile's rule)."""
+    if age < YOUTH_BELOW:
+        return "youth"
+    return "midlife" if age < RETIREMENT_FROM else "retirement"
+
+
+def find_stage_cues(
+    conversation: Conversation, matcher: CueMatcher, attribution: Attribution
+) -> list[Hit]:
+    """Life-stage cues that describe the investor, stated as facts (not negated, not "if")."""
+    return [
+        hit
+        for hit in matcher.find(STAGE_CUES, conversation.clauses)
+        if not hit.negated and not hit.hypothetical and attribution.is_investor(hit.clause, hit.end)
+    ]
+
+
+def infer_life_stage(age: Inferred[int], cues: list[Hit]) -> Inferred[LifeStage]:
+    """Retired (at any age) wins; then the age; then the strongest cue; else unknown."""
+    retired = [hit for hit in cues if hit.label == "retired"]
+    if retired:
+        return _from_hits("retirement", retired)
+    if age.value is not None:
+        return Inferred[LifeStage](
+            value=stage_of_age(age.value), confidence=age.confidence, evidence=age.evidence
+        )
+    if not cues:
+        return Inferred[LifeStage]()
+    weights: dict[LifeStage, float] = {}
+    for hit in cues:
+        stage = STAGE_OF_CUE[hit.label]
+        weights[stage] = weights.get(stage, 0.0) + hit.weight
+    best = max(weights, key=lambda stage: weights[stage])
+    return _from_hits(best, [hit for hit in cues if STAGE_OF_CUE[hit.label] == best])
+
+
+def _from_hits(stage: LifeStage, hits: list[Hit]) -> Inferred[LifeStage]:
+    evidence = tuple(dict.fromkeys(hit.evidence() for hit in hits))
+    confidence = min(0.95, CUE_CONFIDENCE + 0.1 * (len(hits) - 1))
+    return Inferred[LifeStage](value=stage, confidence=confidence, evidence=evidence)

@@ -1,0 +1,282 @@
+"""Goals: what the money is for, from the many ways people say it in English and Chinese.
+
+A goal is found when one of its cues appears in a user message and is not negated ("I'm not
+saving for a house" is no home goal). Hypotheticals still count ("if I want to retire early"
+names the wish). A goal's confidence grows with the number of messages that mention it.
+"""
+
+from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
+from advisor.profile.model import GoalFinding
+from advisor.profile.text import Conversation
+from advisor.suitability.profile import Goal
+
+BASE_CONFIDENCE = 0.7
+PER_EXTRA_MENTION = 0.1
+GOAL_ORDER: tuple[Goal, ...] = (
+    "retirement",
+    "education",
+    "home",
+    "medical",
+    "emigration",
+    "emergency_fund",
+    "wealth_growth",
+    "income",
+    "legacy",
+)
+
+# Destination countries people name when they plan to move abroad.
+_COUNTRIES = (
+    r"abroad|overseas|canada|australia|new zealand|the us|the usa|the states|america|the uk|"
+    r"britain|"
+    r"england|scotland|ireland|portugal|spain|france|germany|italy|netherlands|switzerland|austria|"
+    r"sweden|norway|denmark|finland|greece|cyprus|malta|singapore|japan|korea|thailand|malaysia|"
+    r"vietnam|philippines|indonesia|india|china|hong kong|taiwan|dubai|the uae|qatar|israel|turkey|"
+    r"mexico|costa rica|panama|brazil|argentina|chile|colombia|south africa|nigeria|kenya|"
+    r"another country|a new country|europe|asia|latin america"
+)
+GOAL_CUES = (
+    *english(
+        "retirement",
+        r"retire\w*",
+        r"pension(?! (?:is|pays|covers))",
+        r"401\(?k\)?",
+        r"(?:roth |traditional )?iras?",
+        r"nest egg",
+        r"(?:stop|quit) working",
+        r"financial(?:ly)? (?:independen\w+|freedom|free)",
+        r"fire movement|\bfire\b(?= (?:early|number|goal))",
+        r"old age",
+        r"golden years",
+        r"later (?:in )?life",
+        r"superannuation|super fund",
+        r"annuit(?:y|ies)",
+    ),
+    *english(
+        "education",
+        r"college",
+        r"universit(?:y|ies)",
+        r"tuition",
+        r"school (?:fees|costs)",
+        r"(?:kids?'?|children'?s?|son'?s|daughter'?s|child'?s|grandkids?'?|their|her|his|my) "
+        r"(?:education|schooling|studies)",
+        r"education (?:fund|savings|costs?|expenses?)",
+        r"529(?: plan)?",
+        r"(?:study|studying|studies) abroad",
+        r"(?:grad|graduate|medical|law|business) school",
+        r"(?:a |an |my )?(?:mba|master'?s degree|phd|degree)",
+        r"(?:pay|paying|save|saving) for (?:my |their |his |her )?(?:school|studies)",
+        r"educat\w+ (?:for|of) (?:my|our)",
+        r"uni (?:costs|fees|tuition|fund)|(?:for|through) (?:their|her|his|my|our) uni",
+        r"(?:goes|going|go|starts|starting|start|off|heads|heading|get|gets|getting) (?:in)?to "
+        r"(?:uni|university|college)",
+        r"(?:kids?|children|child|son|daughter|grandson|granddaughter|grandchildren|"
+        r"grandkids)(?:'s|’s|s'"
+        r"|s)? (?:study|studies|studying|schooling|university|college|degree)",
+    ),
+    *english(
+        "home",
+        r"(?:buy|buying|purchase|purchasing|own|afford|get|getting|save for|saving for|saving up "
+        r"for)\s+(?:a|an|our|my|the|their|her|his)\s+(?:first\s+|own\s+|new\s+|bigger\s+|dream\s+)?"
+        r"(?:home|house|flat|apartment|condo|place|property)",
+        r"down ?payment",
+        r"deposit (?:on|for) (?:a|an|our|my|the) (?:home|house|flat|apartment|condo|place)",
+        r"(?:house|home|flat|apartment|condo|property) (?:deposit|purchase|fund)",
+        r"first[- ]time (?:home|house)? ?buyer",
+        r"(?:home|house|property) ownership",
+        r"(?:buy|buying) (?:a )?(?:home|house|property)",
+        r"homeowner",
+        r"first (?:home|house|flat|apartment|property|place)|property ladder|house fund|home fund",
+    ),
+    *english(
+        "medical",
+        r"medical",
+        r"health ?care",
+        r"(?:money|pay|paying|save|saving|cover|covering) for (?:my |her |his |"
+        r"future )?(?:treatment|"
+        r"care|therapy|operation)|health (?:issues|problems|condition|scare)|"
+        r"(?:hospital|care home|nursing home|long[- ]term care|surgery|medical treatment|"
+        r"illness|disease|cancer|dementia|diagnos\w+|chemo\w*)",
+        r"(?:doctor|hospital|medical|care|drug|medication) (?:bills|costs|expenses|fees)",
+        r"(?:health|medical) (?:costs|expenses|bills|emergencies|needs)",
+        r"assisted living",
+        r"(?:elderly|aged) care",
+        r"(?:get|gets|getting|fall|falls|become|becomes) (?:seriously )?(?:sick|ill)|"
+        r"health insurance",
+    ),
+    *english(
+        "emigration",
+        r"emigrat\w+",
+        r"immigrat\w+",
+        r"(?:move|moving|relocate|relocating|relocation|settle|settling) (?:\w+ ){0,2}"
+        r"(?:abroad|overseas|to (?:canada|australia|the us|the uk|america|new zealand|singapore|"
+        r"europe|another country|the states|japan|germany|ireland))",
+        r"(?:visa|residency|green card|citizenship|golden visa|permanent residence|pr) "
+        r"(?:application|requirements?|funds?|costs?)?",
+        r"(?:leave|leaving) (?:the|this) country",
+        rf"(?:move|moving|moved|shift|shifting|relocat\w+|emigrat\w+|settl\w+|migrat\w+|go|going)"
+        rf"(?: \w+){{0,4}}? (?:to|in) (?:{_COUNTRIES})",
+    ),
+    *english(
+        "emergency_fund",
+        r"emergency (?:fund|savings|money|cash|reserve|cushion|buffer|pot)",
+        r"rainy[- ]day",
+        r"safety net",
+        r"(?:cash )?(?:buffer|cushion) for (?:emergencies|the unexpected)",
+        r"for emergencies",
+        r"in case (?:something|anything) (?:happens|goes wrong|comes up)",
+        r"unexpected (?:expenses|costs|bills)",
+        r"(?:lose|lost|losing) my job",
+        r"(?:easy|quick|instant) access",
+        r"(?:access|get at|get to|withdraw|take out) (?:it|the money|my money|the cash) (?:quickly|"
+        r"fast|at short notice|any ?time|whenever)",
+        r"if (?:something|anything) (?:happens|goes wrong|comes up)",
+    ),
+    *english(
+        "wealth_growth",
+        r"grow(?:ing)? (?:my|our|the|her|his|their|this|that)? ?(?:money|wealth|savings|capital|"
+        r"portfolio|assets|net worth|pot)",
+        r"(?:build|building) (?:up )?(?:my |our )?(?:wealth|assets|net worth|a portfolio)",
+        r"wealth (?:growth|building|accumulation|creation)",
+        r"(?:beat|beating|outpace|keep up with|protect against|hedge against) inflation",
+        r"(?:long[- ]term|capital) (?:growth|appreciation)",
+        r"(?:maximi[sz]e|maximum|highest|higher|best|good|better|high) (?:possible )?(?:returns?|"
+        r"growth|gains?|yield)",
+        r"make (?:more |some |good )?money",
+        r"(?:get|become|getting|becoming) rich",
+        r"(?:double|triple|multiply) (?:my|our|the|her|his) (?:money|savings|investment)",
+        r"(?:grow|compound) (?:it|them|over time)",
+        r"growth",
+        r"(?:for|make) (?:the money|it) (?:to )?(?:grow|work)",
+        r"(?:money|savings) (?:to )?(?:grow|work harder)",
+        r"better (?:return|returns|rate|interest) than (?:the bank|a savings account|"
+        r"my savings account|"
+        r"cash|a deposit)|invest\w* for (?:the|my|our) future",
+        r"long[- ]term|(?:goes|go|going|grows?|growing) up fast|fast growth",
+        r"(?:keep|keeps) (?:on )?growing|(?:want|like|need) (?:it|them|my \w+) to grow",
+        r"\d+\s*%\s*(?:a|per|each|every) year|annual(?:ised|ized)? returns?|returns? of \d+\s*%",
+        r"(?:want|buy|buying|invest|investing|put|putting|go all in|all in|looking at|"
+        r"interested in|"
+        r"prefer|100%|mostly|all)\w*(?: \w+){0,4}? (?:equit(?:y|ies)|stocks|shares|index funds?|"
+        r"etfs?|nasdaq|s&p|small[- ]caps?|emerging markets|growth funds?|tech stocks)",
+    ),
+    *english(
+        "income",
+        r"(?:regular|steady|stable|monthly|passive|extra|additional|retirement|supplementa\w*|"
+        r"reliable|predictable|fixed) income",
+        r"income (?:stream|from|to live on|each month|every month|in retirement)",
+        r"dividends?",
+        r"cash ?flow",
+        r"(?:interest|payouts?|coupons?|distributions?) (?:income|payments|each|every|to live|"
+        r"monthly)",
+        r"(?:live|living) off (?:the )?(?:interest|dividends|returns|income|it)",
+        r"supplement (?:my|our|her|his|their) (?:pension|income|social security|salary)",
+        r"(?:pay|pays|paying) (?:me|us|her|him|them|out) (?:monthly|regularly|every month|"
+        r"each month)",
+        r"(?:top up|top-up|topping up|add to|supplement) (?:my|her|his|our|"
+        r"their) (?:\w+ )?(?:pension|"
+        r"income|social security)",
+        r"annuity income",
+        r"(?:extra|additional|more) (?:cash|money) (?:each|every|a) month|(?:some|an|extra|"
+        r"additional|"
+        r"more|a bit of|a little) income",
+        r"pay (?:me|us|her|him|them) (?:something|a bit|an? (?:income|amount|little))",
+        r"(?:steady|regular|monthly|stable|reliable) (?:bit of |stream of |little )?(?:income|"
+        r"payments?)",
+        r"(?:monthly|regular) (?:payouts?|payments|withdrawals|distributions)",
+        r"yield",
+    ),
+    *english(
+        "legacy",
+        r"(?:leave|leaving|pass|passing) (?:\w+ ){0,3}(?:to|for|on to|down to) (?:my|our|her|his|"
+        r"their"
+        r"|the) (?:kids|children|grandkids|grandchildren|heirs|family|son|daughter|sons|daughters"
+        r"|nieces|nephews|charity)",
+        r"inheritance(?! (?:i|we|she|he) (?:got|received))",
+        r"estate planning",
+        r"(?:my|our|her|his|their) estate",
+        r"heirs?",
+        r"legacy",
+        r"(?:generational|family) wealth",
+        r"pass (?:it |them |something )?(?:on|down)",
+        r"(?:leave|leaving) (?:something|money|an inheritance|a legacy)",
+        r"bequest|bequeath",
+        r"(?:kids|children|family|heirs|grandkids|grandchildren|son|"
+        r"daughter)(?: \w+){0,2}? (?:to )?"
+        r"inherit",
+        r"after (?:i'?m|i am|she'?s|he'?s) gone",
+        r"(?:when|after|once) (?:i|she|he) (?:die|pass away|pass on)",
+        r"trust fund for",
+        r"for (?:my|our|her|his|the) (?:grandkids|grandchildren|grandson|granddaughter|heirs)",
+        r"(?:go|goes|going|pass|left|leave|leaving)(?: \w+){0,3}? (?:to|for) (?:my|our|the|her|"
+        r"his) "
+        r"(?:grand)?(?:kids|children|child|son|daughter|sons|daughters|heirs|family)",
+    ),
+    *chinese(
+        "retirement",
+        r"退休|养老(?!院)|晚年|老了以后|老了之后|老年生活|个人养老金|企业年金|年金|"
+        r"提前退休|财务自由|财富自由|不用上班|不想上班",
+    ),
+    *chinese(
+        "education",
+        r"教育|学费|上学|上大学|读大学|考大学|留学|读书|念书|读研|出国读|深造|培训班|补习|"
+        r"上学的钱|大学的费用|学区",
+    ),
+    *chinese(
+        "home",
+        r"买房|购房|首付|买套房|买个房|买一套|置业|换房|改善住房|买新房|买二手房|付首付|买(?:个|"
+        r"套)?房子|"
+        r"婚房|安家",
+    ),
+    *chinese(
+        "medical",
+        r"医疗|看病|治病|手术|住院|医药费|医疗费|医院|生病|大病|重病|癌|护理|养老院|康复|疾病|"
+        r"身体不好",
+    ),
+    *chinese(
+        "emigration",
+        r"移民|出国定居|海外定居|移居|去国外生活|绿卡|身份规划|投资移民|技术移民|润出去|润了",
+    ),
+    *chinese(
+        "emergency_fund",
+        r"应急|备用金|急用|紧急|以备不时之需|不时之需|意外|备用|救急|防身|万一失业|失业",
+    ),
+    *chinese(
+        "wealth_growth",
+        r"增值|财富增长|资产增长|钱生钱|让钱增长|跑赢通胀|抵御通胀|对抗通胀|保值增值|收益最大化|"
+        r"高收益|多赚|赚钱|赚点钱|赚更多|财富积累|积累财富|长期增长|资本增值|翻倍|发财|致富|"
+        r"比(?:存)?(?:银行|定期|余额宝)(?:强|高|多|好)|"
+        r"长期(?:投资|配置|持有|增值|理财|定投)|定投|指数基金|年化|收益率|(?:每年|"
+        r"一年)(?:至少)?(?:有)?"
+        r"(?:百分之|\d+%)|股票型|偏股|权益类",
+    ),
+    *chinese(
+        "income",
+        r"每月收入|每个月(?:有)?(?:固定)?收入|固定收入|稳定收入|被动收入|现金流|分红|股息|利息|"
+        r"派息|月月有|每月领|按月领|按月拿|补贴家用|补充养老金|补充收入|生活费来源|定期收入|"
+        r"每个月能拿|每月能拿|每月拿|零花钱|贴补|补贴|每(?:个)?月(?:能)?有(?:点|些)?钱(?:拿|用|花)",
+    ),
+    *chinese(
+        "legacy",
+        r"留给(?:孩子|子女|儿子|女儿|孙子|孙女|后代|下一代|家人)|(?:留|作为)(?:下)?遗产|传承|"
+        r"家族财富|传给|"
+        r"身后|走了以后|百年之后|遗嘱|信托",
+    ),
+)
+
+
+def find_goals(conversation: Conversation, matcher: CueMatcher) -> tuple[GoalFinding, ...]:
+    """The investor's goals, in a fixed order, each with its evidence."""
+    hits = [hit for hit in matcher.find(GOAL_CUES, conversation.clauses) if not hit.negated]
+    by_goal: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_goal.setdefault(hit.label, []).append(hit)
+    findings = []
+    for goal in GOAL_ORDER:
+        goal_hits = by_goal.get(goal)
+        if not goal_hits:
+            continue
+        messages = {hit.message_index for hit in goal_hits}
+        confidence = min(0.95, BASE_CONFIDENCE + PER_EXTRA_MENTION * (len(messages) - 1))
+        evidence = tuple(dict.fromkeys(hit.evidence() for hit in goal_hits))
+        findings.append(GoalFinding(goal=goal, confidence=confidence, evidence=evidence))
+    return tuple(findings)

@@ -1,0 +1,327 @@
+"""Cue lexicons and the matcher that finds them, with negation, hypotheticals and past tense.
+
+A `Cue` is a regular expression for one label ("anxious", "home", "no_loss"...) in one language,
+with a weight. Each responsibility module (emotion, goals, risk...) writes its own cues with
+`english` and `chinese`; `CueMatcher.find` runs them over clauses and says, for every hit:
+
+* negated: a negator governs it. English looks at the five words before the cue, Chinese at the
+  three jieba words before it, never across a clause boundary. Uncertainty idioms that contain
+  a negator ("not sure", "don't know", 不知道, "can't stop") do not negate. Cues that carry their
+  own negation ("can't sleep", 一分钱都不能亏) are written whole and not negatable.
+* hypothetical: the sentence is a condition ("if it drops I'd panic", 如果…的话): a statement
+  about what the investor would feel, not what they feel now.
+* past: the clause speaks of before ("I was worried", 之前很担心): it matters less than now.
+"""
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from advisor.profile.model import Evidence
+from advisor.profile.text import Clause, Language
+
+if TYPE_CHECKING:
+    pass
+
+ENGLISH_NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "none",
+        "nobody",
+        "neither",
+        "nor",
+        "without",
+        "hardly",
+        "barely",
+        "cannot",
+        "dont",
+        "cant",
+        "wont",
+        "isnt",
+        "wasnt",
+        "didnt",
+        "doesnt",
+        "arent",
+        "havent",
+        "hasnt",
+        "shouldnt",
+        "wouldnt",
+        "couldnt",
+        "aint",
+        "werent",
+    ]
+)
+# Idioms with a negator that negate nothing after them ("I'm not sure what to do").
+ENGLISH_NON_NEGATING = re.compile(
+    r"\b(?:(?:can'?t|cannot|couldn'?t|could not|can not) (?:stop|help|wait|afford|lose|sleep|"
+    r"take|handle|bear|stand|stomach|believe)|not only|not just|no doubt|not sure|"
+    r"(?:do|does|did)(?:n'?t| not) (?:know|understand|care if)|no idea|never been (?:so|more|this)|"
+    r"nothing but|no matter)\b",
+    re.IGNORECASE,
+)
+ENGLISH_WINDOW = 5
+CHINESE_NEGATORS = frozenset(
+    [
+        "不",
+        "没",
+        "没有",
+        "别",
+        "无",
+        "未",
+        "并不",
+        "毫不",
+        "从不",
+        "从没",
+        "从来不",
+        "从来没",
+        "从来没有",
+        "不用",
+        "不必",
+        "无需",
+        "无须",
+        "不太",
+        "不是",
+        "并没有",
+        "没什么",
+        "不再",
+        "不会",
+        "绝不",
+        "决不",
+        "甭",
+        "不怎么",
+        "不那么",
+        "不大",
+        "并非",
+        "不要",
+        "别太",
+        "不至于",
+        "一点不",
+        "也不",
+        "都不",
+        "没那么",
+        "并没",
+        "毫无",
+    ]
+)
+# Words after a negator that make it an uncertainty or a habit, not a negation of the cue.
+CHINESE_NEGATION_BREAKERS = frozenset(
+    ["知道", "知", "确定", "清楚", "懂", "明白", "停", "得不", "住", "了解", "晓得"]
+)
+CHINESE_WINDOW = 3
+CONSEQUENCE_WORD = "就"
+HYPOTHETICAL = re.compile(
+    r"(?<!wonder )(?<!wondering )(?<!wondered )(?<!asking )(?<!not sure )(?<!know )(?<!see )"
+    r"(?<!check )\b(?:if|in case|suppose|supposing|what if|imagine|hypothetically|were to|"
+    r"should it|"
+    r"unless|(?<=\w )(?:would|wouldn'?t)|(?:i|we|you|she|he|they) (?:could|might)|i'?d|we'?d|"
+    r"she'?d|he'?d)\b|"
+    r"如果|要是|万一|假如|假设|的话|假若|倘若|若是|(?:我|就|也|她|他)会(?!不会)|"
+    r"(?<!不)会(?:很|更|特别|有点)?(?:睡不着|担心|心疼|难受|受不了|崩溃|害怕|慌|焦虑|紧张)|"
+    r"(?:亏|跌)(?:了|个|掉)?[^，。！？,.!?]{0,8}就|(?:亏|跌)(?:多了|太多)",
+    re.IGNORECASE,
+)
+CONDITION_START = re.compile(
+    r"\s*(?:if|in case|suppose|what if|should|were)\b|\s*(?:如果|要是|万一|假如|假设|假若|倘若)",
+    re.I,
+)
+FALL_WORDS = re.compile(r"fall|fell|drop|lose|loss|down|decline|crash|跌|亏|回撤|损失", re.I)
+PAST = re.compile(
+    r"\b(?:was|were|used to|had been|back then|at first|at the time|earlier|before|last "
+    r"(?:week|month|year|time)|that time|previously|yesterday|back in|in (?:19|20)\d\d)\b|"
+    r"之前|以前|刚才|当时|那时|原来|本来|曾经|起初|一开始|上次|那次|那年",
+    re.IGNORECASE,
+)
+JIEBA_QUIET = logging.WARNING
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One way of saying something that means `label`."""
+
+    label: str
+    pattern: re.Pattern[str]
+    language: Language
+    weight: float = 1.0
+    negatable: bool = True
+
+
+def english(
+    label: str, *patterns: str, weight: float = 1.0, negatable: bool = True
+) -> tuple[Cue, ...]:
+    """English cues: case-insensitive, whole words (a pattern may end inside a word with
+    `\\w*`)."""
+    return tuple(
+        Cue(
+            label,
+            re.compile(rf"(?<![\w']){pattern}(?![\w])", re.IGNORECASE),
+            "en",
+            weight,
+            negatable,
+        )
+        for pattern in patterns
+    )
+
+
+def chinese(
+    label: str, *patterns: str, weight: float = 1.0, negatable: bool = True
+) -> tuple[Cue, ...]:
+    """Chinese cues: plain patterns (Chinese has no word boundaries to anchor on)."""
+    return tuple(Cue(label, re.compile(p), "zh", weight, negatable) for p in patterns)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cue found in a clause; `start`/`end` are offsets in the clause."""
+
+    cue: Cue
+    clause: Clause
+    start: int
+    end: int
+    negated: bool
+    hypothetical: bool
+    past: bool
+
+    @property
+    def label(self) -> str:
+        """The cue's label."""
+        return self.cue.label
+
+    @property
+    def weight(self) -> float:
+        """The cue's weight."""
+        return self.cue.weight
+
+    @property
+    def message_index(self) -> int:
+        """The message the clause belongs to."""
+        return self.clause.message_index
+
+    @property
+    def matched(self) -> str:
+        """The words the cue matched."""
+        return self.clause.text[self.start : self.end]
+
+    def evidence(self) -> Evidence:
+        """The clause (or, for a long one, the matched words) as evidence."""
+        return self.clause.evidence(self.start, self.end)
+
+    def group(self, name: str) -> str | None:
+        """A named group of the cue's pattern, matched again on the hit's text."""
+        match = self.cue.pattern.search(self.clause.text, self.start)
+        if match is None or name not in match.re.groupindex:
+            return None
+        return match.group(name)
+
+
+class CueMatcher:
+    """Finds cues in clauses. Holds its own jieba segmenter (its dictionary loads once, when the
+    matcher is made) to tell a negator (不, 没有) from a word that only starts like one (不断)."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        jieba.setLogLevel(JIEBA_QUIET)  # jieba logs "Building prefix dict" on every start
+        self._segmenter: jieba.Tokenizer = jieba.Tokenizer()
+        self._segmenter.initialize()
+
+    def find(self, cues: Sequence[Cue], clauses: Iterable[Clause]) -> list[Hit]:
+        """Every non-overlapping hit of `cues` in `clauses`, in the order of the text. Where two
+        cues overlap, the longer (more specific) match wins."""
+        hits: list[Hit] = []
+        previous: Clause | None = None
+        for clause in clauses:
+            found = [
+                (match.start(), match.end(), cue)
+                for cue in cues
+                for match in cue.pattern.finditer(clause.text)
+                if match.end() > match.start()
+            ]
+            hypothetical = _hypothetical(clause, previous)
+            hits.extend(
+                self._hit(clause, start, end, cue, hypothetical)
+                for start, end, cue in _longest(found)
+            )
+            previous = clause
+        return hits
+
+    def _hit(self, clause: Clause, start: int, end: int, cue: Cue, hypothetical: bool) -> Hit:
+        negated = cue.negatable and self.negated(clause.text[:start], cue.language)
+        return Hit(
+            cue=cue,
+            clause=clause,
+            start=start,
+            end=end,
+            negated=negated,
+            hypothetical=hypothetical,
+            past=bool(PAST.search(clause.text[:end])),
+        )
+
+    def negated(self, before: str, language: Language) -> bool:
+        """Whether the words just before a cue negate it."""
+        if language == "en":
+            return _english_negated(before)
+        return self._chinese_negated(before)
+
+    def _chinese_negated(self, before: str) -> bool:
+        words = [w for w, _, _ in self._segmenter.tokenize(before) if w.strip() and w not in "，,"]
+        if CONSEQUENCE_WORD in words:
+            # 再不卖就亏光了: "if not... then" — a negator before 就 belongs to the condition.
+            words = words[len(words) - words[::-1].index(CONSEQUENCE_WORD) :]
+        window = words[-CHINESE_WINDOW:]
+        for position, word in enumerate(window):
+            following = window[position + 1] if position + 1 < len(window) else ""
+            if word in CHINESE_NEGATORS and following not in CHINESE_NEGATION_BREAKERS:
+                return True
+        return False
+
+
+def _hypothetical(clause: Clause, previous: Clause | None) -> bool:
+    """A condition or its consequence: the clause has a conditional word, follows an "if"
+    clause of its sentence ("If it drops 20%, I'll sell"), or answers a hypothetical question
+    about a fall ("What would you do if it fell 20%?")."""
+    if HYPOTHETICAL.search(clause.text):
+        return True
+    same_sentence = previous is not None and previous.sentence_start == clause.sentence_start
+    if same_sentence and previous is not None and CONDITION_START.match(previous.text):
+        return True
+    question = _last_question(clause)
+    return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
+
+
+def answers_hypothetical(asked: str) -> bool:
+    """Whether an assistant message ends on a hypothetical question about a fall."""
+    questions = re.findall(r"[^.!?。！？]*[?？]", asked)
+    question = questions[-1] if questions else ""
+    return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
+
+
+def is_hypothetical(text: str) -> bool:
+    """Whether a sentence is a condition or states what would happen."""
+    return bool(HYPOTHETICAL.search(text))
+
+
+def _last_question(clause: Clause) -> str:
+    """The question the assistant ended on before this clause's turn: an answer to "what would
+    you do if it fell 20%?" is as hypothetical as the question."""
+    questions = re.findall(r"[^.!?。！？]*[?？]", clause.asked)
+    return questions[-1] if questions else ""
+
+
+def _english_negated(before: str) -> bool:
+    cleaned = ENGLISH_NON_NEGATING.sub(" ", before.lower().replace("’", "'"))
+    words = re.findall(r"[a-z']+", cleaned)[-ENGLISH_WINDOW:]
+    return any(word in ENGLISH_NEGATORS or word.endswith("n't") for word in words)
+
+
+def _longest(found: list[tuple[int, int, Cue]]) -> list[tuple[int, int, Cue]]:
+    """Drop matches inside a longer one, so "not worried at all" is one hit, not two."""
+    kept: list[tuple[int, int, Cue]] = []
+    for start, end, cue in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, cue))
+    return sorted(kept, key=lambda f: f[0])

@@ -1,0 +1,364 @@
+"""Risk level (investor class C1-C5): willingness, capacity and experience, combined cautiously.
+
+Willingness (1-5) is what the investor says about bearing losses:
+
+* 1 — no loss at all: "can't lose any money", "capital guaranteed", 保本, 一分钱都不能亏;
+* 2 — cautious: "low risk", "conservative", "safe", "don't like risk", 稳一点, 保守, 低风险;
+* 3 — moderate: "balanced", "some risk", "medium risk", 平衡, 中等风险, 稳健;
+* 4 — growth: "growth", "higher risk for higher returns", "can handle volatility", 成长, 积极;
+* 5 — aggressive: "aggressive", "high risk", "maximum returns", 激进, 高风险高收益, 不怕亏;
+* numbers and behaviour (see `tolerance`): a tolerable fall (none → 1, below 10% → 2, below 20%
+  → 3, below 35% → 4, else 5), the answer to "what would you do if it fell 25%?", what they did
+  in a real fall, a return target;
+* a stated class ("I'm a C4 investor", 我想要C4) — unless the message also tries to override the
+  rules or orders a field set (see `instructions`), which counts for nothing.
+
+Negated cues flip towards the middle: "not aggressive"/"don't want high risk" → 2, "not
+conservative" → 4. Hypothetical cues count fully: they state a preference. Several cues are
+averaged, numbers and behaviour weighing twice as much as words, rounding halves down; if they
+span 3 levels or more ("highest returns but I can't lose any money") the lowest wins and the
+answers are inconsistent — unless the later cue corrects the earlier one ("actually", "on second
+thought", 其实, 算了, 还是), which then wins alone. A momentary emotion (panic, euphoria) is not
+a willingness answer.
+
+Capacity (1-5) is the lowest cap that the investor's circumstances set:
+
+* horizon: up to a year → 1, under 3 → 2, under 10 → 3, under 20 → 4 (5 with a strong buffer —
+  six months of savings or a secure income — and real experience); a horizon that is the date of
+  retirement caps at 2 at the lowest, as retirement money is drawn over many years;
+* the money is all they live on or their whole emergency money (救命钱, "need it for bills") → 1;
+* a retiree living on what the money pays, less than two months of emergency savings, "all my
+  savings", "can't afford to lose it", borrowed money, debt, 亏不起 → 2;
+* unemployed or unstable income → 3; three or more dependants → 4; an emergency fund of two
+  months or more is known capacity without a cap.
+Age is not a cap: age rules (a product cap at 65+, the glide path) belong to the suitability
+engine, which applies them to the level given here.
+
+Experience (none / limited / good / extensive) from "never invested", 新手, "a few funds",
+"investing for 10 years", 炒股十几年, "I work in finance". No experience caps willingness at 4.
+
+Risk level = min(willingness, capacity). With willingness unknown, a moderate 3 is assumed (so
+capacity alone gives at most 3); with capacity unknown, willingness alone decides; with neither,
+the level is unknown (null, confidence 0). Willingness above capacity by two levels or more is an
+inconsistency ("go aggressive, I need it for a down payment in 6 months"), and so is wanting to
+go all in (梭哈, leverage) with money whose capacity is 2 or less (living money, the emergency
+fund, money needed within a year).
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from advisor.profile.instructions import messages_with_overrides, sentences_with_instructions
+from advisor.profile.lexicon import CueMatcher, Hit
+from advisor.profile.model import Evidence, Inferred, RiskAssessment
+from advisor.profile.risk_cues import (
+    CAPACITY_CUES,
+    EXPERIENCE_CUES,
+    INTENT_CUES,
+    LEVEL_OF_LABEL,
+    NEGATED_LEVEL,
+    WILLINGNESS_CUES,
+)
+from advisor.profile.subject import Attribution
+from advisor.profile.text import Conversation
+from advisor.profile.tolerance import tolerances
+
+Experience = Literal["none", "limited", "good", "extensive"]
+ASSUMED_WILLINGNESS = 3
+INCONSISTENT_SPREAD = 3
+CONFLICT_GAP = 2
+NO_EXPERIENCE_CAP = 4
+WORD_WEIGHT, CLASS_WEIGHT = 1.0, 1.5
+HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
+RETIREMENT_HORIZON_FLOOR = 2
+STRONG_BUFFER_MONTHS = 6
+RETIRED_CAP = 2  # a retiree drawing on the money
+NO_BUFFER_CAP = 1  # all they live on, their whole emergency money
+LOW_CAPACITY_CAP = 2
+THIN_BUFFER_MONTHS = 2
+UNSTABLE_CAP = 3
+MANY_DEPENDANTS = 3
+MANY_DEPENDANTS_CAP = 4
+ALL_IN_CONFLICT_CAP = 2
+RETIREMENT_WORDS = re.compile(r"retir|退休|stop work|quit work", re.IGNORECASE)
+CORRECTION = re.compile(
+    r"\b(?:actually|on second thought|thinking about it|come to think|changed my mind|to be honest|"
+    r"i take that back|scratch that|rather)\b|其实|算了|还是|想了想|仔细想想|说实话|改主意",
+    re.IGNORECASE,
+)
+EXPERIENCE_RANK: dict[Experience, int] = {"none": 0, "limited": 1, "good": 2, "extensive": 3}
+
+
+@dataclass(frozen=True)
+class Circumstances:
+    """The facts capacity is judged from, already inferred."""
+
+    draws_income: bool  # retired and living on what the money pays
+    horizon_years: float | None
+    emergency_fund_months: float | None
+    dependants: int | None
+    evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RiskOutcome:
+    """The risk level, how it was reached, and why answers are inconsistent (if they are)."""
+
+    level: Inferred[int]
+    assessment: RiskAssessment
+    inconsistencies: tuple[Evidence, ...]
+    lowest_category: bool
+
+
+@dataclass(frozen=True)
+class _Level:
+    value: int
+    weight: float
+    evidence: Evidence
+    message_index: int
+    corrects: bool = False
+    behaviour: bool = False
+
+
+def assess_risk(
+    conversation: Conversation,
+    matcher: CueMatcher,
+    attribution: Attribution,
+    circumstances: Circumstances,
+    instructions: list[Hit],
+) -> RiskOutcome:
+    """Willingness, capacity and experience; the level; the inconsistencies found. Risk words
+    said together with an instruction to the advisor (`instructions`) are not weighed."""
+    experience = _experience(conversation, matcher, attribution)
+    levels = _willingness_levels(conversation, matcher, attribution, instructions)
+    willingness, spread_conflict = _combine_willingness(levels, experience.value)
+    seasoned = experience.value in ("good", "extensive") or any(lv.behaviour for lv in levels)
+    capacity = _capacity(conversation, matcher, attribution, circumstances, seasoned)
+    inconsistencies = [
+        *spread_conflict,
+        *_conflicts(conversation, matcher, willingness, capacity),
+    ]
+    lowest = willingness.value == 1 and any(lv.value == 1 for lv in levels)
+    return RiskOutcome(
+        level=_level(willingness, capacity),
+        assessment=RiskAssessment(
+            willingness=willingness, capacity=capacity, experience=experience
+        ),
+        inconsistencies=tuple(dict.fromkeys(inconsistencies)),
+        lowest_category=lowest,
+    )
+
+
+def _conflicts(
+    conversation: Conversation,
+    matcher: CueMatcher,
+    willingness: Inferred[int],
+    capacity: Inferred[int],
+) -> list[Evidence]:
+    """Willingness well above capacity, or going all in with money that cannot take it."""
+    if capacity.value is None:
+        return []
+    found: list[Evidence] = []
+    if willingness.value is not None and willingness.value - capacity.value >= CONFLICT_GAP:
+        found.extend((*willingness.evidence[:2], *capacity.evidence[:2]))
+    if capacity.value <= ALL_IN_CONFLICT_CAP:
+        all_in = [h for h in matcher.find(INTENT_CUES, conversation.clauses) if not h.hypothetical]
+        if all_in:
+            found.extend((all_in[0].evidence(), *capacity.evidence[:1]))
+    return found
+
+
+def _willingness_levels(
+    conversation: Conversation,
+    matcher: CueMatcher,
+    attribution: Attribution,
+    instructions: list[Hit],
+) -> list[_Level]:
+    ignored_messages = messages_with_overrides(instructions)
+    ignored_sentences = sentences_with_instructions(instructions)
+    levels: list[_Level] = []
+    for hit in matcher.find(WILLINGNESS_CUES, conversation.clauses):
+        if hit.past or not attribution.is_investor(hit.clause, hit.end):
+            continue  # "I used to be aggressive" says little about now
+        if (hit.message_index, hit.clause.sentence_start) in ignored_sentences:
+            continue
+        value = _level_of(hit, ignored_messages)
+        if value is None:
+            continue
+        stated = hit.label in ("stated_class", "stated_level", "stated_type")
+        weight = CLASS_WEIGHT if stated else WORD_WEIGHT
+        corrects = bool(CORRECTION.search(hit.clause.sentence))
+        levels.append(_Level(value, weight, hit.evidence(), hit.message_index, corrects))
+    for clause in conversation.clauses:
+        for found in tolerances(clause):
+            if not attribution.is_investor(clause, found.end):
+                continue
+            evidence = clause.evidence(found.start, found.end)
+            corrects = bool(CORRECTION.search(clause.sentence))
+            levels.append(
+                _Level(found.level, found.weight, evidence, clause.message_index, corrects, True)
+            )
+    return levels
+
+
+STATED_LEVELS = {
+    "very low": 1,
+    "low": 2,
+    "medium": 3,
+    "moderate": 3,
+    "average": 3,
+    "high": 4,
+    "very high": 5,
+    "很低": 1,
+    "较低": 2,
+    "偏低": 2,
+    "低": 2,
+    "中等": 3,
+    "中": 3,
+    "较高": 4,
+    "偏高": 4,
+    "高": 4,
+    "很高": 5,
+}
+
+
+# The investor types of Chinese risk questionnaires, C1 to C5 (保守型 … 进取型).
+INVESTOR_TYPES = {
+    "保守": 1,
+    "谨慎": 2,
+    "稳健": 2,
+    "平衡": 3,
+    "成长": 4,
+    "积极": 5,
+    "进取": 5,
+    "激进": 5,
+}
+
+
+def _level_of(hit: Hit, ignored_messages: frozenset[int]) -> int | None:
+    if hit.label == "stated_class":
+        if hit.message_index in ignored_messages:
+            return None
+        written = hit.group("cls")
+        return int(written) if written else None
+    if hit.label == "stated_level":
+        return STATED_LEVELS.get((hit.group("word") or "").lower())
+    if hit.label == "stated_type":
+        return INVESTOR_TYPES.get(hit.group("type") or "")
+    level = LEVEL_OF_LABEL[hit.label]
+    return NEGATED_LEVEL[level] if hit.negated else level
+
+
+def _combine_willingness(
+    levels: list[_Level], experience: Experience | None
+) -> tuple[Inferred[int], list[Evidence]]:
+    if not levels:
+        return Inferred[int](), []
+    corrected = [lv for lv in levels if lv.corrects]
+    if corrected and corrected[-1].message_index == max(lv.message_index for lv in levels):
+        levels = [lv for lv in levels if lv.message_index == corrected[-1].message_index]
+    values = [lv.value for lv in levels]
+    conflict: list[Evidence] = []
+    if max(values) - min(values) >= INCONSISTENT_SPREAD:
+        value = min(values)
+        conflict = [lv.evidence for lv in levels if lv.value in (min(values), max(values))]
+    else:
+        mean = sum(lv.value * lv.weight for lv in levels) / sum(lv.weight for lv in levels)
+        value = math.ceil(mean - 0.5)  # halves round down: cautious
+    if experience == "none":
+        value = min(value, NO_EXPERIENCE_CAP)
+    confidence = min(0.9, 0.55 + 0.1 * len(levels)) * (0.7 if conflict else 1.0)
+    evidence = tuple(dict.fromkeys(lv.evidence for lv in levels))
+    return Inferred[int](value=value, confidence=confidence, evidence=evidence), conflict
+
+
+def _capacity(
+    conversation: Conversation,
+    matcher: CueMatcher,
+    attribution: Attribution,
+    circumstances: Circumstances,
+    seasoned: bool,
+) -> Inferred[int]:
+    caps: list[tuple[int, tuple[Evidence, ...]]] = []
+    cited = circumstances.evidence
+    secure = False
+    for hit in matcher.find(CAPACITY_CUES, conversation.clauses):
+        if hit.negated or hit.hypothetical or not attribution.is_investor(hit.clause, hit.end):
+            continue
+        cap = {"none": NO_BUFFER_CAP, "low": LOW_CAPACITY_CAP, "unstable": UNSTABLE_CAP}.get(
+            hit.label, 5
+        )
+        secure = secure or hit.label == "high"
+        caps.append((cap, (hit.evidence(),)))
+    months = circumstances.emergency_fund_months
+    if months is not None:
+        cap = LOW_CAPACITY_CAP if months < THIN_BUFFER_MONTHS else 5
+        caps.append((cap, cited.get("emergency_fund", ())))
+    strong_buffer = secure or (months is not None and months >= STRONG_BUFFER_MONTHS)
+    if circumstances.horizon_years is not None:
+        horizon_evidence = cited.get("horizon", ())
+        cap = _horizon_cap(
+            circumstances.horizon_years, horizon_evidence, strong_buffer and seasoned
+        )
+        caps.append((cap, horizon_evidence))
+    if circumstances.draws_income:
+        caps.append((RETIRED_CAP, cited.get("life_stage", ())))
+    if not caps:
+        return Inferred[int]()  # dependants alone say nothing of what the money can bear
+    if circumstances.dependants is not None and circumstances.dependants >= MANY_DEPENDANTS:
+        caps.append((MANY_DEPENDANTS_CAP, cited.get("dependants", ())))
+    value = min(cap for cap, _ in caps)
+    evidence = tuple(dict.fromkeys(e for cap, found in caps if cap == value for e in found))
+    confidence = min(0.9, 0.5 + 0.1 * len(caps))
+    return Inferred[int](value=value, confidence=confidence, evidence=evidence)
+
+
+def _horizon_cap(years: float, evidence: tuple[Evidence, ...], strong: bool) -> int:
+    """The cap a horizon sets: retirement money is drawn for years after the date, and a long
+    horizon with a strong buffer and real experience allows the top class."""
+    cap = next((level for below, level in HORIZON_CAPS if years < below), 5)
+    if any(RETIREMENT_WORDS.search(e.quote) for e in evidence):
+        cap = max(cap, RETIREMENT_HORIZON_FLOOR)
+    if cap == 4 and strong:
+        cap = 5
+    return cap
+
+
+def _experience(
+    conversation: Conversation, matcher: CueMatcher, attribution: Attribution
+) -> Inferred[Experience]:
+    hits = [
+        hit
+        for hit in matcher.find(EXPERIENCE_CUES, conversation.clauses)
+        if not hit.negated and attribution.is_investor(hit.clause, hit.end)
+    ]
+    if not hits:
+        return Inferred[Experience]()
+    labels: list[Experience] = [_as_experience(hit.label) for hit in hits]
+    best = max(labels, key=lambda label: EXPERIENCE_RANK[label])
+    evidence = tuple(
+        dict.fromkeys(
+            hit.evidence() for hit, label in zip(hits, labels, strict=True) if label == best
+        )
+    )
+    return Inferred[Experience](value=best, confidence=0.7, evidence=evidence)
+
+
+def _as_experience(label: str) -> Experience:
+    for experience in EXPERIENCE_RANK:
+        if experience == label:
+            return experience
+    raise ValueError(label)
+
+
+def _level(willingness: Inferred[int], capacity: Inferred[int]) -> Inferred[int]:
+    if willingness.value is None and capacity.value is None:
+        return Inferred[int]()
+    assumed = willingness.value if willingness.value is not None else ASSUMED_WILLINGNESS
+    value = assumed if capacity.value is None else min(assumed, capacity.value)
+    confidences = [c.confidence for c in (willingness, capacity) if c.value is not None]
+    confidence = min(confidences) if willingness.value is not None else capacity.confidence * 0.7
+    evidence = tuple(dict.fromkeys((*willingness.evidence, *capacity.evidence)))
+    return Inferred[int](value=value, confidence=round(confidence, 2), evidence=evidence)

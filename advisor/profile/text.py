@@ -1,0 +1,170 @@
+"""A conversation cut into the pieces the rules read: user messages, sentences and clauses.
+
+Every piece keeps its character offsets in the message it came from, so that evidence is always
+quoted by slicing the original text: a quote is an exact substring by construction.
+
+Sentences end at . ! ? (followed by a space or the end), at 。！？；; and at line breaks.
+Clauses are sentences further cut at commas, colons and contrast words ("but", "但是"), because
+negation and most cues do not reach across them ("not worried, the market fell" negates nothing
+about the fall). A clause remembers how many contrast words came before it in its message:
+what follows "but" is what the speaker means now.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from typing import Literal
+
+from advisor.profile.model import Evidence
+
+Language = Literal["en", "zh"]
+Role = Literal["user", "assistant"]
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A full stop inside a number (3.5%) or an abbreviation (e.g.) is not followed by a space.
+# Markup (<system>, 【系统提示】) also ends a sentence: an injected block is a sentence of its own.
+SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[。！？；;\n]+|</?[A-Za-z][^<>]{0,40}>|[【】\[\]]")
+# Brackets open an aside, except around a bare number ("I (36)", "kids (6 and 8)").
+CLAUSE_BREAK = re.compile(
+    r",(?!\d{3})|[，、:：]|\s[-–—]+\s|[(（](?![\d\s,and&]+[)）])|(?<![\d\s])[)）]"
+)
+CONTRAST = re.compile(
+    r"\b(?:but|however|although|though|whereas|yet|except|then again)\b|但是|但|可是|不过|然而",
+    re.IGNORECASE,
+)
+QUOTE_LIMIT = 200  # longer clauses are quoted around the match only
+
+
+@dataclass(frozen=True)
+class Message:
+    """One turn of the conversation."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a user message, with its offsets in that message."""
+
+    message_index: int
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+    contrast_rank: int
+    asked: str = ""  # the assistant message this clause's turn answers ("" if none)
+
+    def evidence(self, match_start: int | None = None, match_end: int | None = None) -> Evidence:
+        """The clause as evidence; a long clause is quoted from the match (clause offsets)."""
+        start, end = self.start, self.end
+        if len(self.text) > QUOTE_LIMIT and match_start is not None and match_end is not None:
+            start, end = self.start + match_start, self.start + match_end
+        return quote(self.message_index, self.text_of(start, end))
+
+    def text_of(self, start: int, end: int) -> str:
+        """The text between two message offsets that lie inside this clause."""
+        return self.text[start - self.start : end - self.start]
+
+
+@dataclass(frozen=True)
+class UserTurn:
+    """A user message, its language, its clauses and the assistant turn just before it."""
+
+    index: int
+    content: str
+    language: Language
+    clauses: tuple[Clause, ...]
+    asked: str  # the assistant's preceding message ("" if none): context for short answers
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The user turns of a conversation, cut into clauses. Assistant turns are kept only as the
+    context of the user turn that follows them: they are never evidence about the investor."""
+
+    messages: tuple[Message, ...]
+    turns: tuple[UserTurn, ...]
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        """Every clause of every user turn, in order."""
+        return tuple(clause for turn in self.turns for clause in turn.clauses)
+
+    def turn(self, message_index: int) -> UserTurn:
+        """The user turn of a message index."""
+        for turn in self.turns:
+            if turn.index == message_index:
+                return turn
+        raise KeyError(message_index)
+
+
+def quote(message_index: int, text: str) -> Evidence:
+    """Evidence quoting `text` without surrounding blanks (still an exact substring)."""
+    stripped = text.strip()
+    return Evidence(message_index=message_index, quote=stripped or text)
+
+
+def language_of(text: str) -> Language:
+    """Chinese when the text has a few ideographs, else English: short Chinese replies (好的)
+    count, and a Latin word or two (ETF, C3) inside Chinese does not make it English."""
+    ideographs = len(CJK.findall(text))
+    return "zh" if ideographs >= 2 or (ideographs and len(text.strip()) <= 3) else "en"
+
+
+def read_conversation(messages: Sequence[Message]) -> Conversation:
+    """Cut the user messages into clauses; remember each one's preceding assistant turn."""
+    turns: list[UserTurn] = []
+    asked = ""
+    for index, message in enumerate(messages):
+        if message.role == "assistant":
+            asked = message.content
+            continue
+        clauses = tuple(
+            replace(clause, asked=asked) for clause in split_clauses(index, message.content)
+        )
+        turns.append(UserTurn(index, message.content, language_of(message.content), clauses, asked))
+        asked = ""
+    return Conversation(tuple(messages), tuple(turns))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, ending marks included, blank ones dropped."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for mark in SENTENCE_END.finditer(text):
+        spans.append((start, mark.end()))
+        start = mark.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def split_clauses(message_index: int, text: str) -> list[Clause]:
+    """The clauses of a message, each with its sentence's start and its contrast rank."""
+    clauses: list[Clause] = []
+    contrast_rank = 0
+    for sentence_start, sentence_end in split_sentences(text):
+        cuts = sorted(
+            {sentence_start, sentence_end}
+            | {sentence_start + cut for cut in _breaks(text[sentence_start:sentence_end])}
+        )
+        for start, end in pairwise(cuts):
+            piece = text[start:end]
+            if not piece.strip():
+                continue
+            if CONTRAST.match(piece.lstrip()):
+                contrast_rank += 1
+            sentence = text[sentence_start:sentence_end]
+            clauses.append(
+                Clause(message_index, start, end, piece, sentence, sentence_start, contrast_rank)
+            )
+    return clauses
+
+
+def _breaks(sentence: str) -> list[int]:
+    """Where a sentence is cut: after punctuation and before contrast words."""
+    cuts = [m.end() for m in CLAUSE_BREAK.finditer(sentence)]
+    cuts += [m.start() for m in CONTRAST.finditer(sentence)]
+    return [cut for cut in cuts if 0 < cut < len(sentence)]

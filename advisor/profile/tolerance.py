@@ -1,0 +1,316 @@
+"""Loss tolerance stated in numbers and in behaviour: the strongest willingness evidence.
+
+* A tolerable fall: a percentage (or half, a quarter, 三成, 一半, 腰斩) with a word of
+  acceptance ("I could live with a 15% dip", "a 40% drop doesn't scare me", 亏一半也认,
+  百分之五十以内都无所谓), or alone in reply to "how much of a fall could you accept?"
+  ("Maybe 5%?"). A word of refusal instead ("can't take a 10% loss", 亏个百分之十就心疼了)
+  puts the limit one level lower. Levels: no loss → 1, below 10% → 2, below 20% → 3, below 35%
+  → 4, from 35% → 5.
+* An answer to "what would you do / how would you feel if it fell 25%?": hold (stay the course,
+  拿着不动) or fine (无所谓) → the level of that fall (4 with no number); buy more (加仓) → one
+  level above it; sell everything → 2; sell some → 3; it would feel terrible (受不了) → one level
+  below that fall.
+* Past behaviour in a real fall: held through it without selling (2022年亏过两成多也没卖,
+  "sat through 2020") → 4 (or the level of the fall named); bought more → 5; sold → 2.
+* A return target: 10% a year or more → 5, 6% → 4, 4% → 3, less → 2.
+"""
+
+import re
+from dataclasses import dataclass
+
+from advisor.profile.numbers import parse_number
+from advisor.profile.text import Clause
+
+LOSS_BANDS = ((1, 1), (10, 2), (20, 3), (35, 4))  # tolerable loss below N% → level
+RETURN_BANDS = ((4, 2), (6, 3), (10, 4))  # wanted yearly return below N% → level
+HOLD_WITHOUT_NUMBER = 4
+SOLD_LEVEL = 2
+SOLD_SOME_LEVEL = 3
+BOUGHT_LEVEL = 5
+
+_ZH_NUM = r"[零一二两三四五六七八九十百\d.]+"
+PERCENT = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-|–|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|％|percent|per cent)"
+    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<tenths>[一二两三四五六七八九\d])成(?!本|交|年)"
+    r"|(?P<half>\bhalf\b|一半|腰斩|\bhalve[sd]?\b)|(?P<quarter>\ba quarter\b|四分之一)"
+    r"|(?P<third>\ba third\b|三分之一)|(?P<fifth>\ba fifth\b|五分之一)|(?P<tenth>\ba tenth\b|"
+    r"十分之一)",
+    re.IGNORECASE,
+)
+FALL = re.compile(
+    r"\b(?:drop\w*|fall\w*|fell|los(?:e|es|t|ing|ses|s)\b|loss\w*|declin\w*|crash\w*|drawdown\w*|"
+    r"dip\w*|down|"
+    r"correction|hits?|plung\w*|tank\w*|swings?)\b|跌|亏|回撤|损失|缩水|腰斩|浮亏|下跌",
+    re.IGNORECASE,
+)
+ACCEPT = re.compile(
+    r"\b(?:live with|accept\w*|tolerat\w*|stomach|handle|take|bear|ok|okay|fine|comfortable|"
+    r"survive|ride (?:it )?out|hold|held|sit through|happy|wouldn'?t (?:make me sell|change|bother|"
+    r"scare|worry|faze)|doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|"
+    r"won'?t sell|"
+    r"not sell|without selling|easy|no problem|cope|at most|no more than|max(?:imum)?|up to|within|"
+    r"limit)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|"
+    r"最多|"
+    r"没有?紧张|不慌|拿得住|不卖|没卖|都行|还行|行|不怕|不在乎",
+    re.IGNORECASE,
+)
+REFUSE = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t|not able|too much|would panic|i'?d panic|i'?d sell|would sell|"
+    r"freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful)\b|受不了|接受不了|承受不了|"
+    r"扛不住|不能|心疼|睡不着|不行|会卖|慌",
+    re.IGNORECASE,
+)
+HOW_MUCH_QUESTION = re.compile(
+    r"how (?:much|big|large|far)|what (?:size|percentage|level)|最多|多少|多大|多高", re.IGNORECASE
+)
+CONDITIONAL_QUESTION = re.compile(r"\bif\b|\bwould\b|如果|假如|要是|万一", re.IGNORECASE)
+HOLD = re.compile(
+    r"\b(?:hold|held|stay the course|stay(?:ed)? invested|sit tight|do nothing|nothing|wait|"
+    r"ride it "
+    r"out|keep (?:it|investing)|not sell|wouldn'?t sell|won'?t sell|leave it)\b|"
+    r"拿着|不动|持有|不卖|等|扛着|继续拿|坚持|不管它|放着",
+    re.IGNORECASE,
+)
+BUY_MORE = re.compile(
+    r"\b(?:buy (?:more|the dip)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|invest "
+    r"more|double down)\b|加仓|补仓|抄底|买更多|多买|再买",
+    re.IGNORECASE,
+)
+SELL_ALL = re.compile(
+    r"\b(?:sell (?:it all|everything|all)|get out|cash out|pull (?:it )?(?:all )?out|sell)\b|"
+    r"全(?:部)?卖|清仓|割肉|赎回|卖掉|卖了|撤出来",
+    re.IGNORECASE,
+)
+# How the investor says they would feel about the fall the question names.
+FEEL_FINE = re.compile(
+    r"\b(?:fine|ok|okay|alright|not (?:bothered|worried|too worried)|wouldn'?t (?:worry|mind|care)|"
+    r"calm|relaxed|no problem|unbothered|meh|shrug)\b|没事|无所谓|能接受|可以接受|还好|没关系|"
+    r"不慌|淡定",
+    re.IGNORECASE,
+)
+FEEL_BAD = re.compile(
+    r"\b(?:terrible|awful|horrible|panic\w*|worried|scared|upset|sick|freak\w*|devastated|"
+    r"couldn'?t (?:take|handle|stand|bear|stomach)|lose sleep|not (?:good|great|happy|ok|okay|"
+    r"fine))"
+    r"\b|受不了|睡不着|难受|心疼|慌|接受不了|扛不住|很难过|崩溃",
+    re.IGNORECASE,
+)
+SELL_SOME = re.compile(
+    r"\b(?:sell (?:some|a (?:bit|little|part))|trim|reduce)\b|卖一部分|减仓|卖一半"
+)
+REAL_FALL = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear "
+    r"market|dot-?com|last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次",
+    re.IGNORECASE,
+)
+HELD_IN_FALL = re.compile(
+    r"\b(?:sat|sit|held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) "
+    r"(?:\w+ ){0,3}?(?:through|in|out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|"
+    r"kept (?:investing|buying)|stayed the course)\b|没卖|没有卖|也没卖|扛过来|扛过去|拿住|"
+    r"坚持下来|没动|见得多",
+    re.IGNORECASE,
+)
+BOUGHT_IN_FALL = re.compile(
+    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|加仓|补仓|抄底",
+    re.IGNORECASE,
+)
+SOLD_IN_FALL = re.compile(
+    r"\b(?:sold|panic[- ]sold|pulled out|got out|cashed out|made me sell)\b|割肉|清仓|卖了|全卖",
+    re.IGNORECASE,
+)
+WANT = re.compile(
+    r"\b(?:want|wants|hope|hoping|expect\w*|aim\w*|target\w*|looking for|need|goal|at least|"
+    r"would like|i'?d like)\b|想|希望|要|至少|期望|目标|起码",
+    re.IGNORECASE,
+)
+RETURN_QUESTION = re.compile(r"\breturns?\b|\byield\b|收益|回报", re.IGNORECASE)
+GUARANTEED = re.compile(r"\bguarantee\w*|\bpromis\w*|保证|承诺|稳赚|包赚", re.IGNORECASE)
+RETURN_TARGET = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:a|per|each|every|annual\w*)\s*(?:year|yr|annum)"
+    r"|(?:return|yield)s? of (?:at least |around |about )?(?P<num2>\d+(?:\.\d+)?)\s*%"
+    rf"|(?:每年|一年|年化)(?:至少|起码|最少)?(?:要|有|能)?(?:百分之(?P<zh>{_ZH_NUM})|"
+    r"(?P<num3>\d+)\s*%)",
+    re.IGNORECASE,
+)
+
+
+RISK_QUESTION = re.compile(r"\brisk\w*|风险", re.IGNORECASE)
+LEVEL_ANSWER = re.compile(
+    r"^\W*(?:i'?d say |i guess |probably |maybe |somewhere |about |大概|应该|可能|算是?)?"
+    r"(?P<level>very low|low|medium|moderate|average|middle|high|very high|"
+    r"很低|较低|低|中等|中|较高|高|很高|保守|稳健|平衡|进取|激进)",
+    re.IGNORECASE,
+)
+ANSWER_LEVELS = {
+    "very low": 1,
+    "low": 2,
+    "medium": 3,
+    "moderate": 3,
+    "average": 3,
+    "middle": 3,
+    "high": 4,
+    "very high": 5,
+    "很低": 1,
+    "较低": 2,
+    "低": 2,
+    "中等": 3,
+    "中": 3,
+    "较高": 4,
+    "高": 4,
+    "很高": 5,
+    "保守": 1,
+    "稳健": 2,
+    "平衡": 3,
+    "进取": 4,
+    "激进": 5,
+}
+ANSWER_WEIGHT = 1.5  # a direct answer, but a word, not a number
+NUMBER_WEIGHT = 2.0  # a stated number is the most specific answer
+BEHAVIOUR_WEIGHT = 1.0  # held through "a crash" with no size named
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """A willingness level read from a number or a behaviour, how much it weighs, and where."""
+
+    level: int
+    clause: Clause
+    start: int
+    end: int
+    weight: float = NUMBER_WEIGHT
+
+
+def tolerances(clause: Clause) -> list[Tolerance]:
+    """Every tolerance statement of a clause."""
+    found = _stated_limits(clause) + _answers(clause) + _past_behaviour(clause)
+    return found + _return_targets(clause) + _level_answers(clause)
+
+
+def _level_answers(clause: Clause) -> list[Tolerance]:
+    """A bare level in reply to a question about risk: "Medium, I guess.", "中等吧"."""
+    if clause.start != 0 or not RISK_QUESTION.search(_last_question(clause.asked)):
+        return []
+    match = LEVEL_ANSWER.match(clause.text)
+    if not match:
+        return []
+    level = ANSWER_LEVELS[match.group("level").lower()]
+    return [Tolerance(level, clause, match.start("level"), match.end("level"), ANSWER_WEIGHT)]
+
+
+def loss_level(percent: float) -> int:
+    """The willingness level of a tolerable fall of `percent`."""
+    return _band(percent, LOSS_BANDS)
+
+
+def _band(value: float, bands: tuple[tuple[float, int], ...]) -> int:
+    for below, level in bands:
+        if value < below:
+            return level
+    return 5
+
+
+def _percent(match: re.Match[str]) -> float | None:
+    if match.group("half"):
+        return 50.0
+    if match.group("quarter"):
+        return 25.0
+    if match.group("third"):
+        return 33.0
+    if match.group("fifth"):
+        return 20.0
+    if match.group("tenth"):
+        return 10.0
+    if match.group("tenths"):
+        number = parse_number(match.group("tenths"))
+        return None if number is None else number.value * 10
+    number = parse_number(match.group("num") or match.group("zh"))
+    return None if number is None else number.value
+
+
+def _stated_limits(clause: Clause) -> list[Tolerance]:
+    question = _last_question(clause.asked)
+    asked_how_much = bool(HOW_MUCH_QUESTION.search(question) and FALL.search(question))
+    if RETURN_TARGET.search(clause.text):
+        return []
+    found = []
+    for match in PERCENT.finditer(clause.text):
+        percent = _percent(match)
+        if percent is None:
+            continue
+        about_a_fall = bool(FALL.search(clause.text)) or asked_how_much
+        refuse = REFUSE.search(clause.text)
+        if not about_a_fall or not (ACCEPT.search(clause.text) or refuse or asked_how_much):
+            continue
+        level = loss_level(percent)
+        if refuse:
+            level = max(1, level - 1)
+        found.append(Tolerance(level, clause, match.start(), match.end()))
+    return found[:1]
+
+
+def _answers(clause: Clause) -> list[Tolerance]:
+    """A reply to "what would you do if it fell N%?"."""
+    question = _last_question(clause.asked)
+    if not (CONDITIONAL_QUESTION.search(question) and FALL.search(question)):
+        return []
+    if HOW_MUCH_QUESTION.search(question) or clause.text.rstrip().endswith(("?", "？")):
+        return []  # a question back is no answer
+    percents = [p for p in (_percent(m) for m in PERCENT.finditer(question)) if p is not None]
+    fall = max(percents) if percents else None
+    held = max(3, loss_level(fall)) if fall is not None else HOLD_WITHOUT_NUMBER
+    for pattern, level in (
+        (BUY_MORE, min(5, loss_level(fall) + 1) if fall is not None else BOUGHT_LEVEL),
+        (SELL_SOME, SOLD_SOME_LEVEL),
+        (HOLD, held),
+        (SELL_ALL, SOLD_LEVEL),
+        (FEEL_BAD, max(1, loss_level(fall) - 1) if fall is not None else SOLD_LEVEL),
+        (FEEL_FINE, held),
+    ):
+        match = pattern.search(clause.text)
+        if match:
+            weight = NUMBER_WEIGHT if fall is not None else BEHAVIOUR_WEIGHT
+            return [Tolerance(level, clause, match.start(), match.end(), weight)]
+    return []
+
+
+def _past_behaviour(clause: Clause) -> list[Tolerance]:
+    """What the investor did in a real fall they name (a year, "the crash", 那次, 股灾)."""
+    real = REAL_FALL.search(clause.text) or REAL_FALL.search(clause.sentence)
+    if not real:
+        return []
+    for pattern, level in (
+        (BOUGHT_IN_FALL, BOUGHT_LEVEL),
+        (HELD_IN_FALL, HOLD_WITHOUT_NUMBER),
+        (SOLD_IN_FALL, SOLD_LEVEL),
+    ):
+        match = pattern.search(clause.text)
+        if match:
+            named = [p for p in (_percent(m) for m in PERCENT.finditer(clause.text)) if p]
+            if level == HOLD_WITHOUT_NUMBER:
+                level = max([HOLD_WITHOUT_NUMBER, *(loss_level(p) for p in named)])
+            weight = NUMBER_WEIGHT if named else BEHAVIOUR_WEIGHT
+            return [Tolerance(level, clause, match.start(), match.end(), weight)]
+    return []
+
+
+def _return_targets(clause: Clause) -> list[Tolerance]:
+    """A return the investor wants ("at least 15% a year"), not one someone offers them."""
+    wanted = WANT.search(clause.text) or RETURN_QUESTION.search(_last_question(clause.asked))
+    if not wanted or GUARANTEED.search(clause.sentence):
+        return []
+    found = []
+    for match in RETURN_TARGET.finditer(clause.text):
+        written = (
+            match.group("num") or match.group("num2") or match.group("num3") or match.group("zh")
+        )
+        number = parse_number(written)
+        if number is not None:
+            level = _band(number.value, RETURN_BANDS)
+            found.append(Tolerance(level, clause, match.start(), match.end()))
+    return found
+
+
+def _last_question(asked: str) -> str:
+    """The last question of an assistant message (what a reply answers)."""
+    questions = re.findall(r"[^.!?。！？]*[?？]", asked)
+    return questions[-1] if questions else asked[-200:]
