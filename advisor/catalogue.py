@@ -50,6 +50,9 @@ class Product(BaseModel):
     jurisdiction: str = Field(pattern=r"^[A-Z]{2}$")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     exposures: dict[str, float] = Field(min_length=1)
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other names people use for it, to recognise it in a chat."
+    )
 
     @field_validator("exposures")
     @classmethod

@@ -28,7 +28,7 @@ from advisor.engine.market import (
 )
 from advisor.engine.optimizer import Allocation, AllocationRequest, MeanVarianceOptimizer
 from advisor.errors import MarketDataUnavailable
-from advisor.knowledge.documents import load_knowledge
+from advisor.knowledge.documents import KnowledgeDocument, load_knowledge
 from advisor.knowledge.integrity import check_against_catalogue
 from advisor.knowledge.rulebook import RuleBook
 from advisor.settings import Settings
@@ -47,6 +47,7 @@ class Runtime:
     policy: EnginePolicy
     history: pd.DataFrame
     market: MarketModel
+    documents: tuple[KnowledgeDocument, ...]  # the knowledge base, for citations
     rulebooks: Mapping[str, RuleBook]  # by jurisdiction: CN, US, EU
     notes: tuple[str, ...] = ()  # what a user should know about the data, e.g. a fallback
 
@@ -89,6 +90,7 @@ class Runtime:
             policy=load_policy(folder / "policy.toml"),
             history=history,
             market=market,
+            documents=documents,
             rulebooks={j: RuleBook.for_jurisdiction(documents, j) for j in JURISDICTIONS},
             notes=tuple(notes),
         )

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(default=60.0, gt=0)
     llm_max_new_tokens: int = Field(default=256, ge=1)
+    cooling_off_hours: float = Field(
+        default=24.0, ge=0, description="How long a risk change waits before it can take effect."
+    )
+    max_equity_cut: float = Field(
+        default=0.20, gt=0, le=1, description="Largest equity cut an anxious investor is offered."
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
 

@@ -1,0 +1,595 @@
+"""The advisor's turn: the orchestrator decides which tools run and what the reply says.
+
+Each turn: update the profile from the whole conversation, read what the latest message asks
+for, check suitability, then take exactly one path:
+
+1. a hold on the account (suspected exploitation of an older investor): say so, hand over;
+2. a request for a person, or a situation beyond a robo (the `needs_human` flag): hand over;
+3. panic, or a request to sell everything while anxious: never sell; preview what selling would
+   lock in against the plan's projection; offer a bounded conservative tilt (one risk level
+   down, the equity cut capped) that waits for human review and a cooling-off period;
+4. anxiety: acknowledge, show investor education from the knowledge base and the projection,
+   offer a pause and a person;
+5. euphoria, or a request for more risk: never above the suitability decision; warn about
+   chasing returns; any increase waits for the cooling-off period;
+6. something essential still unknown: ask for it, at most two questions at a time;
+7. otherwise a proposal, or the follow-up it was asked about (why this mix, what if).
+
+The facts of the reply are templates (`prompts/`) filled with tool results; a language model
+only writes a short opening, which the guard checks; after two rejections the templated opening
+is used. So every number shown comes from the engine, whatever the model.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from advisor.agent.guard import ReplyGuard, Verdict
+from advisor.agent.intents import Request, read_request
+from advisor.agent.language import Language, language_of
+from advisor.agent.prompts import ReplyTemplates
+from advisor.agent.tools import AdvisorTools, Projection, Proposal
+from advisor.knowledge.rules import ExploitationHold, MaxProductRisk
+from advisor.llm import LanguageModelUnavailable
+from advisor.profile.handoff import ProfileIncomplete
+from advisor.profile.model import InvestorProfile
+from advisor.profile.text import Message
+from advisor.suitability.decision import SuitabilityDecision
+
+Action = Literal[
+    "greet",
+    "ask",
+    "propose",
+    "explain",
+    "what_if",
+    "more_risk",
+    "euphoric",
+    "anxious",
+    "panic",
+    "handover",
+    "hold",
+]
+DEFAULT_HORIZON_YEARS = 10  # projections need a horizon; said in the reply when assumed
+OPENING_ATTEMPTS = 2
+OPENING_MAX_CHARS = 300
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A change that waits for human review and a cooling-off period before it may happen."""
+
+    kind: Literal["risk_decrease", "risk_increase"]
+    from_level: int
+    to_level: int
+    equity_before: float
+    equity_after: float
+    cooling_off_hours: float
+    proposal: Proposal
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One advisor turn: what was understood, decided and said."""
+
+    profile: InvestorProfile
+    language: Language
+    action: Action
+    reply: str
+    decision: SuitabilityDecision | None = None
+    proposal: Proposal | None = None
+    projection: Projection | None = None
+    pending_change: PendingChange | None = None
+    handover_reason: str | None = None
+    guard_rejections: tuple[str, ...] = ()
+    degraded: bool = False
+    templates_version: str = ""
+
+    def contract(self) -> dict[str, Any]:
+        """The JSON `advisor advise` prints."""
+        proposal = None
+        if self.proposal is not None:
+            proposal = {
+                "holdings": [
+                    h.model_dump(
+                        include={"product_id", "name", "asset_class", "risk_level", "weight"}
+                    )
+                    for h in self.proposal.holdings
+                ],
+                "expected_return": self.proposal.expected_return,
+                "volatility": self.proposal.volatility,
+                "citations": [c.model_dump() for c in self.proposal.citations],
+                "warnings": self.proposal.warnings,
+                "requires_review": self.proposal.requires_review,
+                "status": self.proposal.status,
+                "kind": self.proposal.kind,
+            }
+        return {
+            "profile": self.profile.contract(),
+            "proposal": proposal,
+            "reply": self.reply,
+            "action": self.action,
+            "language": self.language,
+            "pending_change": None
+            if self.pending_change is None
+            else {
+                "kind": self.pending_change.kind,
+                "from_level": self.pending_change.from_level,
+                "to_level": self.pending_change.to_level,
+                "equity_before": self.pending_change.equity_before,
+                "equity_after": self.pending_change.equity_after,
+                "cooling_off_hours": self.pending_change.cooling_off_hours,
+                "requires_review": True,
+            },
+            "handover": self.handover_reason,
+            "guard_rejections": list(self.guard_rejections),
+            "degraded": self.degraded,
+            "templates_version": self.templates_version,
+        }
+
+
+@dataclass
+class _Reply:
+    """The facts of a reply as they are assembled, and the sentences that name products."""
+
+    templates: ReplyTemplates
+    greeting: str = ""
+    facts: list[str] = field(default_factory=list)
+    trusted: list[str] = field(default_factory=list)
+
+    def say(self, key: str, **values: Any) -> None:
+        self.facts.append(self.templates.render(key, **values))
+
+    def refuse(self, key: str, **values: Any) -> None:
+        sentence = self.templates.render(key, **values)
+        self.facts.append(sentence)
+        self.trusted.append(sentence)
+
+
+class Advisor:
+    """Runs advisor turns over a conversation; stateless between calls (the conversation is
+    the state), so sessions can share one advisor."""
+
+    def __init__(
+        self,
+        tools: AdvisorTools,
+        templates: dict[Language, ReplyTemplates],
+        model: BaseChatModel | None,
+        cooling_off_hours: float = 24.0,
+        max_equity_cut: float = 0.20,
+    ) -> None:
+        self.tools = tools
+        self.templates = templates
+        self.model = model
+        self.cooling_off_hours = cooling_off_hours
+        self.max_equity_cut = max_equity_cut
+
+    def respond(
+        self, messages: Sequence[Message], *, trusted_contact_registered: bool = False
+    ) -> Turn:
+        """The advisor's reply to the conversation's latest user message."""
+        user_texts = [m.content for m in messages if m.role == "user"]
+        last = user_texts[-1] if user_texts else ""
+        language = language_of(last)
+        reply = _Reply(self.templates[language])
+        profile = self.tools.update_profile(messages)
+        if len(user_texts) <= 1:
+            reply.greeting = reply.templates.render(
+                "greeting", disclosure_rules="ALL-ALGORITHM, ALL-SENTIMENT"
+            )
+        if profile.ignored_instructions:
+            reply.say("ignored_instruction")
+        decision = self._decision(profile)
+        turn = self._route(
+            profile, decision, read_request(last), last, reply, trusted_contact_registered
+        )
+        return self._finish(turn, reply, last, language)
+
+    # Paths ---------------------------------------------------------------------------------------
+
+    def _route(
+        self,
+        profile: InvestorProfile,
+        decision: SuitabilityDecision | None,
+        request: Request,
+        last: str,
+        reply: _Reply,
+        trusted_contact: bool,
+    ) -> Turn:
+        flags = {finding.flag for finding in profile.flags}
+        emotion = profile.emotion.current.value
+        anxious = emotion == "anxious" or profile.emotion.sustained_anxiety
+        base = Turn(profile=profile, language=reply.templates.language, action="ask", reply="")
+        base = replace(base, decision=decision)
+        self._refuse_named_products(last, profile, decision, reply)
+        if decision is not None and decision.hold:
+            hold_rule = self._fired(decision, ExploitationHold)
+            reply.say("hold", rule=hold_rule)
+            return self._handover(base, reply, "hold", reason=hold_rule)
+        if request.intent == "ask_human" or "needs_human" in flags:
+            return self._handover(base, reply, "handover", reason="asked for a person")
+        if emotion == "panic" or (request.intent == "sell_all" and anxious):
+            return self._panic(base, profile, decision, reply, trusted_contact)
+        if anxious:
+            return self._anxious(base, profile, decision, last, reply)
+        if (emotion == "euphoric" or request.intent == "more_risk") and decision is not None:
+            return self._more_risk(base, profile, decision, reply, euphoric=emotion == "euphoric")
+        missing = _missing_facts(profile)
+        if decision is None or missing:
+            return self._ask(base, missing or ["risk"], reply)
+        return self._propose(base, profile, decision, request, reply)
+
+    def _handover(self, base: Turn, reply: _Reply, action: Action, reason: str) -> Turn:
+        if action == "handover":
+            reply.say("handover", reason="")
+        return replace(base, action=action, handover_reason=reason)
+
+    def _ask(self, base: Turn, missing: list[str], reply: _Reply) -> Turn:
+        reply.say("ask_intro")
+        for fact in missing[:2]:
+            reply.facts.append(reply.templates.questions[fact])
+        return replace(base, action="ask")
+
+    def _propose(
+        self,
+        base: Turn,
+        profile: InvestorProfile,
+        decision: SuitabilityDecision,
+        request: Request,
+        reply: _Reply,
+    ) -> Turn:
+        horizon = profile.horizon_years.value
+        proposal = self.tools.build_proposal(decision, horizon)
+        if request.intent == "explain_mix":
+            self._say_mix(proposal, decision, reply)
+            return replace(base, action="explain", proposal=proposal)
+        if request.intent == "what_if_horizon" and horizon is not None:
+            changed = max(1.0, horizon + (request.years_change or 0.0))
+            projection = self.tools.project(proposal, changed)
+            reply.say("what_if", **_projection_values(projection))
+            return replace(base, action="what_if", proposal=proposal, projection=projection)
+        projection = self.tools.project(proposal, horizon or DEFAULT_HORIZON_YEARS)
+        self._say_proposal(proposal, decision, projection, reply)
+        return replace(base, action="propose", proposal=proposal, projection=projection)
+
+    def _anxious(
+        self,
+        base: Turn,
+        profile: InvestorProfile,
+        decision: SuitabilityDecision | None,
+        last: str,
+        reply: _Reply,
+    ) -> Turn:
+        reply.say("anxious")
+        for passage in self.tools.retrieve(last, kinds=["education"], k=1):
+            excerpt = _first_paragraph(passage.text)
+            reply.say("education_line", text=excerpt, doc_id=passage.document_id)
+        projection = None
+        if decision is not None:
+            proposal = self.tools.build_proposal(decision, profile.horizon_years.value)
+            horizon = profile.horizon_years.value or DEFAULT_HORIZON_YEARS
+            projection = self.tools.project(proposal, horizon)
+            reply.say("projection", **_projection_values(projection))
+        reply.say("anxious_offer")
+        return replace(base, action="anxious", projection=projection)
+
+    def _panic(
+        self,
+        base: Turn,
+        profile: InvestorProfile,
+        decision: SuitabilityDecision | None,
+        reply: _Reply,
+        trusted_contact: bool,
+    ) -> Turn:
+        reply.say("panic")
+        if decision is None:
+            reply.say("anxious_offer")
+            return replace(base, action="panic", handover_reason="panic; profile incomplete")
+        horizon = profile.horizon_years.value
+        current = self.tools.build_proposal(decision, horizon)
+        projection = self.tools.project(current, horizon or DEFAULT_HORIZON_YEARS)
+        reply.say("panic_preview", **_projection_values(projection))
+        pending = self._conservative_tilt(profile, decision, current)
+        if pending is not None:
+            reply.say(
+                "panic_tilt",
+                risk_level=pending.from_level,
+                lower_level=pending.to_level,
+                equity_before=_percent(pending.equity_before),
+                equity_after=_percent(pending.equity_after),
+                cooling_off_hours=_hours(self.cooling_off_hours),
+            )
+        if trusted_contact:
+            reply.say("panic_contact")
+        reply.say("anxious_offer")
+        return replace(
+            base,
+            action="panic",
+            projection=projection,
+            pending_change=pending,
+            proposal=pending.proposal if pending else None,
+            handover_reason="panic: a person reviews before anything changes",
+        )
+
+    def _more_risk(
+        self,
+        base: Turn,
+        profile: InvestorProfile,
+        decision: SuitabilityDecision,
+        reply: _Reply,
+        euphoric: bool,
+    ) -> Turn:
+        match_rule = self._fired(decision, MaxProductRisk)
+        if euphoric:
+            reply.say("euphoric")
+            reply.say(
+                "euphoric_limit",
+                risk_level=decision.risk_level,
+                match_rule=match_rule,
+                cooling_off_hours=_hours(self.cooling_off_hours),
+            )
+        else:
+            evidence = "; ".join(e.quote for e in profile.risk_level.evidence[:2]) or "-"
+            reply.say(
+                "more_risk",
+                risk_level=decision.risk_level,
+                risk_evidence=evidence,
+                match_rule=match_rule,
+                cooling_off_hours=_hours(self.cooling_off_hours),
+            )
+        return replace(base, action="euphoric" if euphoric else "more_risk")
+
+    # Pieces -----------------------------------------------------------------------------------
+
+    def _fired(
+        self, decision: SuitabilityDecision, rule_type: type[ExploitationHold | MaxProductRisk]
+    ) -> str:
+        """The id of the rule of this type the decision fired (for citations), or '-'."""
+        rules = self.tools.runtime.rulebooks[decision.jurisdiction]
+        ids = [cited.rule.id for _, cited in rules.of_type(rule_type)]
+        return next((rule_id for rule_id in ids if rule_id in decision.rules_fired), "-")
+
+    def _decision(self, profile: InvestorProfile) -> SuitabilityDecision | None:
+        try:
+            return self.tools.check_suitability(profile)
+        except ProfileIncomplete:
+            return None
+
+    def _conservative_tilt(
+        self, profile: InvestorProfile, decision: SuitabilityDecision, current: Proposal
+    ) -> PendingChange | None:
+        """One risk level down, moving only part of the way when the equity cut would exceed
+        `max_equity_cut`: a blend of the two portfolios, both suitable at the current level."""
+        if decision.risk_level <= 1:
+            return None
+        lower_level = decision.risk_level - 1
+        lower = self.tools.runtime.decide(
+            self.tools.runtime.class_profile(lower_level, profile.horizon_years.value).model_copy(
+                update={"age": profile.age.value, "life_stage": profile.life_stage.value}
+            )
+        )
+        target = self.tools.build_proposal(lower, profile.horizon_years.value, "conservative_tilt")
+        cut = current.equity_share - target.equity_share
+        share = 1.0 if cut <= self.max_equity_cut else self.max_equity_cut / cut
+        blended = self.tools.blend(current, target, share)
+        return PendingChange(
+            kind="risk_decrease",
+            from_level=decision.risk_level,
+            to_level=lower_level,
+            equity_before=current.equity_share,
+            equity_after=blended.equity_share,
+            cooling_off_hours=self.cooling_off_hours,
+            proposal=blended,
+        )
+
+    def _refuse_named_products(
+        self,
+        last: str,
+        profile: InvestorProfile,
+        decision: SuitabilityDecision | None,
+        reply: _Reply,
+    ) -> None:
+        """Say why, when the user names a product their level does not allow."""
+        if decision is None:
+            return
+        folded = last.casefold()
+        for product in self.tools.runtime.catalogue.products:
+            exclusion = decision.exclusion_of(product.id)
+            if exclusion is None or exclusion.kind == "not_offered":
+                continue
+            names = (product.ticker, product.name, *product.aliases)
+            if any(name.casefold() in folded for name in names):
+                reply.refuse(
+                    "refuse_product",
+                    name=product.name,
+                    ticker=product.ticker,
+                    product_risk=product.risk_level,
+                    risk_level=decision.risk_level,
+                    rule=exclusion.rule_id,
+                )
+
+    def _say_proposal(
+        self,
+        proposal: Proposal,
+        decision: SuitabilityDecision,
+        projection: Projection,
+        reply: _Reply,
+    ) -> None:
+        policy = self.tools.runtime.policy.for_level(decision.risk_level)
+        name = policy.name_zh if reply.templates.language == "zh" else policy.name
+        lines = [
+            reply.templates.render(
+                "proposal_intro", class_name=name, risk_level=decision.risk_level
+            )
+        ]
+        lines += [
+            reply.templates.render(
+                "holding_line",
+                name=holding.name,
+                ticker=holding.ticker,
+                product_risk=holding.risk_level,
+                weight=_percent(holding.weight),
+            )
+            for holding in proposal.holdings
+        ]
+        reply.facts.append("\n".join(lines))
+        reply.say(
+            "proposal_figures",
+            expected_return=_percent(proposal.expected_return, 2),
+            volatility=_percent(proposal.volatility, 2),
+        )
+        reply.say(
+            "proposal_why",
+            risk_level=decision.risk_level,
+            match_rule=self._fired(decision, MaxProductRisk),
+            equity_cap=_percent(decision.sleeve_caps.get("equity", 1.0)),
+            equity_rule=decision.constraint_rules.get("equity_cap", "-"),
+            liquid_floor=_percent(decision.liquid_floor),
+            floor_rule=decision.constraint_rules.get("liquid_floor", "-"),
+        )
+        reply.say("projection", **_projection_values(projection))
+        if proposal.requires_review:
+            reasons = ", ".join(sorted({w.rule_id for w in decision.warnings})) or "policy"
+            reply.say("proposal_review", review_reasons=reasons)
+        reply.say("proposal_sources", sources=", ".join(c.doc_id for c in proposal.citations))
+
+    def _say_mix(self, proposal: Proposal, decision: SuitabilityDecision, reply: _Reply) -> None:
+        reply.say(
+            "explain_mix",
+            fixed_income=_percent(proposal.fixed_income_and_cash_share),
+            equity=_percent(proposal.equity_share),
+            real_assets=_percent(
+                1 - proposal.equity_share - proposal.fixed_income_and_cash_share
+            ),
+            risk_level=decision.risk_level,
+            equity_cap=_percent(decision.sleeve_caps.get("equity", 1.0)),
+            equity_rule=decision.constraint_rules.get("equity_cap", "-"),
+            assumptions="Vanguard VCMM 2025",
+        )
+
+    # The reply -------------------------------------------------------------------------------
+
+    def _finish(self, turn: Turn, reply: _Reply, last: str, language: Language) -> Turn:
+        templates = reply.templates
+        facts = "\n\n".join(reply.facts)
+        guard = self._guard(turn, reply)
+        opening, rejections, degraded = self._opening(templates, last, facts, guard)
+        parts = [reply.greeting, opening, facts] + ([templates.degraded] if degraded else [])
+        text = "\n\n".join(part for part in parts if part)
+        verdict = guard.check(text)
+        if not verdict.ok:  # cannot happen with engine-made facts; kept as the last line of defence
+            rejections = (*rejections, *verdict.problems)
+            text = "\n\n".join(p for p in (reply.greeting, templates.opening_fallback, facts) if p)
+        return replace(
+            turn,
+            reply=text,
+            guard_rejections=rejections,
+            degraded=degraded,
+            templates_version=templates.version,
+        )
+
+    def _guard(self, turn: Turn, reply: _Reply) -> ReplyGuard:
+        runtime = self.tools.runtime
+        decision = turn.decision
+        excluded = (
+            frozenset(product for product, cap in decision.caps.items() if cap == 0)
+            if decision
+            else frozenset()
+        )
+        jurisdiction = decision.jurisdiction if decision else runtime.settings.jurisdiction
+        guard = ReplyGuard(
+            rules=runtime.rulebooks[jurisdiction],
+            catalogue=runtime.catalogue,
+            excluded_products=excluded,
+            trusted_sentences=tuple(reply.trusted),
+        )
+        profile_values = [
+            str(value)
+            for value in (
+                turn.profile.age.value,
+                turn.profile.horizon_years.value,
+                turn.profile.risk_level.value,
+            )
+            if value is not None
+        ]
+        guard.allow([reply.greeting, *reply.facts, *profile_values])
+        return guard
+
+    def _opening(
+        self, templates: ReplyTemplates, last: str, facts: str, guard: ReplyGuard
+    ) -> tuple[str, tuple[str, ...], bool]:
+        """A short opening from the model, if it passes the guard within two attempts; else the
+        templated one. Returns (opening, rejections, degraded)."""
+        if self.model is None or not last:
+            return templates.opening_fallback, (), False
+        rejections: list[str] = []
+        prompt = [
+            SystemMessage(content=templates.system),
+            HumanMessage(
+                content=f"User's message: {last}\n\nThe engine's reply that follows:\n{facts}"
+            ),
+        ]
+        for _ in range(OPENING_ATTEMPTS):
+            try:
+                text = str(self.model.invoke(prompt).content).strip()
+            except LanguageModelUnavailable:
+                return templates.opening_fallback, tuple(rejections), True
+            verdict = _opening_verdict(text, guard)
+            if verdict.ok:
+                return text, tuple(rejections), False
+            rejections.extend(verdict.problems)
+        return templates.opening_fallback, tuple(rejections), False
+
+
+def _opening_verdict(text: str, guard: ReplyGuard) -> Verdict:
+    problems = list(guard.check(text).problems)
+    if not text:
+        problems.append("empty opening")
+    if len(text) > OPENING_MAX_CHARS:
+        problems.append("opening too long")
+    return Verdict(tuple(problems))
+
+
+def _missing_facts(profile: InvestorProfile) -> list[str]:
+    """What onboarding still needs, in the order it asks: age, goal, horizon, loss tolerance,
+    emergency savings."""
+    missing = []
+    if profile.age.value is None and profile.life_stage.value is None:
+        missing.append("age")
+    if not profile.goals:
+        missing.append("goal")
+    if profile.horizon_years.value is None:
+        missing.append("horizon")
+    if profile.risk_level.value is None:
+        missing.append("risk")
+    if profile.emergency_fund_months.value is None and profile.risk_level.value is None:
+        missing.append("emergency")
+    return missing
+
+
+def _projection_values(projection: Projection) -> dict[str, str | int]:
+    return {
+        "horizon": projection.horizon_years,
+        "amount": _money(projection.amount),
+        "median": _money(projection.median),
+        "p5": _money(projection.p5),
+        "p95": _money(projection.p95),
+    }
+
+
+def _first_paragraph(text: str) -> str:
+    return text.split("\n\n")[0].strip()
+
+
+def _percent(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}%}"
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
