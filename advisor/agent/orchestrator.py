@@ -460,9 +460,7 @@ class Advisor:
             "explain_mix",
             fixed_income=_percent(proposal.fixed_income_and_cash_share),
             equity=_percent(proposal.equity_share),
-            real_assets=_percent(
-                1 - proposal.equity_share - proposal.fixed_income_and_cash_share
-            ),
+            real_assets=_percent(1 - proposal.equity_share - proposal.fixed_income_and_cash_share),
             risk_level=decision.risk_level,
             equity_cap=_percent(decision.sleeve_caps.get("equity", 1.0)),
             equity_rule=decision.constraint_rules.get("equity_cap", "-"),
