@@ -131,7 +131,7 @@ def test_upgrade_database_is_idempotent_and_keeps_data(database_url: str) -> Non
         head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
         with Store(store_engine).transaction() as session:
             investor = session.get(Investor, investor_id)
-        assert current == head == "0001"
+        assert current == head == "0004"
         assert investor is not None and investor.name == "Ada"
     finally:
         store_engine.dispose()

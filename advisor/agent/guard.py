@@ -8,7 +8,9 @@ opening. The guard still checks the whole reply, with these rules:
   facts for this turn or in the profile; numbers inside identifiers (C3, R4, 510300.SS) are part
   of the identifier, not figures;
 * no banned phrase (the knowledge base's wording rules, English and Chinese);
-* no excluded product (by id, ticker or name) outside the refusal sentences the code wrote.
+* no excluded product (by id, ticker or name) in what the model wrote: the engine's facts never
+  recommend one (a proposal holds only allowed products), though they may name one to refuse it
+  or to describe an asset class.
 """
 
 import re
@@ -59,31 +61,28 @@ class ReplyGuard:
     catalogue: Catalogue
     excluded_products: frozenset[str]
     allowed_figures: set[Decimal] = field(default_factory=set)
-    trusted_sentences: tuple[str, ...] = ()  # refusals the code wrote, which name products
 
     def allow(self, texts: Iterable[str]) -> None:
         """Every figure in these engine-made texts may appear in the reply."""
         for text in texts:
             self.allowed_figures |= figures_in(text)
 
-    def check(self, reply: str) -> Verdict:
-        """Every rule the reply breaks."""
+    def check(self, text: str, *, written_by_model: bool = True) -> Verdict:
+        """Every rule the text breaks; products are checked in what the model wrote."""
         problems: list[str] = []
-        invented = sorted(figures_in(reply) - self.allowed_figures)
+        invented = sorted(figures_in(text) - self.allowed_figures)
         if invented:
-            problems.append("numbers not from the engine: " + ", ".join(map(str, invented)))
-        banned = banned_phrases_in(reply, self.rules)
+            shown = ", ".join(format(figure, "f") for figure in invented)
+            problems.append(f"numbers not from the engine: {shown}")
+        banned = banned_phrases_in(text, self.rules)
         if banned:
             problems.append("banned wording: " + ", ".join(n.text for n in banned))
-        unsuitable = self._excluded_products_named(reply)
+        unsuitable = self._excluded_products_named(text) if written_by_model else []
         if unsuitable:
             problems.append("names a product the investor may not hold: " + ", ".join(unsuitable))
         return Verdict(tuple(problems))
 
-    def _excluded_products_named(self, reply: str) -> list[str]:
-        text = reply
-        for sentence in self.trusted_sentences:
-            text = text.replace(sentence, "")
+    def _excluded_products_named(self, text: str) -> list[str]:
         folded = text.casefold()
         named = []
         for product in self.catalogue.products:

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 Intent = Literal[
-    "sell_all", "more_risk", "explain_mix", "what_if_horizon", "ask_human", "pause", "other"
+    "sell_all",
+    "more_risk",
+    "explain_mix",
+    "what_if_horizon",
+    "ask_human",
+    "pause",
+    "thanks",
+    "other",
 ]
 
 _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
@@ -59,6 +66,14 @@ _PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "pause",
         re.compile(r"\b(pause|think about it|later|not now)\b|再想想|暂停|先不", re.IGNORECASE),
+    ),
+    (
+        "thanks",
+        re.compile(
+            r"^\W*(thanks?( you)?|thx|ok(ay)?|great|got it|cool|perfect)\W*$"
+            r"|^\W*(谢谢|好的|明白了|收到)\W*$",
+            re.IGNORECASE,
+        ),
     ),
 )
 

@@ -1,12 +1,5 @@
-"""Which language to reply in: the user's."""
+"""Which language to reply in: the user's (the same rule the profile pipeline reads text by)."""
 
-import re
-from typing import Literal
+from advisor.profile.text import Language, language_of
 
-Language = Literal["en", "zh"]
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def language_of(text: str) -> Language:
-    """Chinese when the text has Chinese characters, else English."""
-    return "zh" if CJK.search(text) else "en"
+__all__ = ["Language", "language_of"]

@@ -41,6 +41,7 @@ from advisor.suitability.decision import SuitabilityDecision
 
 Action = Literal[
     "greet",
+    "acknowledge",
     "ask",
     "propose",
     "explain",
@@ -61,10 +62,10 @@ OPENING_MAX_CHARS = 300
 class PendingChange:
     """A change that waits for human review and a cooling-off period before it may happen."""
 
-    kind: Literal["risk_decrease", "risk_increase"]
+    kind: Literal["conservative_tilt", "risk_increase"]
     from_level: int
     to_level: int
-    equity_before: float
+    equity_before: float | None  # unknown for an increase: the current plan is not at hand
     equity_after: float
     cooling_off_hours: float
     proposal: Proposal
@@ -81,6 +82,7 @@ class Turn:
     decision: SuitabilityDecision | None = None
     proposal: Proposal | None = None
     projection: Projection | None = None
+    projection_basis: Literal["proposal", "current_plan"] = "proposal"
     pending_change: PendingChange | None = None
     handover_reason: str | None = None
     guard_rejections: tuple[str, ...] = ()
@@ -110,6 +112,9 @@ class Turn:
             "profile": self.profile.contract(),
             "proposal": proposal,
             "reply": self.reply,
+            "projection": None
+            if self.projection is None
+            else {**self.projection.model_dump(), "basis": self.projection_basis},
             "action": self.action,
             "language": self.language,
             "pending_change": None
@@ -137,15 +142,9 @@ class _Reply:
     templates: ReplyTemplates
     greeting: str = ""
     facts: list[str] = field(default_factory=list)
-    trusted: list[str] = field(default_factory=list)
 
     def say(self, key: str, **values: Any) -> None:
         self.facts.append(self.templates.render(key, **values))
-
-    def refuse(self, key: str, **values: Any) -> None:
-        sentence = self.templates.render(key, **values)
-        self.facts.append(sentence)
-        self.trusted.append(sentence)
 
 
 class Advisor:
@@ -167,9 +166,15 @@ class Advisor:
         self.max_equity_cut = max_equity_cut
 
     def respond(
-        self, messages: Sequence[Message], *, trusted_contact_registered: bool = False
+        self,
+        messages: Sequence[Message],
+        *,
+        trusted_contact_registered: bool = False,
+        current_risk_level: int | None = None,
     ) -> Turn:
-        """The advisor's reply to the conversation's latest user message."""
+        """The advisor's reply to the conversation's latest user message. `current_risk_level` is
+        the level of the investor's current plan, if they have one: a proposal above it waits for
+        review and the cooling-off period."""
         user_texts = [m.content for m in messages if m.role == "user"]
         last = user_texts[-1] if user_texts else ""
         language = language_of(last)
@@ -183,7 +188,13 @@ class Advisor:
             reply.say("ignored_instruction")
         decision = self._decision(profile)
         turn = self._route(
-            profile, decision, read_request(last), last, reply, trusted_contact_registered
+            profile,
+            decision,
+            read_request(last),
+            last,
+            reply,
+            trusted_contact_registered,
+            current_risk_level,
         )
         return self._finish(turn, reply, last, language)
 
@@ -197,6 +208,7 @@ class Advisor:
         last: str,
         reply: _Reply,
         trusted_contact: bool,
+        current_risk_level: int | None,
     ) -> Turn:
         flags = {finding.flag for finding in profile.flags}
         emotion = profile.emotion.current.value
@@ -207,9 +219,11 @@ class Advisor:
         if decision is not None and decision.hold:
             hold_rule = self._fired(decision, ExploitationHold)
             reply.say("hold", rule=hold_rule)
-            return self._handover(base, reply, "hold", reason=hold_rule)
-        if request.intent == "ask_human" or "needs_human" in flags:
-            return self._handover(base, reply, "handover", reason="asked for a person")
+            return replace(base, action="hold", handover_reason=hold_rule)
+        if request.intent == "ask_human":
+            return self._handover(base, reply, "asked")
+        if "needs_human" in flags:
+            return self._handover(base, reply, "needs_human")
         if emotion == "panic" or (request.intent == "sell_all" and anxious):
             return self._panic(base, profile, decision, reply, trusted_contact)
         if anxious:
@@ -219,12 +233,14 @@ class Advisor:
         missing = _missing_facts(profile)
         if decision is None or missing:
             return self._ask(base, missing or ["risk"], reply)
-        return self._propose(base, profile, decision, request, reply)
+        if request.intent == "thanks":
+            reply.say("thanks")
+            return replace(base, action="acknowledge")
+        return self._propose(base, profile, decision, request, reply, current_risk_level)
 
-    def _handover(self, base: Turn, reply: _Reply, action: Action, reason: str) -> Turn:
-        if action == "handover":
-            reply.say("handover", reason="")
-        return replace(base, action=action, handover_reason=reason)
+    def _handover(self, base: Turn, reply: _Reply, reason: str) -> Turn:
+        reply.say("handover", reason=reply.templates.handover_reasons[reason])
+        return replace(base, action="handover", handover_reason=reason)
 
     def _ask(self, base: Turn, missing: list[str], reply: _Reply) -> Turn:
         reply.say("ask_intro")
@@ -239,9 +255,12 @@ class Advisor:
         decision: SuitabilityDecision,
         request: Request,
         reply: _Reply,
+        current_risk_level: int | None,
     ) -> Turn:
         horizon = profile.horizon_years.value
-        proposal = self.tools.build_proposal(decision, horizon)
+        increase = current_risk_level is not None and decision.risk_level > current_risk_level
+        kind: Literal["allocation", "risk_increase"] = "risk_increase" if increase else "allocation"
+        proposal = self.tools.build_proposal(decision, horizon, kind)
         if request.intent == "explain_mix":
             self._say_mix(proposal, decision, reply)
             return replace(base, action="explain", proposal=proposal)
@@ -252,7 +271,30 @@ class Advisor:
             return replace(base, action="what_if", proposal=proposal, projection=projection)
         projection = self.tools.project(proposal, horizon or DEFAULT_HORIZON_YEARS)
         self._say_proposal(proposal, decision, projection, reply)
-        return replace(base, action="propose", proposal=proposal, projection=projection)
+        pending = None
+        if increase and current_risk_level is not None:
+            reply.say(
+                "risk_increase_wait",
+                from_level=current_risk_level,
+                to_level=decision.risk_level,
+                cooling_off_hours=_hours(self.cooling_off_hours),
+            )
+            pending = PendingChange(
+                kind="risk_increase",
+                from_level=current_risk_level,
+                to_level=decision.risk_level,
+                equity_before=None,
+                equity_after=proposal.equity_share,
+                cooling_off_hours=self.cooling_off_hours,
+                proposal=proposal,
+            )
+        return replace(
+            base,
+            action="propose",
+            proposal=proposal,
+            projection=projection,
+            pending_change=pending,
+        )
 
     def _anxious(
         self,
@@ -297,7 +339,7 @@ class Advisor:
                 "panic_tilt",
                 risk_level=pending.from_level,
                 lower_level=pending.to_level,
-                equity_before=_percent(pending.equity_before),
+                equity_before=_percent(current.equity_share),
                 equity_after=_percent(pending.equity_after),
                 cooling_off_hours=_hours(self.cooling_off_hours),
             )
@@ -308,6 +350,7 @@ class Advisor:
             base,
             action="panic",
             projection=projection,
+            projection_basis="current_plan",
             pending_change=pending,
             proposal=pending.proposal if pending else None,
             handover_reason="panic: a person reviews before anything changes",
@@ -375,7 +418,7 @@ class Advisor:
         share = 1.0 if cut <= self.max_equity_cut else self.max_equity_cut / cut
         blended = self.tools.blend(current, target, share)
         return PendingChange(
-            kind="risk_decrease",
+            kind="conservative_tilt",
             from_level=decision.risk_level,
             to_level=lower_level,
             equity_before=current.equity_share,
@@ -401,7 +444,7 @@ class Advisor:
                 continue
             names = (product.ticker, product.name, *product.aliases)
             if any(name.casefold() in folded for name in names):
-                reply.refuse(
+                reply.say(
                     "refuse_product",
                     name=product.name,
                     ticker=product.ticker,
@@ -471,19 +514,24 @@ class Advisor:
 
     def _finish(self, turn: Turn, reply: _Reply, last: str, language: Language) -> Turn:
         templates = reply.templates
-        facts = "\n\n".join(reply.facts)
         guard = self._guard(turn, reply)
-        opening, rejections, degraded = self._opening(templates, last, facts, guard)
+        # The facts are engine-made, but passages quoted from documents are checked too: one that
+        # breaks a wording rule is left out rather than shown.
+        kept: list[str] = []
+        rejections: list[str] = []
+        for fact in reply.facts:
+            verdict = guard.check(fact, written_by_model=False)
+            if verdict.ok:
+                kept.append(fact)
+            else:
+                rejections.extend(verdict.problems)
+        facts = "\n\n".join(kept)
+        opening, opening_rejections, degraded = self._opening(templates, last, facts, guard)
         parts = [reply.greeting, opening, facts] + ([templates.degraded] if degraded else [])
-        text = "\n\n".join(part for part in parts if part)
-        verdict = guard.check(text)
-        if not verdict.ok:  # cannot happen with engine-made facts; kept as the last line of defence
-            rejections = (*rejections, *verdict.problems)
-            text = "\n\n".join(p for p in (reply.greeting, templates.opening_fallback, facts) if p)
         return replace(
             turn,
-            reply=text,
-            guard_rejections=rejections,
+            reply="\n\n".join(part for part in parts if part),
+            guard_rejections=(*rejections, *opening_rejections),
             degraded=degraded,
             templates_version=templates.version,
         )
@@ -501,7 +549,6 @@ class Advisor:
             rules=runtime.rulebooks[jurisdiction],
             catalogue=runtime.catalogue,
             excluded_products=excluded,
-            trusted_sentences=tuple(reply.trusted),
         )
         profile_values = [
             str(value)
@@ -533,6 +580,9 @@ class Advisor:
             try:
                 text = str(self.model.invoke(prompt).content).strip()
             except LanguageModelUnavailable:
+                return templates.opening_fallback, tuple(rejections), True
+            except Exception as error:
+                rejections.append(f"model failed: {type(error).__name__}")
                 return templates.opening_fallback, tuple(rejections), True
             verdict = _opening_verdict(text, guard)
             if verdict.ok:

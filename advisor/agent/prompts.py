@@ -48,6 +48,9 @@ class ReplyTemplates(BaseModel):
     euphoric_limit: str
     refuse_product: str
     ignored_instruction: str
+    thanks: str
+    risk_increase_wait: str
+    handover_reasons: dict[str, str]
     handover: str
     hold: str
 

@@ -52,7 +52,7 @@ class Proposal(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["allocation", "conservative_tilt"] = "allocation"
+    kind: Literal["allocation", "conservative_tilt", "risk_increase"] = "allocation"
     risk_level: int
     holdings: list[ProposedHolding]
     expected_return: float
@@ -111,7 +111,7 @@ class AdvisorTools:
         self,
         decision: SuitabilityDecision,
         horizon_years: float | None,
-        kind: Literal["allocation", "conservative_tilt"] = "allocation",
+        kind: Literal["allocation", "conservative_tilt", "risk_increase"] = "allocation",
     ) -> Proposal:
         """The optimal portfolio the decision allows, with citations and warnings."""
         allocation = self.runtime.allocate_for(decision, horizon_years)
@@ -132,9 +132,10 @@ class AdvisorTools:
             citations=self._citations(decision, holdings),
             warnings=warnings,
             rules=decision.rules_fired,
-            requires_review=decision.requires_review or kind == "conservative_tilt",
+            # A change of risk is never automatic: a person reviews it.
+            requires_review=decision.requires_review or kind != "allocation",
             status="pending_review"
-            if decision.requires_review or kind == "conservative_tilt"
+            if decision.requires_review or kind != "allocation"
             else "draft",
         )
 

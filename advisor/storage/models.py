@@ -76,6 +76,15 @@ class ProposalStatus(StrEnum):
     EXECUTED = "executed"
 
 
+class ProposalKind(StrEnum):
+    """What a proposal changes. Anything but a plain allocation changes the investor's risk, so it
+    waits for an advisor's review and a cooling-off period (`Proposal.cooling_off_until`)."""
+
+    ALLOCATION = "allocation"
+    CONSERVATIVE_TILT = "conservative_tilt"
+    RISK_INCREASE = "risk_increase"
+
+
 class MessageRole(StrEnum):
     """Who wrote a conversation message."""
 
@@ -212,10 +221,14 @@ class Profile(Base):
 
 
 class Proposal(Base):
-    """Target weights proposed for an account, and where they are in review and execution."""
+    """Target weights proposed for an account, and where they are in review and execution.
+
+    A proposal cannot be executed before `cooling_off_until` (if set): a risk change asked for in
+    a moment of panic or euphoria gets time to be reconsidered.
+    """
 
     __tablename__ = "proposals"
-    __table_args__ = (_one_of("status", ProposalStatus),)
+    __table_args__ = (_one_of("status", ProposalStatus), _one_of("kind", ProposalKind))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -223,6 +236,13 @@ class Proposal(Base):
     weights: Mapped[dict[str, float]] = mapped_column(JSON)
     rationale: Mapped[str] = mapped_column(Text)
     requires_review: Mapped[bool]
+    # The server default fills the rows that existed before migration 0002 added the column.
+    kind: Mapped[ProposalKind] = mapped_column(
+        _string_enum(ProposalKind),
+        default=ProposalKind.ALLOCATION,
+        server_default=ProposalKind.ALLOCATION.value,
+    )
+    cooling_off_until: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

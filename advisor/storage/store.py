@@ -1,15 +1,18 @@
 """Reading and writing the advisor's records.
 
 Every public `Store` method runs in exactly one transaction: it either does all of its writes,
-including the audit event that describes them, or none of them.
+including the audit event that describes them, or none of them. Several operations that must stand
+or fall together (an advice turn's messages, profile, proposal and audit events) run on the view
+`Store.atomic()` hands out: there each operation is a savepoint of one shared transaction.
 """
 
+import copy
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, delete, func, select
@@ -21,12 +24,19 @@ from advisor.storage.models import (
     AdvisorReview,
     AuditEvent,
     Base,
+    Conversation,
+    Delegate,
+    DelegatePermission,
     Holding,
     Investor,
+    Message,
+    MessageRole,
     Profile,
     Proposal,
+    ProposalKind,
     ProposalStatus,
     ReviewDecision,
+    utc_now,
 )
 
 CENT: Final = Decimal("0.01")
@@ -61,17 +71,114 @@ class AuditEventRecord(BaseModel):
     run_id: str | None
 
 
-class Store:
-    """The advisor's records in one database; build it on `create_database_engine(url)`."""
+class MessageRecord(BaseModel):
+    """One message of a stored conversation."""
 
-    def __init__(self, engine: Engine) -> None:
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    index: int
+    role: MessageRole
+    content: str
+    created_at: datetime
+
+
+class ConversationRecord(BaseModel):
+    """A stored conversation: whose it is, and its messages in order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    investor_id: int
+    language: str | None
+    started_at: datetime
+    messages: tuple[MessageRecord, ...]
+
+
+class AccountRecord(BaseModel):
+    """An investment account, as handed out of the storage layer."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    id: int
+    investor_id: int
+    name: str
+    risk_level: int
+    currency: str
+
+
+class ProposalRecord(BaseModel):
+    """A stored proposal and where it is in its life cycle."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    id: int
+    account_id: int
+    kind: ProposalKind
+    status: ProposalStatus
+    weights: dict[str, float]
+    rationale: str
+    requires_review: bool
+    cooling_off_until: datetime | None
+    created_by: str
+    created_at: datetime
+
+
+class PendingReview(BaseModel):
+    """A proposal waiting for an advisor's review, with whose it is and its cooling-off period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    proposal_id: int
+    investor_id: int
+    investor_name: str
+    account_id: int
+    kind: ProposalKind
+    weights: dict[str, float]
+    rationale: str
+    cooling_off_until: datetime | None
+    created_at: datetime
+
+
+class Store:
+    """The advisor's records in one database; build it on `create_database_engine(url)`.
+
+    `clock` tells the time for rules that depend on it (a cooling-off period); tests pass their own.
+    """
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
+        self._joined: Session | None = None  # set only on the views `atomic` hands out
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed if the block succeeds, else rolled back."""
+        """A session in one transaction: committed if the block succeeds, else rolled back.
+
+        On a view from `atomic`, a savepoint of the shared transaction instead: a failed operation
+        undoes its own writes, and the whole is committed or rolled back by `atomic`.
+        """
+        if self._joined is not None:
+            with self._joined.begin_nested():
+                yield self._joined
+            return
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def atomic(self) -> Iterator[Self]:
+        """A view of this store on which every operation joins one transaction, committed when the
+        block succeeds and rolled back, with every write the view made, if it raises.
+
+        The view is a shallow copy, so a subclass keeps its behaviour; use it only in the block.
+        """
+        if self._joined is not None:
+            with self.transaction():
+                yield self
+            return
+        with self._sessions.begin() as session:
+            view = copy.copy(self)
+            view._joined = session
+            yield view
 
     def create_investor(
         self, name: str, birth_year: int | None = None, jurisdiction: str = "US"
@@ -132,6 +239,13 @@ class Store:
             _require(session, Account, account_id)
             return _holdings_of(session, account_id)
 
+    def accounts(self, investor_id: int) -> list[AccountRecord]:
+        """The investor's accounts, oldest first."""
+        query = select(Account).where(Account.investor_id == investor_id).order_by(Account.id)
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            return [AccountRecord.model_validate(account) for account in session.scalars(query)]
+
     def record_proposal(
         self,
         account_id: int,
@@ -139,28 +253,67 @@ class Store:
         rationale: str,
         requires_review: bool,
         actor: str,
+        *,
+        kind: ProposalKind | str = ProposalKind.ALLOCATION,
+        cooling_off_until: datetime | None = None,
     ) -> int:
-        """Record a draft proposal of target weights (product id -> weight); return its id."""
+        """Record a draft proposal of target weights (product id -> weight); return its id.
+
+        `kind` says what it changes; anything but an allocation changes the investor's risk, so
+        it must require review. It cannot be executed before `cooling_off_until` (aware, if given).
+        """
         checked_weights = {product: _finite_weight(product, w) for product, w in weights.items()}
+        checked_kind = _proposal_kind(kind)
+        if checked_kind != ProposalKind.ALLOCATION and not requires_review:
+            raise AdvisorError(
+                f"A {checked_kind} proposal changes the risk taken: it must require review"
+            )
+        if cooling_off_until is not None and cooling_off_until.tzinfo is None:
+            raise AdvisorError("cooling_off_until must be a timezone-aware datetime")
         with self.transaction() as session:
             _require(session, Account, account_id)
             proposal = Proposal(
                 account_id=account_id,
                 status=ProposalStatus.DRAFT,
+                kind=checked_kind,
                 weights=checked_weights,
                 rationale=rationale,
                 requires_review=requires_review,
+                cooling_off_until=cooling_off_until,
                 created_by=actor,
             )
             session.add(proposal)
             session.flush()
             payload = {
                 "account_id": account_id,
+                "kind": checked_kind.value,
                 "weights": checked_weights,
                 "requires_review": requires_review,
+                "cooling_off_until": _isoformat(cooling_off_until),
             }
             session.add(_audit_event(actor, "proposal.recorded", "proposal", proposal.id, payload))
             return proposal.id
+
+    def proposals(self, account_id: int) -> list[ProposalRecord]:
+        """The account's proposals, oldest first."""
+        query = select(Proposal).where(Proposal.account_id == account_id).order_by(Proposal.id)
+        with self.transaction() as session:
+            _require(session, Account, account_id)
+            return [ProposalRecord.model_validate(proposal) for proposal in session.scalars(query)]
+
+    def pending_reviews(self) -> list[PendingReview]:
+        """Every proposal waiting for an advisor's review, oldest first, with its investor."""
+        query = (
+            select(Proposal, Investor)
+            .join(Account, Proposal.account_id == Account.id)
+            .join(Investor, Account.investor_id == Investor.id)
+            .where(Proposal.status == ProposalStatus.PENDING_REVIEW)
+            .order_by(Proposal.created_at, Proposal.id)
+        )
+        with self.transaction() as session:
+            return [
+                _pending_review(proposal, investor) for proposal, investor in session.execute(query)
+            ]
 
     def transition_proposal(
         self,
@@ -172,14 +325,15 @@ class Store:
         """Move a proposal to `new_status`, recording an audit event and, for a decision, a review.
 
         Allowed: draft -> pending_review, draft -> executed (only if no review is required),
-        pending_review -> approved or rejected, approved -> executed. Anything else raises
-        `AdvisorError` naming both statuses and writes nothing.
+        pending_review -> approved or rejected, approved -> executed. Anything else, or executing
+        a proposal before its `cooling_off_until`, raises `AdvisorError` naming both statuses and
+        writes nothing.
         """
         target = _proposal_status(new_status)
         with self.transaction() as session:
             proposal = _require(session, Proposal, proposal_id, lock=True)
             current = proposal.status
-            _check_transition(proposal, target)
+            _check_transition(proposal, target, self._clock())
             proposal.status = target
             if target in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
                 session.add(
@@ -206,6 +360,106 @@ class Store:
                 Profile(investor_id=investor_id, version=version, data=dict(data), created_by=actor)
             )
             return version
+
+    def latest_profile(self, investor_id: int) -> tuple[int, dict[str, Any]] | None:
+        """The investor's newest profile as (version, data), or None if none was saved yet."""
+        query = (
+            select(Profile)
+            .where(Profile.investor_id == investor_id)
+            .order_by(Profile.version.desc())
+            .limit(1)
+        )
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            profile = session.scalars(query).first()
+            return None if profile is None else (profile.version, dict(profile.data))
+
+    def start_conversation(self, investor_id: int, language: str | None = None) -> int:
+        """Start a conversation of an existing investor (language: a BCP 47 tag); return its id."""
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            conversation = Conversation(investor_id=investor_id, language=language)
+            session.add(conversation)
+            session.flush()
+            return conversation.id
+
+    def append_message(
+        self,
+        conversation_id: int,
+        role: MessageRole | str,
+        content: str,
+        *,
+        expected_index: int | None = None,
+    ) -> int:
+        """Append a message to the conversation and return its index (0, 1, 2, ...).
+
+        With `expected_index`, raises `AdvisorError` if the message would land elsewhere: the
+        conversation changed since the caller read it (e.g. the same chat open twice).
+        """
+        checked_role = _message_role(role)
+        with self.transaction() as session:
+            # Locking the conversation serialises concurrent appends, which would pick one index.
+            _require(session, Conversation, conversation_id, lock=True)
+            latest = session.scalar(
+                select(func.max(Message.index)).where(Message.conversation_id == conversation_id)
+            )
+            index = 0 if latest is None else latest + 1
+            if expected_index is not None and index != expected_index:
+                raise AdvisorError(
+                    f"Conversation {conversation_id} changed since it was read: its next message "
+                    f"is number {index}, not {expected_index}; resume it to see the new messages"
+                )
+            session.add(
+                Message(
+                    conversation_id=conversation_id, index=index, role=checked_role, content=content
+                )
+            )
+            return index
+
+    def conversation(self, conversation_id: int) -> ConversationRecord:
+        """The conversation with its messages in order; `AdvisorError` if there is none."""
+        query = (
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(Message.index)
+        )
+        with self.transaction() as session:
+            conversation = _require(session, Conversation, conversation_id)
+            return ConversationRecord(
+                id=conversation.id,
+                investor_id=conversation.investor_id,
+                language=conversation.language,
+                started_at=conversation.started_at,
+                messages=tuple(MessageRecord.model_validate(m) for m in session.scalars(query)),
+            )
+
+    def has_trusted_contact(self, investor_id: int) -> bool:
+        """Whether the investor has a delegate, not revoked, who may receive alerts."""
+        query = select(Delegate).where(Delegate.investor_id == investor_id)
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            now = self._clock()
+            return any(
+                DelegatePermission.ALERTS.value in delegate.permissions
+                and (delegate.revoked_at is None or delegate.revoked_at > now)
+                for delegate in session.scalars(query)
+            )
+
+    def record_event(
+        self,
+        actor: str,
+        action: str,
+        subject_type: str,
+        subject_id: str | int | None,
+        payload: dict[str, Any],
+        run_id: str | None = None,
+    ) -> int:
+        """Append an event to the audit log and return its id; `payload` must be JSON-ready."""
+        with self.transaction() as session:
+            event = _audit_event(actor, action, subject_type, subject_id, payload, run_id)
+            session.add(event)
+            session.flush()
+            return event.id
 
     def audit_events(
         self, subject_type: str | None = None, subject_id: str | int | None = None
@@ -263,7 +517,41 @@ def _proposal_status(status: ProposalStatus | str) -> ProposalStatus:
         ) from None
 
 
-def _check_transition(proposal: Proposal, target: ProposalStatus) -> None:
+def _proposal_kind(kind: ProposalKind | str) -> ProposalKind:
+    try:
+        return ProposalKind(kind)
+    except ValueError:
+        expected = ", ".join(ProposalKind)
+        raise AdvisorError(f"Unknown proposal kind {kind!r}; expected one of {expected}") from None
+
+
+def _message_role(role: MessageRole | str) -> MessageRole:
+    try:
+        return MessageRole(role)
+    except ValueError:
+        expected = ", ".join(MessageRole)
+        raise AdvisorError(f"Unknown message role {role!r}; expected one of {expected}") from None
+
+
+def _pending_review(proposal: Proposal, investor: Investor) -> PendingReview:
+    return PendingReview(
+        proposal_id=proposal.id,
+        investor_id=investor.id,
+        investor_name=investor.name,
+        account_id=proposal.account_id,
+        kind=proposal.kind,
+        weights=proposal.weights,
+        rationale=proposal.rationale,
+        cooling_off_until=proposal.cooling_off_until,
+        created_at=proposal.created_at,
+    )
+
+
+def _isoformat(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _check_transition(proposal: Proposal, target: ProposalStatus, now: datetime) -> None:
     current = proposal.status
     if (current, target) not in ALLOWED_TRANSITIONS:
         allowed = [after for before, after in sorted(ALLOWED_TRANSITIONS) if before == current]
@@ -278,15 +566,27 @@ def _check_transition(proposal: Proposal, target: ProposalStatus) -> None:
             f"Proposal {proposal.id} requires advisor review, so it cannot go from "
             f"{current} to {target}; move it to {ProposalStatus.PENDING_REVIEW} first"
         )
+    until = proposal.cooling_off_until
+    if target == ProposalStatus.EXECUTED and until is not None and now < until:
+        raise AdvisorError(
+            f"Proposal {proposal.id} cannot go from {current} to {target} before its cooling-off "
+            f"period ends at {until.isoformat(timespec='minutes')}"
+        )
 
 
 def _audit_event(
-    actor: str, action: str, subject_type: str, subject_id: int, payload: dict[str, Any]
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str | int | None,
+    payload: dict[str, Any],
+    run_id: str | None = None,
 ) -> AuditEvent:
     return AuditEvent(
         actor=actor,
         action=action,
         subject_type=subject_type,
-        subject_id=str(subject_id),
+        subject_id=None if subject_id is None else str(subject_id),
         payload=payload,
+        run_id=run_id,
     )
