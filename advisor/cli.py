@@ -1,6 +1,7 @@
 """The `advisor` command line. User errors print one line to stderr and exit with status 2."""
 
 import json
+import re
 import sys
 import time
 from datetime import datetime
@@ -13,12 +14,17 @@ from pydantic import BaseModel, ValidationError
 
 from advisor.errors import AdvisorError
 from advisor.knowledge.documents import Jurisdiction, Kind
+from advisor.logging_redaction import install_log_redaction
 from advisor.settings import load_settings
 
 if TYPE_CHECKING:
+    from advisor.agent.orchestrator import Advisor
+    from advisor.agent.session import AdviceSession
     from advisor.knowledge.retrieval import Passage
+    from advisor.planning.verification import Deviation
     from advisor.profile.extractor import ProfileExtractor
     from advisor.runtime import Runtime
+    from advisor.settings import Settings
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -32,6 +38,8 @@ data_app = typer.Typer(help="Market data.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(db_app, name="db")
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 RiskLevelOption = Annotated[
     int, typer.Option("--risk-level", "-r", min=1, max=5, help="Investor class C1-C5.")
@@ -46,14 +54,43 @@ def _runtime() -> "Runtime":
 
 @app.command()
 def rebalance(
-    holdings: Annotated[Path, typer.Argument(help="CSV: account_id,risk_level,product_id,value")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the trade list.")],
+    holdings: Annotated[
+        Path | None,
+        typer.Argument(help="CSV: account_id,risk_level,product_id,value (omit with --all)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where to write the CSV trade list.")
+    ] = None,
     as_of: Annotated[
         datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="Date for the calendar check; default today."),
     ] = None,
+    every_account: Annotated[
+        bool, typer.Option("--all", help="Rebalance every account in the database instead.")
+    ] = False,
+    backend: Annotated[
+        str, typer.Option(help="With --all: local (process pool) or ray (ADVISOR_RAY_ADDRESS).")
+    ] = "local",
+    run_id: Annotated[
+        str | None,
+        typer.Option(help="With --all: rerunning an id resumes it; default nightly-<date>."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="With --all: worker processes; default: all cores.")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="With --all: accounts per batch and per transaction.")
+    ] = 1000,
 ) -> None:
-    """Check drift for every account and write the trades that bring the drifted ones back."""
+    """Check drift for every account and trade the drifted ones back: from a holdings CSV to a
+    trade list (HOLDINGS --out TRADES), or every account in the database (--all)."""
+    if every_account:
+        if holdings is not None or out is not None:
+            raise AdvisorError("rebalance: give either --all or HOLDINGS --out TRADES, not both")
+        _rebalance_database(backend, run_id, workers, batch_size, as_of)
+        return
+    if holdings is None or out is None:
+        raise AdvisorError("rebalance: give HOLDINGS --out TRADES, or --all for the database")
     started = time.perf_counter()  # includes loading the engine, not the interpreter's start
     from advisor.holdings_csv import read_holdings, write_trades
 
@@ -71,6 +108,42 @@ def rebalance(
         "seconds": round(time.perf_counter() - started, 3),
     }
     typer.echo(json.dumps(summary))
+
+
+def _rebalance_database(
+    backend: str, run_id: str | None, workers: int | None, batch_size: int, as_of: datetime | None
+) -> None:
+    """`advisor rebalance --all`: the batch job over the database; prints its summary as JSON."""
+    import os
+
+    from advisor.jobs.backends import RuntimeRebalancer
+    from advisor.jobs.rebalance import JobOptions, default_run_id, run_rebalance
+    from advisor.planning.service import Planning
+    from advisor.runtime import Runtime
+    from advisor.storage import create_database_engine, upgrade_database
+
+    if backend not in ("local", "ray"):
+        raise AdvisorError(f"--backend must be local or ray, got {backend!r}")
+    settings = load_settings()
+    upgrade_database(settings.resolved_database_url)
+    engine = create_database_engine(settings.resolved_database_url)
+    runtime = Runtime.load(settings)
+    options = JobOptions(
+        run_id=run_id or default_run_id(),
+        backend="ray" if backend == "ray" else "local",
+        workers=workers or len(os.sched_getaffinity(0)),
+        batch_size=batch_size,
+        as_of=as_of.date() if as_of else None,
+        ray_address=settings.ray_address,
+        glide=Planning.load(runtime).glide,
+    )
+    try:
+        summary = run_rebalance(
+            engine, settings.mode, options, RuntimeRebalancer(settings), runtime.rebalancer
+        )
+    finally:
+        engine.dispose()
+    typer.echo(summary.model_dump_json())
 
 
 @app.command()
@@ -147,6 +220,52 @@ def db_upgrade() -> None:
     settings = load_settings()
     upgrade_database(settings.resolved_database_url)
     typer.echo(f"database at {settings.resolved_database_url} is up to date")
+
+
+@app.command()
+def init(
+    opening_balance: Annotated[
+        float, typer.Option(min=0, help="Cash in the demo investor's account.")
+    ] = 100_000.0,
+) -> None:
+    """First run: create an admin and a demo investor, advisor and delegate; print their random
+    passwords this once. Refuses if any user exists."""
+    from advisor.accounts import AccountService
+    from advisor.catalogue import load_catalogue
+    from advisor.storage import Store, create_database_engine, upgrade_database
+
+    settings = load_settings()
+    upgrade_database(settings.resolved_database_url)
+    catalogue = load_catalogue(settings.portfolios_dir / "catalogue.toml")
+    local = [p for p in catalogue.products if p.jurisdiction == settings.jurisdiction]
+    cash = [p.id for p in local if p.is_cash_like][:1]  # the demo starts in cash
+    store = Store(create_database_engine(settings.resolved_database_url))
+    credentials = AccountService(store, settings).first_run(dict.fromkeys(cash, opening_balance))
+    typer.echo("Created these users. The passwords are shown only now: note them down.")
+    for person in credentials:
+        typer.echo(f"  {person.role:<9} {person.username:<14} {person.password}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exit 1 naming the first event that breaks it."""
+    from sqlalchemy.exc import DBAPIError
+
+    from advisor.storage import Store, create_database_engine
+
+    settings = load_settings()
+    store = Store(create_database_engine(settings.resolved_database_url))
+    try:
+        broken = store.verify_audit_chain()
+    except DBAPIError:
+        raise AdvisorError(
+            f"Cannot read the audit log at {settings.resolved_database_url}; "
+            "run `advisor db upgrade` first"
+        ) from None
+    if broken is not None:
+        typer.echo(f"audit log BROKEN at event {broken.event_id}: {broken.reason}")
+        raise typer.Exit(1)
+    typer.echo("audit log OK: every event matches its hash and the chain is unbroken")
 
 
 @app.command()
@@ -287,6 +406,136 @@ def _profile_batch(data: bytes, extractor: "ProfileExtractor") -> None:
         typer.echo(f"advisor: {failed} of {lines} lines could not be read", err=True)
 
 
+@app.command()
+def advise(
+    transcript: Annotated[
+        str | None,
+        typer.Argument(
+            help='JSON: {"messages": [{"role": "user"|"assistant", "content": "..."}]}; - for stdin'
+        ),
+    ] = None,
+    jsonl: Annotated[
+        str | None,
+        typer.Option(
+            "--jsonl",
+            help='JSON Lines: one {"id": ..., "messages": [...]} per line; - for stdin. Writes '
+            "one advisor turn (or error) object per line.",
+        ),
+    ] = None,
+) -> None:
+    """One advisor turn on a conversation, as JSON: the profile, the proposal (or null while
+    something essential is unknown) and the reply the user would see."""
+    if (transcript is None) == (jsonl is None):
+        raise AdvisorError("give either a TRANSCRIPT file or --jsonl FILE (- reads stdin)")
+    from advisor.profile.transcript import read_transcript
+
+    # Read the input before loading any model, so that a bad file fails in a moment.
+    if jsonl is not None:
+        data = _read_bytes(jsonl)
+        _advise_batch(data, _advisor(load_settings()))
+    elif transcript is not None:
+        messages = read_transcript(_read_bytes(transcript), _source_name(transcript))
+        turn = _advisor(load_settings()).respond(messages)
+        typer.echo(json.dumps(turn.contract(), ensure_ascii=False, indent=2))
+
+
+def _advisor(settings: "Settings") -> "Advisor":
+    """The advisor the factory builds, with its warnings (a language model that cannot be
+    loaded, a knowledge folder that cannot be read) on stderr as one line each."""
+    from advisor.agent.factory import build_advisor
+    from advisor.llm import ModelRegistry
+
+    return build_advisor(settings, ModelRegistry(), warn=_warn)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"advisor: warning: {message}", err=True)
+
+
+def _advise_batch(data: bytes, advisor: "Advisor") -> None:
+    """One output line per input line, the models loaded once; a bad line gives an error object
+    and the rest go on."""
+    from advisor.profile.transcript import read_jsonl
+
+    lines = failed = 0
+    for item in read_jsonl(data):
+        lines += 1
+        if item.error is not None:
+            failed += 1
+            row: dict[str, object] = {"id": item.id, "error": item.error}
+        else:
+            row = {"id": item.id, **advisor.respond(item.messages).contract()}
+        typer.echo(json.dumps(row, ensure_ascii=False))
+    if failed:
+        typer.echo(f"advisor: {failed} of {lines} lines could not be read", err=True)
+
+
+QUIT_COMMANDS = frozenset({"/quit", "/exit"})
+# A streamed piece: a word with the spaces after it, or a single CJK character (Chinese has no
+# spaces to break at), or a run of line breaks.
+_REPLY_PIECE = re.compile(
+    r"[\u3400-\u9fff\uf900-\uffef]|[^\s\u3400-\u9fff\uf900-\uffef]+[ \t]*|\s+"
+)
+
+
+@app.command()
+def chat(
+    resume: Annotated[
+        int | None, typer.Option("--resume", help="Continue a stored conversation by its id.")
+    ] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="The investor's name, for a new conversation.")
+    ] = "Investor",
+) -> None:
+    """Talk to the advisor in the terminal; /quit or Ctrl-D ends the conversation. Every turn is
+    stored (profile versions, proposals, audit events), so a conversation can be resumed."""
+    from advisor.agent.session import AdviceSession
+    from advisor.storage import Store, create_database_engine, upgrade_database
+
+    settings = load_settings()
+    upgrade_database(settings.resolved_database_url)
+    store = Store(create_database_engine(settings.resolved_database_url))
+    if resume is not None:
+        store.conversation(resume)  # a bad id fails before any model loads
+    session = AdviceSession(_advisor(settings), store)
+    session = session.resume(resume) if resume is not None else session.start(name)
+    typer.echo("advisor: type your message; /quit or Ctrl-D ends.", err=True)
+    try:
+        _chat_loop(session)
+    except KeyboardInterrupt:  # Ctrl-C ends the chat like Ctrl-D, without a traceback
+        typer.echo("", err=True)
+    if session.conversation_id is not None:
+        typer.echo(
+            f"advisor: resume with: advisor chat --resume {session.conversation_id}", err=True
+        )
+
+
+def _chat_loop(session: "AdviceSession") -> None:
+    """Read a line, print the advisor's guarded reply in pieces, until /quit or end of input."""
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            typer.echo("you> ", nl=False)
+        line = sys.stdin.readline()
+        if not line:  # end of input: Ctrl-D, or the end of a piped file
+            return
+        text = line.strip()
+        if text in QUIT_COMMANDS:
+            return
+        if text:
+            _stream(session.send(text).reply)
+
+
+def _stream(reply: str) -> None:
+    """Write a reply a piece at a time. Only the final reply is streamed, never the model's raw
+    output: the guard must have seen the whole text before any of it reaches the user."""
+    for piece in _REPLY_PIECE.findall(reply):
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+    sys.stdout.write("\n\n")
+    sys.stdout.flush()
+
+
 def _read_bytes(source: str) -> bytes:
     """The bytes of a file, or of stdin for "-"; a missing file is a one-line error."""
     if source == "-":
@@ -337,8 +586,120 @@ def _passages_as_text(passages: "list[Passage]") -> str:
     return "\n\n".join(blocks)
 
 
+# Planning: the methodology page, its verification and the tax demo (the planning issue) ----------
+
+
+@app.command("methodology")
+def methodology_page(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the page.")] = Path(
+        "docs/methodology.md"
+    ),
+) -> None:
+    """Render portfolios/methodology.toml to the human-readable methodology page."""
+    from advisor.planning.methodology import render_methodology
+    from advisor.planning.service import Planning
+
+    planning = Planning.load(_runtime())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page = render_methodology(planning.methodology, planning.products, planning.glide)
+    out.write_text(page, encoding="utf-8")
+    typer.echo(json.dumps({"written": str(out), "version": planning.methodology.version}))
+
+
+@app.command("verify-methodology")
+def verify_methodology_command(
+    until: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Last day scans were due; default today."),
+    ] = None,
+) -> None:
+    """Compare what ran (the audit log, the running configuration) with the methodology; print
+    one JSON line per deviation and exit with status 1 if there is any."""
+    from advisor.planning.service import Planning, verify
+    from advisor.storage import Store, create_database_engine, upgrade_database
+
+    runtime = _runtime()
+    planning = Planning.load(runtime)
+    url = runtime.settings.resolved_database_url
+    upgrade_database(url)
+    store = Store(create_database_engine(url))
+    deviations = verify(store, planning, (until or datetime.now()).date())
+    for deviation in deviations:
+        typer.echo(json.dumps(_deviation_json(deviation), ensure_ascii=False))
+    typer.echo(json.dumps({"deviations": len(deviations)}))
+    if deviations:
+        raise typer.Exit(1)
+
+
+@app.command("demo-tax")
+def demo_tax(
+    database: Annotated[
+        Path | None,
+        typer.Option(help="SQLite file for the demo book (replaced); default: a temporary file."),
+    ] = None,
+) -> None:
+    """Harvest a taxable demo account with lots at a loss without any wash sale, preview a sale's
+    tax, and verify the methodology on the demo book."""
+    import tempfile
+
+    from advisor.planning.demo import run_demo
+    from advisor.planning.service import Planning
+    from advisor.storage import Store, create_database_engine, upgrade_database
+
+    planning = Planning.load(_runtime())
+    folder = Path(tempfile.mkdtemp(prefix="advisor-demo-tax-"))
+    path = database or folder / "demo-tax.db"
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    upgrade_database(url)
+    result = run_demo(Store(create_database_engine(url)), planning)
+    preview = result.preview
+    summary = {
+        "database": str(path),
+        "scans": len(result.scans),
+        "harvested": [
+            {
+                "on": scan.on.isoformat(),
+                "lot": sale.sale.lot.lot_id,
+                "sold": sale.sale.lot.product_id,
+                "bought": sale.substitute_lot.product_id,
+                "loss": round(sale.loss, 2),
+                "estimated_tax_saving": round(-sale.sale.estimated_tax, 2),
+            }
+            for scan in result.scans
+            for sale in scan.sales
+        ],
+        "deposit": {"wanted": result.deposit.wanted, "bought": result.deposit.buy},
+        "dividend_reinvestment": {"wanted": result.dividend.wanted, "bought": result.dividend.buy},
+        "preview": {
+            "product": preview.product_id,
+            "amount": preview.amount,
+            "realized_gain": round(preview.realized_gain, 2),
+            "estimated_tax": round(preview.estimated_tax, 2),
+            "goal_probability_if_held": preview.if_held and round(preview.if_held.probability, 3),
+            "goal_probability_if_sold": preview.if_sold and round(preview.if_sold.probability, 3),
+        },
+        "goals": [
+            {"goal": a.goal.name, "status": a.status, "probability": round(a.probability, 3)}
+            for a in result.goals
+        ],
+        "deviations": [_deviation_json(deviation) for deviation in result.deviations],
+    }
+    typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+def _deviation_json(deviation: "Deviation") -> dict[str, str | None]:
+    return {
+        "kind": deviation.kind,
+        "on": None if deviation.on is None else deviation.on.isoformat(),
+        "subject": deviation.subject,
+        "detail": deviation.detail,
+    }
+
+
 def main() -> None:
     """Entry point of the `advisor` console script: every failure a user can fix is one line."""
+    install_log_redaction()  # no personal data in any log line, from any library
     try:
         status = app(standalone_mode=False)
     except typer.Exit as done:

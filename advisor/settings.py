@@ -67,12 +67,66 @@ class Settings(BaseSettings):
     )
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(default=60.0, gt=0)
-    llm_max_new_tokens: int = Field(default=256, ge=1)
+    llm_max_new_tokens: int = Field(
+        default=64,
+        ge=1,
+        description="The model writes only the one- or two-sentence opening of a reply.",
+    )
     cooling_off_hours: float = Field(
         default=24.0, ge=0, description="How long a risk change waits before it can take effect."
     )
     max_equity_cut: float = Field(
         default=0.20, gt=0, le=1, description="Largest equity cut an anxious investor is offered."
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a sign-in lasts before it must be repeated."
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins for one username within the window that lock it out.",
+    )
+    login_max_failures_per_client: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one client (address) within the window that lock it out.",
+    )
+    login_window_minutes: float = Field(
+        default=15.0, gt=0, description="The window in which failed sign-ins are counted."
+    )
+    login_lockout_minutes: float = Field(
+        default=15.0, gt=0, description="How long a username or client stays locked out."
+    )
+    co_approval_amount: float = Field(
+        default=10_000.0,
+        ge=0,
+        description="Trades moving more than this wait for a co-approving delegate, if granted.",
+    )
+    exploitation_hold_hours: float = Field(
+        default=72.0, gt=0, description="How long a suspected-exploitation hold stops trading."
+    )
+    mode: Literal["education", "advice"] = Field(
+        default="education",
+        description="education: explain, project and simulate; every portfolio an illustration, "
+        "no trade executed. advice: proposals follow the review workflow (a supervising firm).",
+    )
+    tax_short_term_rate: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        description="The investor's rate on short-term fund gains; default: the jurisdiction's "
+        "in portfolios/methodology.toml.",
+    )
+    tax_long_term_rate: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        description="The investor's rate on long-term fund gains; default: the jurisdiction's.",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="A Ray cluster for `advisor rebalance --all --backend ray` (e.g. "
+        "ray://head:10001 or auto); default: a private local Ray on this machine.",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)

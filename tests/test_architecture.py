@@ -86,3 +86,48 @@ def test_nothing_but_the_app_imports_gradio():
         if "app" in path.relative_to(PACKAGE).parts:
             continue
         assert "gradio" not in {m.split(".")[0] for m in imports_of(path)}, path
+
+
+# Dependencies point one way: app (and the CLI) -> agent and accounts -> the engine's services
+# (profile, knowledge, planning, tax, storage, llm) -> engine -> data.
+TOP = {"advisor.app", "advisor.cli"}
+ORCHESTRATION = {"advisor.agent", "advisor.accounts", "advisor.jobs"}
+BELOW_ORCHESTRATION = [
+    "engine",
+    "suitability",
+    "data",
+    "profile",
+    "knowledge",
+    "planning",
+    "tax",
+    "storage",
+    "llm",
+]
+
+
+def modules_under(package: str) -> list[Path]:
+    return sorted((PACKAGE / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0] not in {"app", "cli.py", "__main__.py"}
+    ],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_only_the_app_and_the_cli_sit_on_top(path: Path):
+    for module in imports_of(path):
+        assert not project_layer(module, TOP), f"{path.name} imports {module}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for package in BELOW_ORCHESTRATION for path in modules_under(package)],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_the_engine_and_its_services_never_import_the_agent_or_accounts(path: Path):
+    for module in imports_of(path):
+        assert not project_layer(module, ORCHESTRATION), f"{path.name} imports {module}"

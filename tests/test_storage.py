@@ -1,7 +1,6 @@
 """The storage layer against a real database: a fresh SQLite file per test, or the database named by
-ADVISOR_TEST_DATABASE_URL (e.g. PostgreSQL in CI), which is emptied before each test."""
+ADVISOR_TEST_DATABASE_URL (e.g. PostgreSQL in CI), a fresh database on it per test."""
 
-import os
 from collections.abc import Iterator
 from datetime import UTC
 from decimal import Decimal
@@ -12,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from advisor.errors import AdvisorError
@@ -46,16 +45,21 @@ EXPECTED_TABLES = {
     "audit_events",
     "consents",
     "delegates",
+    # accounts, roles and delegation (0003)
+    "users",
+    "advisor_assignments",
+    "auth_sessions",
+    "alerts",
+    "trading_holds",
+    "co_approvals",
+    # goals and tax lots (0004)
+    "goals",
+    "account_tax",
+    "tax_lots",
+    # batch rebalancing runs (0005)
+    "rebalance_runs",
+    "rebalance_run_accounts",
 }
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    external_url = os.environ.get("ADVISOR_TEST_DATABASE_URL")
-    if not external_url:
-        return f"sqlite:///{tmp_path / 'advisor.db'}"
-    _drop_all_tables(external_url)
-    return external_url
 
 
 @pytest.fixture
@@ -75,16 +79,6 @@ def store(engine: Engine) -> Store:
 def account_id(store: Store) -> int:
     investor_id = store.create_investor("Ada", birth_year=1980)
     return store.open_account(investor_id, "Retirement", risk_level=3)
-
-
-def _drop_all_tables(url: str) -> None:
-    engine = create_database_engine(url)
-    try:
-        existing = MetaData()
-        existing.reflect(engine)
-        existing.drop_all(engine)
-    finally:
-        engine.dispose()
 
 
 # Schema and migrations
@@ -131,7 +125,7 @@ def test_upgrade_database_is_idempotent_and_keeps_data(database_url: str) -> Non
         head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
         with Store(store_engine).transaction() as session:
             investor = session.get(Investor, investor_id)
-        assert current == head == "0004"
+        assert current == head == "0005"
         assert investor is not None and investor.name == "Ada"
     finally:
         store_engine.dispose()

@@ -143,6 +143,43 @@ class EquityGlidePath(_Rule):
         return self
 
 
+class GlideStep(BaseModel):
+    """From `min_years` before a goal's date onwards (until the next step), the goal's risk level
+    is at most `max_risk_level`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_years: float = Field(ge=0)
+    max_risk_level: ProductRisk
+
+
+class GoalGlidePath(_Rule):
+    """A goal's risk level falls as its date approaches: `paths` name step tables (years to the
+    goal -> highest risk level), `kinds` say which table each goal kind follows."""
+
+    type: Literal["goal_glide_path"]
+    paths: dict[str, tuple[GlideStep, ...]] = Field(min_length=1)
+    kinds: dict[str, str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _steps_fall_to_zero(self) -> "GoalGlidePath":
+        for name, steps in self.paths.items():
+            years = [step.min_years for step in steps]
+            if not steps or years != sorted(set(years), reverse=True) or years[-1] != 0:
+                raise ValueError(
+                    f"path {name!r}: min_years must strictly decrease and end at 0, got {years}"
+                )
+            levels = [step.max_risk_level for step in steps]
+            if levels != sorted(levels, reverse=True):
+                raise ValueError(f"path {name!r}: risk levels must not rise near the date")
+        unknown = sorted(set(self.kinds.values()) - set(self.paths))
+        if unknown:
+            raise ValueError(f"kinds refer to unknown paths {unknown}")
+        if "other" not in self.kinds:
+            raise ValueError("kinds must name the path of 'other', which unnamed kinds follow")
+        return self
+
+
 class ClassLimit(BaseModel):
     """Limits for one investor class."""
 
@@ -253,6 +290,7 @@ Rule = Annotated[
     | ExploitationHold
     | DelegateConfirmation
     | EquityGlidePath
+    | GoalGlidePath
     | ClassLimits
     | HorizonLiquidity
     | ProductCaps

@@ -5,7 +5,7 @@ Every constraint gets its name from the naming convention below, so that Alembic
 refer to constraints by stable names on every backend.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Enum,
@@ -280,6 +281,10 @@ class AuditEvent(Base):
     payload: Mapped[dict[str, Any]]
     run_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The hash chain (`advisor.storage.audit_chain`): each event's hash covers its fields and the
+    # previous event's hash, so an edited or deleted event breaks every hash after it.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Consent(Base):
@@ -309,3 +314,245 @@ class Delegate(Base):
     permissions: Mapped[list[str]] = mapped_column(JSON)  # values of DelegatePermission
     revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# Accounts, roles and delegation (migration 0003) -------------------------------------------------
+
+
+class Role(StrEnum):
+    """What a signed-in user is: an investor, an advisor, a delegate or an administrator."""
+
+    INVESTOR = "investor"
+    ADVISOR = "advisor"
+    DELEGATE = "delegate"
+    ADMIN = "admin"
+
+
+class AlertKind(StrEnum):
+    """Why a delegate or an advisor is alerted about an investor."""
+
+    LARGE_TRADE = "large_trade"
+    PANIC = "panic"
+    POSSIBLE_EXPLOITATION = "possible_exploitation"
+    HOLD = "hold"
+
+
+class CoApprovalDecision(StrEnum):
+    """What the co-approving delegate decided about a large trade."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class User(Base):
+    """Someone who signs in. An investor's and a delegate's `investor_id` is the investor they are
+    or act for; a delegate's `delegate_id` holds the permissions that investor granted."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("username"), _one_of("role", Role))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, never the password
+    role: Mapped[Role] = mapped_column(_string_enum(Role))
+    investor_id: Mapped[int | None] = mapped_column(ForeignKey("investors.id"))
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id"))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AdvisorAssignment(Base):
+    """An advisor looking after an investor."""
+
+    __tablename__ = "advisor_assignments"
+    __table_args__ = (UniqueConstraint("advisor_user_id", "investor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuthSession(Base):
+    """A sign-in. Only its token's SHA-256 is kept: a copy of the database signs no one in."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Alert(Base):
+    """Something a user (a delegate, an advisor) must know about an investor."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index(None, "recipient_user_id"), _one_of("kind", AlertKind))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id"))
+    kind: Mapped[AlertKind] = mapped_column(_string_enum(AlertKind))
+    message: Mapped[str] = mapped_column(Text)
+    recipient_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    read_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TradingHold(Base):
+    """A temporary stop on an investor's trades, e.g. while a suspected exploitation is checked."""
+
+    __tablename__ = "trading_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String(200))
+    until: Mapped[datetime]
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CoApproval(Base):
+    """A large trade waiting for (or decided by) the investor's co-approving delegate."""
+
+    __tablename__ = "co_approvals"
+    __table_args__ = (
+        UniqueConstraint("proposal_id"),
+        _one_of("decision", CoApprovalDecision),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    decision: Mapped[CoApprovalDecision | None] = mapped_column(_string_enum(CoApprovalDecision))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# --------------------------------------------------------------------------------------------------
+# Planning (migration 0004): goals, each account's tax status, and tax lots.
+
+
+class AccountTaxStatus(StrEnum):
+    """Whether gains realized in an account are taxed now (taxable) or not (an IRA, a 401(k))."""
+
+    TAXABLE = "taxable"
+    TAX_ADVANTAGED = "tax_advantaged"
+
+
+class InvestorGoal(Base):
+    """One goal of an investor (retirement, a home, ...), with its own account if it has one."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint("risk_level BETWEEN 1 AND 5", name="risk_level_range"),
+        CheckConstraint("priority >= 1", name="priority_positive"),
+        CheckConstraint("target_amount > 0", name="target_amount_positive"),
+        CheckConstraint("current_value >= 0 AND monthly_deposit >= 0", name="amounts_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    target_amount: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    target_date: Mapped[date] = mapped_column(Date)
+    priority: Mapped[int]
+    current_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    monthly_deposit: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    risk_level: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AccountTax(Base):
+    """An account's tax status; an account without a row is taxable."""
+
+    __tablename__ = "account_tax"
+    __table_args__ = (_one_of("tax_status", AccountTaxStatus),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    tax_status: Mapped[AccountTaxStatus] = mapped_column(_string_enum(AccountTaxStatus))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class TaxLot(Base):
+    """Units of one product bought in one account on one day, at a cost basis; selling part of a
+    lot lowers its units and cost basis pro rata, selling all of it deletes it."""
+
+    __tablename__ = "tax_lots"
+    __table_args__ = (
+        CheckConstraint("units > 0", name="units_positive"),
+        CheckConstraint("cost_basis >= 0", name="cost_basis_non_negative"),
+        Index(None, "account_id", "product_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    product_id: Mapped[str] = mapped_column(String(64))
+    bought_on: Mapped[date] = mapped_column(Date)
+    units: Mapped[Decimal] = mapped_column(Numeric(24, 8))
+    cost_basis: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    source: Mapped[str] = mapped_column(String(50))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+# --------------------------------------------------------------------------------------------------
+# Batch rebalancing runs (migration 0005, the scale issue): what a run has done, so that a rerun of
+# the same run id skips finished accounts and never trades an account twice.
+
+
+class RebalanceRunStatus(StrEnum):
+    """Where a batch rebalancing run is; a killed run stays `running` until it is rerun."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class RebalanceOutcome(StrEnum):
+    """What a run did to one account."""
+
+    EXECUTED = "executed"  # trades applied to the holdings (advice mode, no review needed)
+    PROPOSED = "proposed"  # a draft proposal only: education mode, or a trading hold in force
+    IN_BAND = "in_band"  # nothing to trade
+    SKIPPED = "skipped"  # the holdings cannot be used (e.g. a product not in the catalogue)
+
+
+class RebalanceRun(Base):
+    """One batch rebalancing run. `as_of` and `mode` are fixed when it starts, so a resumed run
+    decides as the first attempt would have."""
+
+    __tablename__ = "rebalance_runs"
+    __table_args__ = (_one_of("status", RebalanceRunStatus),)
+
+    run_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[RebalanceRunStatus] = mapped_column(_string_enum(RebalanceRunStatus))
+    as_of: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RebalanceRunAccount(Base):
+    """One account done by one run, written in the same transaction as the account's trades and
+    audit event; the primary key makes a second completion (and so a second trade) impossible."""
+
+    __tablename__ = "rebalance_run_accounts"
+    __table_args__ = (_one_of("outcome", RebalanceOutcome),)
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("rebalance_runs.run_id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    outcome: Mapped[RebalanceOutcome] = mapped_column(_string_enum(RebalanceOutcome))
+    trades: Mapped[int]  # holdings rows changed, cash included
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    completed_at: Mapped[datetime] = mapped_column(default=utc_now)

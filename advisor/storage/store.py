@@ -10,15 +10,18 @@ import copy
 import math
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Session, sessionmaker
 
 from advisor.errors import AdvisorError
+from advisor.storage import models as orm
+from advisor.storage.audit_chain import ChainBreak, chain_new_events, verify_session
 from advisor.storage.models import (
     Account,
     AdvisorReview,
@@ -147,6 +150,8 @@ class Store:
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Every audit event, however written, joins the hash chain as it is flushed.
+        orm_events.listen(self._sessions, "before_flush", chain_new_events)
         self._clock = clock
         self._joined: Session | None = None  # set only on the views `atomic` hands out
 
@@ -473,6 +478,240 @@ class Store:
         with self.transaction() as session:
             return [AuditEventRecord.model_validate(event) for event in session.scalars(query)]
 
+    # Accounts, review and the audit chain (the app issue) -----------------------------------------
+
+    def proposal(self, proposal_id: int) -> ProposalRecord:
+        """One proposal; `AdvisorError` if there is none."""
+        with self.transaction() as session:
+            return ProposalRecord.model_validate(_require(session, Proposal, proposal_id))
+
+    def modify_proposal(
+        self, proposal_id: int, weights: Mapping[str, float], actor: str, comment: str | None
+    ) -> None:
+        """An advisor's modification: the pending proposal gets new weights and is approved, with
+        a `modified` review and one audit event holding the weights before and after. The caller
+        has checked the new weights' suitability; the life-cycle rules are checked here."""
+        checked_weights = {product: _finite_weight(product, w) for product, w in weights.items()}
+        with self.transaction() as session:
+            proposal = _require(session, Proposal, proposal_id, lock=True)
+            current = proposal.status
+            _check_transition(proposal, ProposalStatus.APPROVED, self._clock())
+            before = dict(proposal.weights)
+            proposal.weights = checked_weights
+            proposal.status = ProposalStatus.APPROVED
+            session.add(
+                AdvisorReview(
+                    proposal_id=proposal_id,
+                    reviewer=actor,
+                    decision=ReviewDecision.MODIFIED,
+                    comment=comment,
+                )
+            )
+            payload = {
+                "from": current.value,
+                "to": ProposalStatus.APPROVED.value,
+                "comment": comment,
+                "weights_before": before,
+                "weights_after": checked_weights,
+            }
+            session.add(_audit_event(actor, "proposal.modified", "proposal", proposal_id, payload))
+
+    def verify_audit_chain(self) -> ChainBreak | None:
+        """The first event whose hashes do not match (an edit or a deletion), or None if intact."""
+        with self.transaction() as session:
+            return verify_session(session)
+
+    # Planning: goals, tax status, tax lots and trades (the planning issue) ------------------------
+
+    def add_goal(
+        self,
+        investor_id: int,
+        *,
+        name: str,
+        kind: str,
+        target_amount: float,
+        target_date: date,
+        risk_level: int,
+        actor: str,
+        priority: int = 1,
+        current_value: float = 0.0,
+        monthly_deposit: float = 0.0,
+        account_id: int | None = None,
+    ) -> int:
+        """Add a goal of an existing investor (and account, if given) and return its id."""
+        fields = _goal_fields(
+            {
+                "name": name,
+                "kind": kind,
+                "target_amount": target_amount,
+                "target_date": target_date,
+                "risk_level": risk_level,
+                "priority": priority,
+                "current_value": current_value,
+                "monthly_deposit": monthly_deposit,
+            }
+        )
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            if account_id is not None:
+                _require(session, Account, account_id)
+            goal = orm.InvestorGoal(investor_id=investor_id, account_id=account_id, **fields)
+            session.add(goal)
+            session.flush()
+            payload = {"investor_id": investor_id, "account_id": account_id} | _jsonable(fields)
+            session.add(_audit_event(actor, "goal.added", "goal", goal.id, payload))
+            return goal.id
+
+    def update_goal(self, goal_id: int, changes: Mapping[str, Any], actor: str) -> None:
+        """Change some of a goal's fields (name, kind, target_amount, target_date, risk_level,
+        priority, current_value, monthly_deposit), auditing the values before and after."""
+        fields = _goal_fields(changes)
+        with self.transaction() as session:
+            goal = _require(session, orm.InvestorGoal, goal_id, lock=True)
+            before = _jsonable({name: getattr(goal, name) for name in fields})
+            for name, value in fields.items():
+                setattr(goal, name, value)
+            payload = {"before": before, "after": _jsonable(fields)}
+            session.add(_audit_event(actor, "goal.updated", "goal", goal_id, payload))
+
+    def goals(self, investor_id: int) -> "list[GoalRecord]":
+        """The investor's goals, most important first, then soonest."""
+        query = (
+            select(orm.InvestorGoal)
+            .where(orm.InvestorGoal.investor_id == investor_id)
+            .order_by(orm.InvestorGoal.priority, orm.InvestorGoal.target_date, orm.InvestorGoal.id)
+        )
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            return [GoalRecord.model_validate(goal) for goal in session.scalars(query)]
+
+    def set_tax_status(
+        self, account_id: int, status: orm.AccountTaxStatus | str, actor: str
+    ) -> None:
+        """Mark an account taxable or tax-advantaged."""
+        checked = _tax_status(status)
+        with self.transaction() as session:
+            _require(session, Account, account_id)
+            row = session.get(orm.AccountTax, account_id, with_for_update=True)
+            before = None if row is None else row.tax_status.value
+            if row is None:
+                session.add(orm.AccountTax(account_id=account_id, tax_status=checked))
+            else:
+                row.tax_status = checked
+            payload = {"before": before, "after": checked.value}
+            session.add(_audit_event(actor, "account.tax_status", "account", account_id, payload))
+
+    def tax_status(self, account_id: int) -> orm.AccountTaxStatus:
+        """The account's tax status (taxable unless marked otherwise)."""
+        with self.transaction() as session:
+            _require(session, Account, account_id)
+            return _tax_status_of(session, account_id)
+
+    def buy_lot(
+        self,
+        account_id: int,
+        product_id: str,
+        bought_on: date,
+        units: float,
+        cost_basis: float,
+        source: str,
+        actor: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        run_id: str | None = None,
+    ) -> int:
+        """Record a purchase as a new tax lot and a `trade.executed` audit event (which the
+        wash-sale guard and `verify-methodology` read); return the lot id."""
+        if not (math.isfinite(units) and units > 0 and math.isfinite(cost_basis)):
+            raise AdvisorError(f"Lot of {product_id!r}: units must be > 0, got {units!r}")
+        with self.transaction() as session:
+            account = _require(session, Account, account_id)
+            lot = orm.TaxLot(
+                account_id=account_id,
+                product_id=product_id,
+                bought_on=bought_on,
+                units=_units(units),
+                cost_basis=_holding_value(product_id, cost_basis),
+                source=source,
+            )
+            session.add(lot)
+            session.flush()
+            payload = {
+                "investor_id": account.investor_id,
+                "on": bought_on.isoformat(),
+                "side": "buy",
+                "product_id": product_id,
+                "units": units,
+                "amount": cost_basis,
+                "source": source,
+                "lot_id": str(lot.id),
+                "taxable": _tax_status_of(session, account_id) == orm.AccountTaxStatus.TAXABLE,
+            } | dict(extra or {})
+            session.add(
+                _audit_event(actor, "trade.executed", "account", account_id, payload, run_id)
+            )
+            return lot.id
+
+    def sell_from_lot(
+        self,
+        lot_id: int,
+        units: float,
+        price: float,
+        on: date,
+        source: str,
+        actor: str,
+        *,
+        estimated_tax: float,
+        benefit: float | None = None,
+        run_id: str | None = None,
+    ) -> float:
+        """Sell `units` of a lot at `price`: the lot shrinks pro rata (or goes), and a
+        `trade.executed` event records the realized gain, estimated tax and, for rebalancing, the
+        estimated benefit. Returns the realized gain (negative: a loss)."""
+        with self.transaction() as session:
+            lot = _require(session, orm.TaxLot, lot_id, lock=True)
+            held = float(lot.units)
+            if not 0 < units <= held + 1e-9:
+                raise AdvisorError(f"Lot {lot_id}: cannot sell {units!r} of {held!r} units")
+            account = _require(session, Account, lot.account_id)
+            basis = float(lot.cost_basis) * min(units / held, 1.0)
+            gain = units * price - basis
+            if units >= held - 1e-9:
+                session.delete(lot)
+            else:
+                lot.units = _units(held - units)
+                lot.cost_basis = _holding_value(lot.product_id, float(lot.cost_basis) - basis)
+            payload = {
+                "investor_id": account.investor_id,
+                "on": on.isoformat(),
+                "side": "sell",
+                "product_id": lot.product_id,
+                "units": units,
+                "amount": units * price,
+                "source": source,
+                "lot_id": str(lot_id),
+                "taxable": _tax_status_of(session, account.id) == orm.AccountTaxStatus.TAXABLE,
+                "realized_gain": round(gain, 2),
+                "estimated_tax": round(estimated_tax, 2),
+                "benefit": None if benefit is None else round(benefit, 2),
+            }
+            session.add(
+                _audit_event(actor, "trade.executed", "account", account.id, payload, run_id)
+            )
+            return gain
+
+    def tax_lots(self, investor_id: int) -> "list[TaxLotRecord]":
+        """The open lots in all of the investor's accounts, by account, product and date."""
+        query = (
+            select(orm.TaxLot)
+            .join(Account, orm.TaxLot.account_id == Account.id)
+            .where(Account.investor_id == investor_id)
+            .order_by(orm.TaxLot.account_id, orm.TaxLot.product_id, orm.TaxLot.bought_on)
+        )
+        with self.transaction() as session:
+            _require(session, Investor, investor_id)
+            return [TaxLotRecord.model_validate(lot) for lot in session.scalars(query)]
+
 
 def _require(session: Session, model: type[_Row], row_id: int, *, lock: bool = False) -> _Row:
     """The row with this id, locked for update if asked; `AdvisorError` if there is none."""
@@ -590,3 +829,93 @@ def _audit_event(
         payload=payload,
         run_id=run_id,
     )
+
+
+# Planning records and helpers (the planning issue) ------------------------------------------------
+
+GOAL_FIELDS: Final = frozenset(
+    {
+        "name",
+        "kind",
+        "target_amount",
+        "target_date",
+        "risk_level",
+        "priority",
+        "current_value",
+        "monthly_deposit",
+    }
+)
+UNIT: Final = Decimal("0.00000001")
+
+
+class GoalRecord(BaseModel):
+    """A stored goal."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    id: int
+    investor_id: int
+    account_id: int | None
+    name: str
+    kind: str
+    target_amount: float
+    target_date: date
+    priority: int
+    current_value: float
+    monthly_deposit: float
+    risk_level: int
+
+
+class TaxLotRecord(BaseModel):
+    """A stored open tax lot."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    id: int
+    account_id: int
+    product_id: str
+    bought_on: date
+    units: float
+    cost_basis: float
+    source: str
+
+
+def _goal_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(changes) - GOAL_FIELDS)
+    if unknown:
+        raise AdvisorError(f"Unknown goal field(s) {', '.join(unknown)}")
+    fields = dict(changes)
+    for name in ("target_amount", "current_value", "monthly_deposit"):
+        if name in fields:
+            fields[name] = _holding_value(name, float(fields[name]))
+    if "risk_level" in fields and not 1 <= int(fields["risk_level"]) <= 5:
+        raise AdvisorError(f"Goal risk_level must be between 1 and 5, got {fields['risk_level']}")
+    return fields
+
+
+def _jsonable(fields: Mapping[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    return {name: convert(value) for name, value in fields.items()}
+
+
+def _tax_status(status: orm.AccountTaxStatus | str) -> orm.AccountTaxStatus:
+    try:
+        return orm.AccountTaxStatus(status)
+    except ValueError:
+        expected = ", ".join(orm.AccountTaxStatus)
+        raise AdvisorError(f"Unknown tax status {status!r}; expected one of {expected}") from None
+
+
+def _tax_status_of(session: Session, account_id: int) -> orm.AccountTaxStatus:
+    row = session.get(orm.AccountTax, account_id)
+    return orm.AccountTaxStatus.TAXABLE if row is None else row.tax_status
+
+
+def _units(units: float) -> Decimal:
+    return Decimal(repr(units)).quantize(UNIT, rounding=ROUND_HALF_UP)
