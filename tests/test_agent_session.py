@@ -1,19 +1,17 @@
 """Persistent advice sessions against a real database and a real advisor: a fresh SQLite file per
-test, or the database named by ADVISOR_TEST_DATABASE_URL (emptied before each test)."""
+test, or the database named by ADVISOR_TEST_DATABASE_URL (a fresh database on it per test)."""
 
 import itertools
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
-from sqlalchemy import Engine, MetaData, func, literal_column, select, update
+from sqlalchemy import Engine, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from advisor.agent.orchestrator import Advisor, Turn
@@ -38,7 +36,7 @@ from advisor.storage.models import (
 from advisor.storage.store import AuditEventRecord, ProposalRecord, Store
 
 ONBOARDING = (
-    "I'm 45, saving for retirement in 20 years. If it fell 20% I'd wait it out. "
+    "I'm 45, saving for retirement in 20 years. I could accept a 20% drop. "
     "I have 6 months of emergency savings."
 )
 ANXIOUS = (
@@ -66,15 +64,6 @@ def advisor(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    external_url = os.environ.get("ADVISOR_TEST_DATABASE_URL")
-    if not external_url:
-        return f"sqlite:///{tmp_path / 'advisor.db'}"
-    _drop_all_tables(external_url)
-    return external_url
-
-
-@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     upgrade_database(database_url)
     engine = create_database_engine(database_url)
@@ -85,16 +74,6 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def store(engine: Engine) -> Store:
     return Store(engine)
-
-
-def _drop_all_tables(url: str) -> None:
-    engine = create_database_engine(url)
-    try:
-        existing = MetaData()
-        existing.reflect(engine)
-        existing.drop_all(engine)
-    finally:
-        engine.dispose()
 
 
 class FlakyStore(Store):
@@ -432,7 +411,7 @@ def test_guard_rejections_are_audited_with_their_problems(advisor: Advisor, stor
     assert turn.guard_rejections and "50%" not in turn.reply
     [event] = _events(store, "guard_rejection")
     assert event.payload["problems"] == list(turn.guard_rejections)
-    assert any("numbers not from the engine" in p for p in event.payload["problems"])
+    assert any("numbers written by the model" in p for p in event.payload["problems"])
     assert (event.subject_type, event.subject_id) == ("conversation", str(session.conversation_id))
     [turn_event] = _events(store, "advice_turn")
     assert turn_event.payload["templates_version"] == turn.templates_version

@@ -20,6 +20,7 @@ only writes a short opening, which the guard checks; after two rejections the te
 is used. So every number shown comes from the engine, whatever the model.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -27,13 +28,14 @@ from typing import Any, Literal
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from advisor.agent.guard import ReplyGuard, Verdict
+from advisor.agent.guard import ReplyGuard, Verdict, carries_instructions, repeats
 from advisor.agent.intents import Request, read_request
 from advisor.agent.language import Language, language_of
 from advisor.agent.prompts import ReplyTemplates
 from advisor.agent.tools import AdvisorTools, Projection, Proposal
 from advisor.knowledge.rules import ExploitationHold, MaxProductRisk
 from advisor.llm import LanguageModelUnavailable
+from advisor.planning.mode import ILLUSTRATION_LABEL, Mode, disclosure
 from advisor.profile.handoff import ProfileIncomplete
 from advisor.profile.model import InvestorProfile
 from advisor.profile.text import Message
@@ -56,6 +58,11 @@ Action = Literal[
 DEFAULT_HORIZON_YEARS = 10  # projections need a horizon; said in the reply when assumed
 OPENING_ATTEMPTS = 2
 OPENING_MAX_CHARS = 300
+OPENING_SENTENCES = 2
+# The model sees the user's message and the start of the engine's reply, not all of it: a short
+# prompt keeps a small local model's first token fast, and the opening only needs the gist.
+OPENING_CONTEXT_CHARS = 400
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 @dataclass(frozen=True)
@@ -158,12 +165,14 @@ class Advisor:
         model: BaseChatModel | None,
         cooling_off_hours: float = 24.0,
         max_equity_cut: float = 0.20,
+        mode: Mode = "education",
     ) -> None:
         self.tools = tools
         self.templates = templates
         self.model = model
         self.cooling_off_hours = cooling_off_hours
         self.max_equity_cut = max_equity_cut
+        self.mode = mode
 
     def respond(
         self,
@@ -305,8 +314,13 @@ class Advisor:
         reply: _Reply,
     ) -> Turn:
         reply.say("anxious")
+        # A quoted passage is shown as it is, so it must not carry instructions (a poisoned
+        # document) nor name a product the investor may not hold.
+        products = self._guard(base, reply)
         for passage in self.tools.retrieve(last, kinds=["education"], k=1):
             excerpt = _first_paragraph(passage.text)
+            if carries_instructions(excerpt) or products.excluded_products_named(excerpt):
+                continue
             reply.say("education_line", text=excerpt, doc_id=passage.document_id)
         projection = None
         if decision is not None:
@@ -497,6 +511,12 @@ class Advisor:
             reasons = ", ".join(sorted({w.rule_id for w in decision.warnings})) or "policy"
             reply.say("proposal_review", review_reasons=reasons)
         reply.say("proposal_sources", sources=", ".join(c.doc_id for c in proposal.citations))
+        # The mode decides what a proposal is: an illustration (education) or advice that follows
+        # the review workflow; the reply says which, in the user's language.
+        language = reply.templates.language
+        if self.mode == "education":
+            reply.facts.append(ILLUSTRATION_LABEL[language])
+        reply.facts.append(disclosure(self.mode, language))
 
     def _say_mix(self, proposal: Proposal, decision: SuitabilityDecision, reply: _Reply) -> None:
         reply.say(
@@ -539,10 +559,11 @@ class Advisor:
     def _guard(self, turn: Turn, reply: _Reply) -> ReplyGuard:
         runtime = self.tools.runtime
         decision = turn.decision
+        # Before a suitability decision nothing is known to suit, so the model may name nothing.
         excluded = (
             frozenset(product for product, cap in decision.caps.items() if cap == 0)
             if decision
-            else frozenset()
+            else frozenset(product.id for product in runtime.catalogue.products)
         )
         jurisdiction = decision.jurisdiction if decision else runtime.settings.jurisdiction
         guard = ReplyGuard(
@@ -570,29 +591,39 @@ class Advisor:
         if self.model is None or not last:
             return templates.opening_fallback, (), False
         rejections: list[str] = []
+        gist = facts[:OPENING_CONTEXT_CHARS]
         prompt = [
             SystemMessage(content=templates.system),
             HumanMessage(
-                content=f"User's message: {last}\n\nThe engine's reply that follows:\n{facts}"
+                content=f"User's message: {last}\n\nThe engine's reply that follows:\n{gist}"
             ),
         ]
         for _ in range(OPENING_ATTEMPTS):
             try:
-                text = str(self.model.invoke(prompt).content).strip()
+                text = _first_sentences(str(self.model.invoke(prompt).content))
             except LanguageModelUnavailable:
                 return templates.opening_fallback, tuple(rejections), True
             except Exception as error:
                 rejections.append(f"model failed: {type(error).__name__}")
                 return templates.opening_fallback, tuple(rejections), True
-            verdict = _opening_verdict(text, guard)
+            verdict = _opening_verdict(text, guard, templates.system)
             if verdict.ok:
                 return text, tuple(rejections), False
             rejections.extend(verdict.problems)
         return templates.opening_fallback, tuple(rejections), False
 
 
-def _opening_verdict(text: str, guard: ReplyGuard) -> Verdict:
+def _first_sentences(text: str, count: int = OPENING_SENTENCES) -> str:
+    """The first `count` sentences: a small model often runs on after the one or two sentences
+    it was asked for, and what follows is where it starts inventing."""
+    sentences = [part for part in _SENTENCE_END.split(text.strip()) if part]
+    return " ".join(sentences[:count]).strip()
+
+
+def _opening_verdict(text: str, guard: ReplyGuard, system: str) -> Verdict:
     problems = list(guard.check(text).problems)
+    if repeats(text, system):
+        problems.append("repeats the system prompt")
     if not text:
         problems.append("empty opening")
     if len(text) > OPENING_MAX_CHARS:
@@ -610,9 +641,12 @@ def _missing_facts(profile: InvestorProfile) -> list[str]:
         missing.append("goal")
     if profile.horizon_years.value is None:
         missing.append("horizon")
-    if profile.risk_level.value is None:
+    # A level inferred from capacity alone (e.g. a short horizon) is not enough: the investor is
+    # asked how much loss they could bear before anything is proposed.
+    willingness_unknown = profile.risk.willingness.value is None and not profile.lowest_category
+    if profile.risk_level.value is None or willingness_unknown:
         missing.append("risk")
-    if profile.emergency_fund_months.value is None and profile.risk_level.value is None:
+    if profile.emergency_fund_months.value is None and willingness_unknown:
         missing.append("emergency")
     return missing
 

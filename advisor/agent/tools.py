@@ -1,13 +1,14 @@
 """The advisor's tools: the engine's capabilities, callable by the orchestrator and, as LangChain
 tools, by a tool-calling model. Every number a reply shows comes out of one of these."""
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict
 
+from advisor.engine.account_rebalance import AccountBook
 from advisor.engine.projection import project_goal
 from advisor.knowledge.documents import Jurisdiction, Kind
 from advisor.knowledge.retrieval import Passage, Retriever
@@ -76,6 +77,79 @@ class Projection(BaseModel):
     median: float
     p5: float
     p95: float
+
+
+class Trade(BaseModel):
+    """One trade of a rebalance preview: a positive amount buys, a negative one sells."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    amount: float
+
+
+class RebalancePreview(BaseModel):
+    """What the automatic rebalancer would trade in an account, and the weights it aims at."""
+
+    model_config = ConfigDict(frozen=True)
+
+    risk_level: int
+    trades: list[Trade]
+    target_weights: dict[str, float]
+    reoptimized: bool
+
+
+class PortfolioExplanation(BaseModel):
+    """The shares a plain-language explanation of a proposal rests on, with the rules behind
+    its limits."""
+
+    model_config = ConfigDict(frozen=True)
+
+    risk_level: int
+    equity_share: float
+    fixed_income_and_cash_share: float
+    real_assets_share: float
+    equity_cap: float | None
+    equity_cap_rule: str | None
+    rules: list[str]
+
+
+class Handover(BaseModel):
+    """A request for a human advisor to take the conversation over."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    requires_review: bool = True
+
+
+class _ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class _Conversation(BaseModel):
+    messages: list[_ChatMessage]
+
+
+class _Question(BaseModel):
+    question: str
+    jurisdiction: Jurisdiction | None = None
+
+
+class _Projection(_Conversation):
+    horizon_years: float | None = None
+    amount: float = PER_AMOUNT
+
+
+class _Rebalance(BaseModel):
+    holdings: dict[str, float]
+    risk_level: int
+    cash: float = 0.0
+
+
+class _Handover(BaseModel):
+    reason: str
 
 
 class AdvisorTools:
@@ -177,15 +251,143 @@ class AdvisorTools:
             }
         )
 
+    def explain(self, proposal: Proposal, decision: SuitabilityDecision) -> PortfolioExplanation:
+        """The shares and limits behind a proposal, for a plain-language explanation."""
+        equity_cap = decision.sleeve_caps.get("equity")
+        return PortfolioExplanation(
+            risk_level=decision.risk_level,
+            equity_share=proposal.equity_share,
+            fixed_income_and_cash_share=proposal.fixed_income_and_cash_share,
+            real_assets_share=max(
+                0.0, 1 - proposal.equity_share - proposal.fixed_income_and_cash_share
+            ),
+            equity_cap=equity_cap,
+            equity_cap_rule=decision.constraint_rules.get("equity_cap"),
+            rules=decision.rules_fired,
+        )
+
+    def preview_rebalance(
+        self, holdings: Mapping[str, float], risk_level: int, cash: float = 0.0
+    ) -> RebalancePreview:
+        """What the automatic rebalancer would trade in an account holding `holdings` (value by
+        product id) plus `cash`, for an investor of class `risk_level`. Nothing is executed."""
+        catalogue = self.runtime.catalogue
+        values = np.zeros((1, len(catalogue.products)))
+        for product_id, value in holdings.items():
+            values[0, catalogue.index(product_id)] = value
+        book = AccountBook(
+            account_ids=("preview",),
+            risk_levels=np.array([risk_level]),
+            values=values,
+            cash=np.array([cash]),
+        )
+        plan = self.runtime.rebalancer.plan(book)
+        products = catalogue.products
+        return RebalancePreview(
+            risk_level=risk_level,
+            trades=[
+                Trade(product_id=product.id, amount=float(amount))
+                for product, amount in zip(products, plan.trades[0], strict=True)
+                if amount != 0
+            ],
+            target_weights={
+                product.id: float(weight)
+                for product, weight in zip(products, plan.target_weights[0], strict=True)
+                if weight >= SHOWN_WEIGHT
+            },
+            reoptimized=bool(plan.reoptimized[0]),
+        )
+
+    def hand_over(self, reason: str) -> Handover:
+        """Ask a human advisor to take over; the session records it for the review queue."""
+        return Handover(reason=reason)
+
     def as_langchain_tools(self) -> list[BaseTool]:
-        """The same capabilities as LangChain tools, for a model with native tool calling."""
+        """The eight capabilities as LangChain tools, for a model with native tool calling.
+
+        Each takes JSON arguments and returns JSON-ready data. A conversation argument is the
+        whole chat so far (`[{"role": "user", "content": "..."}]`): the profile, the decision
+        and the proposal are always recomputed from it by the engine, never taken from the model.
+        """
+
+        def profile_of(messages: Sequence[object]) -> InvestorProfile:
+            chat = [_ChatMessage.model_validate(message) for message in messages]
+            return self.update_profile([Message(m.role, m.content) for m in chat])
+
+        def proposal_of(messages: Sequence[object]) -> tuple[Proposal, SuitabilityDecision]:
+            profile = profile_of(messages)
+            decision = self.check_suitability(profile)
+            return self.build_proposal(decision, profile.horizon_years.value), decision
+
+        def project_for(
+            messages: Sequence[object],
+            horizon_years: float | None = None,
+            amount: float = PER_AMOUNT,
+        ) -> dict[str, Any]:
+            proposal, _ = proposal_of(messages)
+            years = horizon_years or profile_of(messages).horizon_years.value or 10
+            return self.project(proposal, years, amount).model_dump()
+
+        def tool(name: str, description: str, schema: type[BaseModel], func: Any) -> BaseTool:
+            return StructuredTool.from_function(
+                func=func, name=name, description=description, args_schema=schema
+            )
+
         return [
-            StructuredTool.from_function(
-                func=lambda question, jurisdiction=None: [
-                    p.model_dump() for p in self.retrieve(question, jurisdiction)
+            tool(
+                "update_profile",
+                "The investor's profile (life stage, risk level, goals, horizon, emotion), each "
+                "field with its evidence, from the conversation.",
+                _Conversation,
+                lambda messages: profile_of(messages).contract(),
+            ),
+            tool(
+                "retrieve_knowledge",
+                "Rule, product and education passages that answer a question, with citations.",
+                _Question,
+                lambda question, jurisdiction=None: [
+                    passage.model_dump() for passage in self.retrieve(question, jurisdiction)
                 ],
-                name="retrieve_knowledge",
-                description="Rule, product and education passages that answer a question.",
+            ),
+            tool(
+                "check_suitability",
+                "The suitability decision for the conversation's investor: class, allowed "
+                "products, exclusions with rule ids, warnings.",
+                _Conversation,
+                lambda messages: self.check_suitability(profile_of(messages)).model_dump(),
+            ),
+            tool(
+                "build_proposal",
+                "The optimal suitable portfolio for the conversation's investor, with citations.",
+                _Conversation,
+                lambda messages: proposal_of(messages)[0].model_dump(),
+            ),
+            tool(
+                "project_goal",
+                "A Monte Carlo projection of the proposal over a horizon (5th/50th/95th "
+                "percentile of the value of `amount`).",
+                _Projection,
+                project_for,
+            ),
+            tool(
+                "explain_portfolio",
+                "The shares and rule-based limits behind the proposal, to explain it.",
+                _Conversation,
+                lambda messages: self.explain(*proposal_of(messages)).model_dump(),
+            ),
+            tool(
+                "preview_rebalance",
+                "The trades the automatic rebalancer would make in an account; executes nothing.",
+                _Rebalance,
+                lambda holdings, risk_level, cash=0.0: self.preview_rebalance(
+                    holdings, risk_level, cash
+                ).model_dump(),
+            ),
+            tool(
+                "hand_over",
+                "Hand the conversation to a human advisor, with the reason.",
+                _Handover,
+                lambda reason: self.hand_over(reason).model_dump(),
             ),
         ]
 

@@ -93,7 +93,9 @@ def _openai_chat(config: LanguageModelConfig) -> BaseChatModel:
         model=config.required_model(),
         api_key=api_key,
         timeout=config.timeout_seconds,
-        max_retries=config.max_retries,
+        # Retried by OpenAICompatibleChat itself, within the timeout, not by the client.
+        max_retries=0,
+        retries=config.max_retries,
         max_tokens=config.max_new_tokens,
         temperature=config.temperature,
     )
