@@ -43,9 +43,21 @@ def user(*contents: str) -> list[Message]:
     return [Message(role="user", content=text) for text in contents]
 
 
+LABELLED_SETS = (
+    "dev.yaml",
+    "dev2.yaml",
+    "dev3.yaml",
+    "dev4.yaml",
+    "dev5.yaml",
+    "dev6.yaml",
+    "smoke.yaml",
+)
+
+
 def labelled_sets() -> list[Path]:
-    """The labelled sets present: the development set (when written) and the smoke set."""
-    return [path for path in (PROFILES / "dev.yaml", PROFILES / "smoke.yaml") if path.exists()]
+    """The labelled sets present: the development sets (see tests/fixtures/profiles/README.md)
+    and the smoke set."""
+    return [PROFILES / name for name in LABELLED_SETS if (PROFILES / name).exists()]
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -564,3 +576,153 @@ def test_injected_markup_is_its_own_sentence(extractor):
     )
     assert profile.risk_level.value == 2
     assert profile.ignored_instructions
+
+
+# --- questions and hypotheticals are not statements -----------------------------------------
+
+SUFFICIENT = {
+    "en": "I'm 34 and saving for retirement in 30 years. I could live with a 15% drop in a bad "
+    "year. I have 6 months of expenses saved for emergencies.",
+    "zh": "我今年35岁，为养老投资，30年后用。最多能接受亏15%。有6个月的应急资金。",
+}
+GOAL_QUESTION = {
+    "en": "What is this money for: retirement, a home, education, an emergency fund, growing "
+    "wealth, an income?",
+    "zh": "这笔钱主要用来做什么：养老、买房、子女教育、应急、财富增值，还是每月的收入？",
+}
+EMERGENCY_QUESTION = {
+    "en": "Do you keep some savings aside for emergencies, and how many months of expenses would "
+    "they cover?",
+    "zh": "您有没有另外留一笔应急的钱？大概够几个月的开销？",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_horizon_given_in_answer_to_the_goal_question_is_kept(extractor, language):
+    asked = Message("assistant", GOAL_QUESTION[language])
+    profile = extractor.extract([asked, Message("user", SUFFICIENT[language])])
+    assert profile.horizon_years.value == 30
+    assert "emergency_fund" not in {goal.goal for goal in profile.goals}  # they have one
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"), [("en", "roughly 4 months"), ("zh", "大概八个月。")]
+)
+def test_months_of_savings_answering_the_emergency_question_are_not_a_horizon(
+    extractor, language, reply
+):
+    messages = [Message("assistant", EMERGENCY_QUESTION[language]), Message("user", reply)]
+    assert extractor.extract(messages).horizon_years.value is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I take more risk?",
+        "Could I go for a more aggressive portfolio though?",
+        "我可以承担更高风险吗？",
+        "我能不能买点更激进的产品？",
+        "能不能帮我配得再激进一点？",
+    ],
+)
+def test_asking_for_more_risk_is_not_evidence_of_tolerance(extractor, question):
+    language = "zh" if any("\u4e00" <= char <= "\u9fff" for char in question) else "en"
+    before = extractor.extract(user(SUFFICIENT[language]))
+    after = extractor.extract(user(SUFFICIENT[language], question))
+    assert before.risk_level.value == 3
+    assert after.risk_level.value == before.risk_level.value
+    assert all(question not in e.quote for e in after.risk_level.evidence)
+
+
+def test_a_statement_of_tolerance_still_counts_next_to_a_question(extractor):
+    profile = extractor.extract(user("I'm fine with big swings, what would you suggest?"))
+    assert profile.risk.willingness.value is not None
+    assert profile.risk.willingness.value >= 4
+    assert [e.quote for e in profile.risk.willingness.evidence] == ["I'm fine with big swings,"]
+
+
+@pytest.mark.parametrize(
+    "what_if",
+    [
+        "what if I retire 5 years earlier?",
+        "如果我提前5年退休呢？",
+        "What if I need the money in 5 years instead?",
+        "要是我5年后就要用呢？",
+        "Say I wanted to retire in 5 years, how much would I need?",
+    ],
+)
+def test_a_hypothetical_never_overwrites_a_stated_horizon(extractor, what_if):
+    language = "zh" if any("\u4e00" <= char <= "\u9fff" for char in what_if) else "en"
+    profile = extractor.extract(user(SUFFICIENT[language], what_if))
+    assert profile.horizon_years.value == 30
+
+
+def test_a_hypothetical_horizon_is_used_when_nothing_else_is_said(extractor):
+    profile = extractor.extract(user("我今年三十三，如果我二十年后要用这笔钱，应该怎么配置？"))
+    assert profile.horizon_years.value == 20
+
+
+def test_a_scenario_retirement_age_gives_way_to_the_planned_one(extractor):
+    profile = extractor.extract(
+        user("Say I wanted to retire at 55 instead of 67 - how much more would I need? I'm 40.")
+    )
+    assert profile.horizon_years.value == 27
+
+
+# --- durations that are not horizons ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My cousin tripled his money on this AI stock in two months.",
+        "My 401k has lost 15k in two weeks.",
+        "房贷还有十五年。",
+    ],
+)
+def test_past_gains_and_loan_terms_are_not_horizons(extractor, text):
+    assert extractor.extract(user(text)).horizon_years.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("I put 80k into a fund last year for retirement in about 15 years.", 15),
+        ("29, saving for retirement, I've got 35 years.", 35),
+        ("want to catch up for retirement, ~20y.", 20),
+        ("我们家计划2030年移民澳洲，这笔钱到时候要用。", 4),
+        ("我是八七年的，房贷还有十五年，到六十岁退休用。", 21),
+    ],
+)
+def test_horizons_in_less_common_wording(extractor, text, years):
+    assert extractor.extract(user(text)).horizon_years.value == years
+
+
+# --- cue families ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("我们老两口想给孙女存点钱。不要风险太大的。", 2),  # "not too much" is not "none"
+        ("我炒股十五年了，2015年股灾都没割肉，跌一半我也拿得住。这笔钱二十年不用，收入稳定。", 5),
+        ("Did the risk questionnaire last year, came out as 'moderately aggressive'.", 4),
+        ("I'd like to double my money in 3 years, but any loss at all would be a disaster.", 1),
+        ("我妈今年六十八了，想帮她买点理财，她说本金一分都不能少。", 1),
+    ],
+)
+def test_risk_cue_families(extractor, text, level):
+    assert extractor.extract(user(text)).risk_level.value == level
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        ("I want at least 15% a year but I can't lose a penny of it.", "calm"),
+        ("literally cant lose rn, throwing my whole bonus in", "euphoric"),
+        ("别人都说现在该梭哈，我不这么想，我还是按计划定投。", "calm"),
+        ("want it all in the C and S funds, not touching this till I'm 60.", "calm"),
+    ],
+)
+def test_emotion_cue_families(extractor, text, emotion):
+    assert extractor.extract(user(text)).emotion.current.value == emotion

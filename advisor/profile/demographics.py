@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 
 from advisor.knowledge.rules import LifeStage
+from advisor.profile.derived_ages import derived_ages
 from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number
-from advisor.profile.subject import FIRST_PERSON, RELATIONS_EN, Attribution
-from advisor.profile.text import Clause, Conversation, UserTurn
+from advisor.profile.subject import FIRST_PERSON, RELATIONS_EN, RELATIONS_ZH, Attribution
+from advisor.profile.text import Clause, Conversation, UserTurn, quote
 from advisor.suitability.profile import RETIREMENT_FROM, YOUTH_BELOW
 
 INVESTOR_AGES = (16, 110)  # an adult investor; a child's age named without its noun is not one
@@ -30,6 +31,7 @@ APPROXIMATE_CONFIDENCE = 0.6
 DISAGREEMENT_YEARS = 1.5
 
 _KIN = "|".join(sorted(RELATIONS_EN, key=len, reverse=True))
+_KIN_ZH = "|".join(sorted(RELATIONS_ZH, key=len, reverse=True))
 _CHILD_ZH = r"(?:儿子|女儿|孩子|小孩|宝宝|娃|儿|女|孙子|孙女|外孙|学生)"
 _NOT_AGE_AFTER_EN = (
     r"(?!\s*(?:%|percent|k\b|m\b|grand|dollars?|bucks|yuan|rmb|usd|euros?|pounds?|times|"
@@ -40,9 +42,10 @@ _NOT_AGE_AFTER_EN = (
 _ABOUT_EN = r"(?:about\s+|around\s+|almost\s+|nearly\s+|now\s+|currently\s+|only\s+|just\s+)?"
 AGE_EN = re.compile(
     rf"(?:(?<![\w'])(?:i'?m|i am|im|i’m|she'?s|he'?s|she’s|he’s|(?:she|he|who) (?:is|was)|"
-    rf"(?:{_KIN})(?:'s|’s| is| was)|"
+    rf"(?:{_KIN})(?:'s|’s| is| was| (?:just |recently )?(?:turned|turns|hit|reached))|"
     r"(?:i|she|he|who) (?:just |recently |finally )?(?:turned|turn|turns|hit|hits|reached|reach)|"
     r"turning|hitting|(?:i|she|he)'?ll be|(?:i|she|he) will be|^\s*now|^\s*at|being|"
+    r"^\W*(?:just |recently )?turned|(?<![\w'])me\s*[:：=]|"
     rf"aged|at age|age(?: is|:)?|my age is|of age)"
     rf"\s+{_ABOUT_EN}(?P<n>{NUMBER_EN}){_NOT_AGE_AFTER_EN}"
     rf"(?:\s*(?:years?|yrs?)(?:\s+old)?|\s*y/?o\b)?"
@@ -52,12 +55,39 @@ AGE_EN = re.compile(
     rf"(?!\s+(?:son|daughter|kid|child|boy|girl|grandson|granddaughter|baby|twins)))",
     re.IGNORECASE,
 )
+# An age the person will reach, not the one they are: "when I'm 20", "till I'm 60", "by the time
+# she's 70". It may give a horizon (see `horizon`), never the age.
+TARGET_AGE_BEFORE_EN = re.compile(
+    r"\b(?:when|whenever|till|til|until|by the time|before|once|after|if|unless|by)\s*$",
+    re.IGNORECASE,
+)
+# "I'll be 30 in June", "turning 50 next month": the age after a birthday still to come.
+FUTURE_AGE_EN = re.compile(r"(?:i|she|he)'?ll be|(?:i|she|he) will be|turning", re.IGNORECASE)
+BIRTHDAY_DATE_EN = re.compile(
+    r"\s*(?:years? old\s*)?(?:in|next|on|this|come|by|at the end of)\b", re.IGNORECASE
+)
+# "seventy-four next birthday": one year younger now.
+NEXT_BIRTHDAY_EN = re.compile(
+    rf"(?<![\w.])(?P<n>{NUMBER_EN})\s+(?:(?:on|at|come)\s+)?(?:my\s+)?next\s+birthday",
+    re.IGNORECASE,
+)
+# A message that opens on the age: "Forty-five and done being cautious", "Thirty-nine, two
+# kids", "52. Retired teacher."
+LEADING_AGE_EN = re.compile(
+    rf"^\W*(?P<n>{NUMBER_EN})(?:\s*(?:y/?o|yrs?(?: old)?|years? old))?"
+    r"(?=\s*(?:[,;.!]|$)|\s+and\s+(?!\d|a half|\w+\s*(?:%|percent|k\b|grand)))"
+    r"(?![,;\s]*(?:maybe|perhaps|possibly|or|to|at most|tops|max)\b)",
+    re.IGNORECASE,
+)
 # "My wife and I are both 40", "me and my partner are both 33": the typist's age too.
-BOTH_EN = re.compile(rf"(?:are|'re)\s+both\s+(?P<n>{NUMBER_EN})(?![\w%])", re.IGNORECASE)
+BOTH_EN = re.compile(
+    rf"(?:(?:are|'re)\s+|,\s*|^\W*|\bwe\s+)both\s+(?:aged\s+)?(?P<n>{NUMBER_EN})(?![\w%])",
+    re.IGNORECASE,
+)
 # "in my forties", "into her late sixties", "I'm mid-40s".
 DECADE_EN = re.compile(
     r"(?:(?:in|into)\s+(?:my|her|his|their|our)\s+|(?:i'?m|i am|she'?s|he'?s|we'?re|aged?)\s+"
-    r"(?=(?:early|mid|late)))(?P<part>early|mid|mid-|late)?\s*-?\s*"
+    r"(?=(?:early|mid|late))|^\W*(?=(?:early|mid|late)))(?P<part>early|mid|mid-|late)?\s*-?\s*"
     r"(?P<decade>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|"
     r"[2-9]0'?s)",
     re.IGNORECASE,
@@ -73,27 +103,57 @@ AGE_ZH = re.compile(
     rf"|(?:今年|现在|已经|已|都|满|刚满)(?P<k>{NUMBER_ZH})(?=了|，|,|。|$|\s|岁|周岁)"
     rf"|(?P<near>快|年近|将近|马上|奔)(?P<f>{NUMBER_ZH})(?:岁|了)"
     rf"|(?P<o>{NUMBER_ZH})出头"
-    r"|(?:妈妈|妈|爸爸|爸|母亲|父亲|她|他|我|自己|本人)(?:今年|现在|"
+    rf"|(?P<h>{NUMBER_ZH})好几"
+    # A clause that opens on the age: "老伴走了以后我一个人住，七十三了".
+    rf"|(?:^|(?<=[，,。；;]))\s*(?P<g>[一二三四五六七八九]十[一二三四五六七八九]?|[2-9]\d)(?:岁|周岁)?了"
+    rf"|(?:{_KIN_ZH}|她|他|我|自己|本人)(?:今年|现在|"
     rf"已经)?(?P<j>{NUMBER_ZH})(?=了|，|,|。|$)"
 )
+# A form the typist fills in: "Me: thirty-seven. Husband: thirty-nine.", "Age: 52".
+LABELLED_AGE_EN = re.compile(r"(?<![\w'])(?:me|myself|age|my age)\s*[:：=-]\s*$", re.IGNORECASE)
+LONE_WORD_AGE_EN = re.compile(
+    rf"^\s*(?P<n>{NUMBER_EN})\s*(?:y/?o|(?:yrs?|years?) old)?\s*[,.;]?\s*$", re.IGNORECASE
+)
+# "25 years." alone is a stretch of time ("for the long haul, 25 years"); "25 years old" an age.
 LONE_NUMBER = re.compile(
-    r"^\s*(?P<n>[1-9][0-9])\s*(?:y/?o|yrs?|years?(?: old)?|岁)?\s*[,，.。]?\s*$", re.IGNORECASE
+    r"^\s*(?P<n>[1-9][0-9])\s*(?:y/?o|(?:yrs?|years?) old|岁)?\s*[,，.。]?\s*$", re.IGNORECASE
 )
 BORN_ZH = re.compile(
     r"(?P<year>(?:19|20)?\d\d)年(?:出生|生|的人|生人)|(?:是|^\s*)(?P<short>\d\d)年的"
+    r"|(?:是|我|本人|^\W*)(?P<spoken>[零〇一二三四五六七八九]{2})年(?:的(?=[，,。！!\s]|$|人)|出生|生)"
 )
+# An age the person will reach (四十五岁前躺平, 60岁退休, 到六十岁): a target, not the age.
+TARGET_AGE_AFTER_ZH = re.compile(
+    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|退休)"
+)
+TARGET_AGE_BEFORE_ZH = re.compile(r"(?:到|活到|干到|熬到)$")
+SPOKEN_DIGITS_ZH = dict(zip("零〇一二三四五六七八九", "00123456789", strict=True))
 SEX_AGE_EN = re.compile(r"(?<![\w$£€¥])(?P<n>[1-9]\d)\s?(?:[mf]|male|female)(?![\w])", re.I)
-# "I (36)", "my wife (34)": an age in brackets after a person, attributed like any other.
-BRACKET_AGE = re.compile(r"(?P<who>\w+)\s*[(（]\s*(?P<n>[1-9]\d)\s*[)）]")
+# "I (36)", "my wife (34)": an age in brackets after a person, attributed like any other. The
+# match starts at a word's start: without the lookbehind a long word is retried from each of its
+# letters, and a 20,000-letter message takes seconds.
+BRACKET_AGE = re.compile(r"(?<!\w)(?P<who>\w+)\s*[(（]\s*(?P<n>[1-9]\d)\s*[)）]")
 # "40-something", "pushing 60", "over 60": approximate ages.
 VAGUE_AGE_EN = re.compile(
     r"(?:(?<![\w-])(?P<decade>[2-9]0|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"[- ]something|(?:(?:i'?m|i am|she'?s|he'?s|aged?|now)\s+)?(?P<rel>pushing|over|past|under|"
-    r"almost|nearly)\s+(?P<n>[2-9]\d|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety))\b"
+    r"almost|nearly|(?:on )?the wrong side of|north of|the far side of)\s+"
+    r"(?P<n>[2-9]\d|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety))\b"
     r"(?!\s*(?:%|percent|k\b|years|months|grand|dollars|pounds|euros))",
     re.IGNORECASE,
 )
-VAGUE_SHIFT = {"pushing": -1, "over": 2, "past": 2, "under": -2, "almost": -1, "nearly": -1}
+VAGUE_SHIFT = {
+    "pushing": -1,
+    "over": 2,
+    "past": 2,
+    "under": -2,
+    "almost": -1,
+    "nearly": -1,
+    "the wrong side of": 2,
+    "on the wrong side of": 2,
+    "north of": 2,
+    "the far side of": 2,
+}
 SEX_FIRST_EN = re.compile(r"(?<![\w'’])(?:[mf]|male|female),?\s*(?P<n>[1-9]\d)(?![\w%])", re.I)
 BIRTHDAY_EN = re.compile(r"\b(?:my|her|his)\s+(?P<n>[1-9]\d)(?:st|nd|rd|th)\s+birthday", re.I)
 GENERATION_ZH = re.compile(r"(?<![\d])(?P<gen>[5-9]0|00|10|[五六七八九]零|零零|一零)后(?![\d年])")
@@ -170,7 +230,23 @@ def find_ages(conversation: Conversation, attribution: Attribution, year: int) -
             continue
         for clause in turn.clauses:
             mentions.extend(_clause_ages(clause, attribution, year))
+        mentions.extend(_derived_ages(turn, attribution))
     return [m for m in mentions if INVESTOR_AGES[0] <= m.age <= INVESTOR_AGES[1]]
+
+
+def _derived_ages(turn: UserTurn, attribution: Attribution) -> list[AgeMention]:
+    """Ages worked out from an event's age and date, or from a relative's age, for the investor."""
+    mentions = []
+    for derived in derived_ages(turn):
+        clause = next(c for c in turn.clauses if c.start <= derived.start < c.end)
+        if derived.typist:
+            investor = attribution.subject.who == "self"
+        else:
+            investor = attribution.is_investor(clause, derived.start - clause.start)
+        if investor:
+            evidence = _quote_span(turn, derived.start, derived.end)
+            mentions.append(AgeMention(derived.age, False, evidence))
+    return mentions
 
 
 def _bare_answer(turn: UserTurn, year: int) -> AgeMention | None:
@@ -206,26 +282,7 @@ def _quote_span(turn: UserTurn, start: int, end: int) -> Evidence:
 
 
 def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[AgeMention]:
-    found: list[tuple[int, float, bool]] = []
-    for match in AGE_EN.finditer(clause.text):
-        group = next(name for name in ("n", "m", "y") if match.group(name))
-        number = parse_number(match.group(group))
-        if number is not None:
-            found.append((match.start(group), number.value, number.approximate))
-    for match in DECADE_EN.finditer(clause.text):
-        decade_word = match.group("decade").lower().rstrip("s").rstrip("'")
-        decade = DECADE_WORDS.get(match.group("decade").lower()) or int(decade_word)
-        part = (match.group("part") or "").lower() or None
-        found.append((match.end(), decade + DECADE_PART.get(part, 5), True))
-    for match in VAGUE_AGE_EN.finditer(clause.text):
-        found.append(_vague_age(match))
-    for pattern in (SEX_AGE_EN, SEX_FIRST_EN, BRACKET_AGE, BIRTHDAY_EN):
-        for match in pattern.finditer(clause.text):
-            found.append((match.start("n"), float(match.group("n")), False))
-    for match in BORN_EN.finditer(clause.text):
-        born = int(match.group("year") or _full_year(int(match.group("short")), year))
-        found.append((match.end(), float(year - born), False))
-    found.extend(_chinese_ages(clause.text, year))
+    found = _english_ages(clause, year) + _chinese_ages(clause.text, year)
     shared = _shared_ages(clause, attribution)
     lone = LONE_NUMBER.match(clause.text)
     if lone and not found:
@@ -237,6 +294,61 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
         if attribution.is_investor(clause, start)
     ]
     return mentions + shared
+
+
+def _english_ages(clause: Clause, year: int) -> list[tuple[int, float, bool]]:
+    """(position, age, approximate) of every English age in a clause, target ages left out."""
+    text = clause.text
+    found: list[tuple[int, float, bool]] = []
+    for match in AGE_EN.finditer(text):
+        if TARGET_AGE_BEFORE_EN.search(text[: match.start()]):
+            continue  # "when I'm 20": an age to come
+        group = next(name for name in ("n", "m", "y") if match.group(name))
+        number = parse_number(match.group(group))
+        if number is None:
+            continue
+        if FUTURE_AGE_EN.match(match.group(0)) and BIRTHDAY_DATE_EN.match(text[match.end() :]):
+            found.append((match.start(group), number.value - 1, True))  # "I'll be 30 in June"
+            continue
+        found.append((match.start(group), number.value, number.approximate))
+    for match in NEXT_BIRTHDAY_EN.finditer(text):
+        number = parse_number(match.group("n"))
+        if number is not None:
+            found.append((match.start("n"), number.value - 1, False))
+    for match in DECADE_EN.finditer(text):
+        decade_word = match.group("decade").lower().rstrip("s").rstrip("'")
+        decade = DECADE_WORDS.get(match.group("decade").lower()) or int(decade_word)
+        part = (match.group("part") or "").lower() or None
+        found.append((match.end(), decade + DECADE_PART.get(part, 5), True))
+    for match in VAGUE_AGE_EN.finditer(text):
+        found.append(_vague_age(match))
+    for pattern in (SEX_AGE_EN, SEX_FIRST_EN, BRACKET_AGE, BIRTHDAY_EN):
+        for match in pattern.finditer(text):
+            found.append((match.start("n"), float(match.group("n")), False))
+    for match in BORN_EN.finditer(text):
+        born = int(match.group("year") or _full_year(int(match.group("short")), year))
+        found.append((match.end(), float(year - born), False))
+    labelled = LABELLED_AGE_EN.search(clause.sentence[: clause.start - clause.sentence_start])
+    lone_word = LONE_WORD_AGE_EN.match(text) if labelled else None
+    if lone_word and not found:
+        number = parse_number(lone_word.group("n"))
+        if number is not None:
+            found.append((lone_word.start("n"), number.value, number.approximate))
+    answers_another_question = bool(clause.asked) and not AGE_QUESTION.search(clause.asked)
+    opens = _opens_its_message(clause) and not answers_another_question
+    leading = LEADING_AGE_EN.match(clause.sentence) if opens else None
+    if leading and not found:
+        number = parse_number(leading.group("n"))
+        if number is not None and not number.approximate:
+            found.append((leading.start("n"), number.value, False))
+    return found
+
+
+def _opens_its_message(clause: Clause) -> bool:
+    """Whether the clause is the first words of its message."""
+    return not clause.sentence[: clause.start - clause.sentence_start].strip() and not (
+        clause.sentence_start
+    )
 
 
 def _shared_ages(clause: Clause, attribution: Attribution) -> list[AgeMention]:
@@ -267,7 +379,9 @@ def _vague_age(match: re.Match[str]) -> tuple[int, float, bool]:
 def _chinese_ages(text: str, year: int) -> list[tuple[int, float, bool]]:
     found: list[tuple[int, float, bool]] = []
     for match in AGE_ZH.finditer(text):
-        group = next(g for g in ("n", "k", "f", "o", "j") if match.group(g))
+        group = next(g for g in ("n", "k", "f", "o", "h", "g", "j") if match.group(g))
+        if _target_age_zh(text, match.start(group), match.end(group)):
+            continue  # 四十五岁前躺平, 60岁退休: an age to come
         number = parse_number(match.group(group))
         if number is None:
             continue
@@ -276,10 +390,11 @@ def _chinese_ages(text: str, year: int) -> list[tuple[int, float, bool]]:
             value, approximate = value + NEAR_ZH[match.group("near")], True
         if match.group("o") or match.group("tail") == "出头":
             value, approximate = value + 1, True
+        if match.group("h"):
+            value, approximate = value + 5, True  # 五十好几: fifty-some, well past fifty
         found.append((match.start(group), value, approximate))
     for match in BORN_ZH.finditer(text):
-        born = _full_year(int(match.group("year") or match.group("short")), year)
-        found.append((match.end(), float(year - born), False))
+        found.append((match.end(), float(year - _chinese_birth_year(match, year)), False))
     for match in AGE_IDIOM_ZH.finditer(text):
         found.append((match.start(), AGE_IDIOMS_ZH[match.group(0)], True))
     for match in GENERATION_ZH.finditer(text):
@@ -290,11 +405,27 @@ def _chinese_ages(text: str, year: int) -> list[tuple[int, float, bool]]:
     return found
 
 
+def _target_age_zh(text: str, start: int, end: int) -> bool:
+    """An age written as a target: 四十五岁前, 60岁退休, 到六十岁."""
+    return bool(TARGET_AGE_AFTER_ZH.match(text[end:]) or TARGET_AGE_BEFORE_ZH.search(text[:start]))
+
+
+def _chinese_birth_year(match: re.Match[str], year: int) -> int:
+    """The year of birth a BORN_ZH match writes: 1988年出生, 88年的, 九七年的, 零三年的."""
+    spoken = match.group("spoken")
+    if spoken:
+        return _full_year(int("".join(SPOKEN_DIGITS_ZH[char] for char in spoken)), year)
+    return _full_year(int(match.group("year") or match.group("short")), year)
+
+
 _CHILD_EN = r"(?:son|daughter|kid|child|grandson|granddaughter|boy|girl|baby|toddler)"
 CHILD_AGE_EN = re.compile(
     rf"(?<![\w])(?:{_CHILD_EN})s?(?:\s+\w+)?\s+(?:is|was|turns|turned|'s|’s|aged)\s+"
     rf"(?:only\s+|just\s+)?(?P<n>{NUMBER_EN})(?![\w%])"
     rf"|(?P<m>{NUMBER_EN})[- ]years?[- ]old\s+(?:{_CHILD_EN})"
+    # "one toddler - she's 2", "a son, he turns 8 in May"
+    rf"|(?:{_CHILD_EN})s?\W+(?:\w+\W+){{0,2}}?(?:she|he)(?:'s|’s| is| turns| turned| was)\s+"
+    rf"(?:only\s+|just\s+)?(?P<p>{NUMBER_EN})(?![\w%])"
     rf"|(?:kids|children|sons|daughters|grandkids|grandchildren)\s*\((?P<list>[\d\s,and&]+)\)",
     re.IGNORECASE,
 )
@@ -307,18 +438,21 @@ CHILD_AGES = (0, 17)
 
 
 def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
-    """Ages of children named ("my son is 8", 孙子今年六岁, "kids (6 and 8)")."""
+    """Ages of children named ("my son is 8", 孙子今年六岁, "kids (6 and 8)"), read over each
+    sentence: the child may be named in one clause and aged in the next ("one toddler - she's
+    2")."""
     found: list[tuple[float, Evidence]] = []
-    for clause in conversation.clauses:
-        for match in [*CHILD_AGE_EN.finditer(clause.text), *CHILD_AGE_ZH.finditer(clause.text)]:
-            written = match.groupdict().get("list")
-            texts = (
-                re.findall(r"\d+", written) if written else [match.group("n") or match.group("m")]
-            )
+    sentences = {(c.message_index, c.sentence_start): c.sentence for c in conversation.clauses}
+    for (message_index, _), sentence in sentences.items():
+        for match in [*CHILD_AGE_EN.finditer(sentence), *CHILD_AGE_ZH.finditer(sentence)]:
+            groups = match.groupdict()
+            written = groups.get("list")
+            single = groups.get("n") or groups.get("m") or groups.get("p")
+            texts = re.findall(r"\d+", written) if written else [single] if single else []
             for text in texts:
                 number = parse_number(text)
                 if number is not None and CHILD_AGES[0] <= number.value <= CHILD_AGES[1]:
-                    found.append((number.value, clause.evidence(match.start(), match.end())))
+                    found.append((number.value, quote(message_index, match.group(0))))
     return found
 
 
@@ -371,14 +505,20 @@ STAGE_CUES = (
         r"(?:live|living|survive|surviving|get by|getting by)\s+on\s+(?:my|our|her|his|their|a)\s+"
         r"(?:\w+\s+)?(?:pension|social security)",
         r"(?:collect|collecting|draw|drawing|receive|receiving|get|getting)\s+(?:my|her|his|a|our|"
-        r"their)?\s*(?:state\s+|monthly\s+)?(?:pension|social security)",
+        r"their)?\s*(?:state\s+|monthly\s+)?(?:pensions?|social security)",
         r"(?:my|our|her|his|their) (?:monthly )?(?:pension|social security) (?:is|pays|covers|"
         r"checks?|income)",
-        r"(?:my|our|her|his|their)\s+(?:grandkids|grandchildren|grandson|granddaughter|"
-        r"great-grandchildren)",
-        r"(?:have|has)\s+(?:\w+\s+)?(?:grandkids|grandchildren)",
         r"(?:no longer|stopped) working",
         r"^\s*(?:semi-)?retired(?! (?:at|by|when|in) )",
+        weight=1.0,
+    ),
+    *english(
+        "grandparent",
+        r"(?:my|our|her|his|their)\s+(?:grandkids|grandchildren|grandson|granddaughter|"
+        r"great-grandchildren)",
+        r"(?:have|has|'ve|'s|got)\s+(?:got\s+)?(?:\w+\s+)?(?:grandkids|grandchildren|grandsons?|"
+        r"granddaughters?)\b|\b(?:a|new|first|second|third)\s+(?:grandchild|grandson|granddaughter|"
+        r"grandbaby)\b|\bgrand(?:ma|pa|mother|father|parents?) (?:of|to) (?:\w+ )?\w+",
         weight=1.0,
     ),
     *english(
@@ -417,11 +557,10 @@ STAGE_CUES = (
         r"退休(?:在家|以后每个月|这几年|好几年|多年|快?\d+年|[一二两三四五六七八九十几]+年)",
         r"(?:领|拿|靠)(?:着)?(?:退休金|养老金|退休工资|社保)",
         r"(?:退休金|养老金|退休工资)(?:每个?月|一个月|有|是|就|才)",
-        r"退休(?:人员|老人|职工|教师|干部)",
-        r"(?:孙子|孙女|外孙|外孙女|孙辈)",
-        r"(?:老两口|老伴)",
+        r"退休(?:人员|老人|职工|教师|干部|工人)",
         weight=1.0,
     ),
+    *chinese("grandparent", r"(?:孙子|孙女|外孙|外孙女|孙辈)", r"(?:老两口|老伴)", weight=1.0),
     *chinese(
         "near_retirement",
         r"(?:快|快要|马上|马上就要|明年|今年|即将|就要)(?:要)?退休",
@@ -440,10 +579,12 @@ STAGE_CUES = (
 )
 STAGE_OF_CUE: dict[str, LifeStage] = {
     "retired": "retirement",
+    "grandparent": "retirement",
     "near_retirement": "retirement",
     "youth": "youth",
     "midlife": "midlife",
 }
+ELDER_LABELS = ("retired", "grandparent")
 CUE_CONFIDENCE = 0.75
 
 
@@ -466,8 +607,9 @@ def find_stage_cues(
 
 
 def infer_life_stage(age: Inferred[int], cues: list[Hit]) -> Inferred[LifeStage]:
-    """Retired (at any age) wins; then the age; then the strongest cue; else unknown."""
-    retired = [hit for hit in cues if hit.label == "retired"]
+    """Retired or a grandparent (at any age) wins; then the age; then the strongest cue; else
+    unknown."""
+    retired = [hit for hit in cues if hit.label in ELDER_LABELS]
     if retired:
         return _from_hits("retirement", retired)
     if age.value is not None:

@@ -49,6 +49,7 @@ from advisor.profile.lexicon import (
     is_hypothetical,
 )
 from advisor.profile.model import Emotion, EmotionReading, EmotionState, Evidence, Inferred
+from advisor.profile.subject import nearest_person, quoted_speaker
 from advisor.profile.text import Conversation, UserTurn, split_sentences
 
 if TYPE_CHECKING:
@@ -58,10 +59,18 @@ if TYPE_CHECKING:
     from advisor.knowledge.embeddings import Embedder
 
 LABEL_THRESHOLD = 1.0
+# Not feelings: they count whoever says them (a fall, a question, urgency, a suspected scam).
+FACT_LABELS = ("drop", "ask_action", "urgent", "alarm")
+WORRY_LABELS = ("anxious", "drop", "ask_action")
 SUSTAINED_RUN = 3
 NEGATED_CALM_WEIGHT = 1.0
 HYPOTHETICAL_FACTOR = 0.3
 PAST_FACTOR = 0.3
+# A clause that grants something before the investor sets it aside: "虽然最近大家都在买",
+# "even though everyone is buying".
+CONCESSION = re.compile(
+    r"\s*(?:虽然|虽说|尽管|即使|就算|(?:although|even though|though|while)\b)", re.IGNORECASE
+)
 AFTER_CONTRAST_FACTOR = 1.5
 BEFORE_CONTRAST_FACTOR = 0.6
 PROTOTYPE_THRESHOLD = 0.6
@@ -92,6 +101,7 @@ EMOTION_CUES = (
         r"freaking out|freak out",
         r"before it gets worse",
         r"nervous",
+        r"\bhelp\s*!+|please help|what (?:do|should|can) i do\s*\?",
         r"anxious|anxiety",
         r"scared|afraid|frightened|fearful",
         r"concern(?:ed|ing|s)?",
@@ -110,6 +120,8 @@ EMOTION_CUES = (
         r"(?:losing|lost|lose|loss of) (?:so much|a lot|money|\d+%|half|my savings|sleep over)",
         r"can'?t (?:bear|stand|stomach) (?:to )?(?:watch|look|see)",
         r"(?:dread|dreading|terrible|awful|horrible|painful)",
+        r"can'?t (?:focus|concentrate|think about anything else)",
+        r"feel(?:ing)? (?:\w+ )?(?:sick|ill|awful|terrible|nauseous|queasy)",
     ),
     *english(
         "drop",
@@ -126,6 +138,8 @@ EMOTION_CUES = (
         r"market|markets|my|our|prices|equities|crypto|gold)",
         r"(?:keep|keeps|still|continue|continues) (?:losing|falling|dropping|going down|sliding)",
         r"(?:even )?worse (?:today|again|now|this week)",
+        r"(?:lower|less|down) (?:again|than yesterday|every day|each day)",
+        r"(?:another|a further) (?:\d+(?:\.\d+)?\s*%|\d+ (?:percent|points))",
         weight=0.5,
     ),
     *english(
@@ -146,12 +160,24 @@ EMOTION_CUES = (
         r"is (?:my money|it|this) (?:safe|ok|okay|going to recover)",
         r"(?:will|does|is) (?:it|the market|my portfolio) (?:recover|bounce back|come back)",
         r"help|what'?s (?:even )?going on|what is (?:even )?going on|what happened",
-        r"(?:answer|reply|respond|tell me) (?:quickly|fast|asap|now|urgently)|urgent\w*",
+        r"(?:would|will|could|is) (?:that|this|it) (?:\w+ )?(?:wipe|clean|take|wash) (?:me |us |"
+        r"my \w+ |our \w+ )?out|(?:would|will|could) (?:i|we) (?:lose|run out|be ruined|be okay|"
+        r"be ok)",
         weight=0.6,
     ),
     *english(
-        "anxious",
+        "urgent",
+        r"(?:answer|reply|respond|tell me|help me) (?:quickly|fast|asap|now|right now|urgently|"
+        r"immediately)|urgent\w*|i mean it|asap|hurry",
+        weight=0.6,
+    ),
+    *english(
+        "alarm",
+        # Suspecting a scam: a worry about what is happening, to the typist or to someone else.
         r"scam\w*|fraud\w*|con artist|is (?:this|it|he|she) (?:real|legit|legitimate)",
+        r"(?:keeps?|kept) (?:calling|ringing|phoning|texting|messaging|pressuring|pushing) "
+        r"(?:me|him|her|them|my \w+)|pressur\w+ (?:me|him|her|them|my \w+) (?:to|into)|"
+        r"(?:is|seems|sounds|got) (?:so |very |really )?confused",
         weight=0.6,
     ),
     *english(
@@ -168,8 +194,16 @@ EMOTION_CUES = (
         r"(?:liquidate|liquidating) (?:everything|it all|all)",
         r"(?:move|put) everything (?:to|into|in) cash",
         r"can'?t sleep|couldn'?t sleep|haven'?t slept|sleepless|not sleeping|losing sleep|"
-        r"lie awake|"
-        r"lying awake|up all night|can'?t eat",
+        r"lie awake|lying awake|up all night|can'?t eat|didn'?t sleep(?: a wink)?|"
+        r"(?:barely|hardly|not) slept|no sleep|not a wink",
+        r"(?:switch|move|put|shift|convert|swap|change|transfer|turn)\w* (?:the lot|everything|"
+        r"every penny|it all|all of it|all (?:of )?(?:my|our) (?:money|savings|\w+)|the whole "
+        r"(?:lot|thing|portfolio|account)) (?:\w+ )?(?:to|into|in) (?:cash|money market|a savings "
+        r"account|the bank)",
+        r"(?:every penny|everything|all of it|it all|the lot) (?:moved|switched|put|converted|"
+        r"shifted) (?:to|into) cash",
+        r"before (?:there'?s|there is) nothing left|before it all (?:goes|disappears|vanishes)",
+        r"gone to water|lost my nerve|losing my nerve",
         r"(?:lose|losing|lost) (?:everything|it all|all (?:of )?(?:my|our) (?:money|savings))",
         r"wiped out|go(?:es|ing)? to zero|total loss|lose (?:the )?(?:whole|entire) (?:thing|"
         r"amount)",
@@ -182,6 +216,8 @@ EMOTION_CUES = (
         r"(?:i'?m|we'?re) ruined|nightmare|catastroph\w+",
         r"(?:crying|shaking|heart (?:is )?(?:racing|pounding)|sick to my stomach)",
         r"(?:right now|immediately|asap|today)!",
+        r"feel(?:ing)? (?:physically |literally )?sick|sell[,!.\s]+sell|"
+        r"(?:i )?want (?:to get )?out of (?:everything|it all|the market|all of it)",
         weight=1.5,
     ),
     *english(
@@ -189,30 +225,47 @@ EMOTION_CUES = (
         r"(?:go|going|went|be|put it|put everything) all[- ]in",
         r"all[- ]in (?:on|with)",
         r"\byolo\b",
+        r"i can feel it|this is the one|the big one|no regrets|now or never|"
+        r"(?:moving|putting|throwing|dumping) (?:my |our )?(?:entire|whole|all (?:of )?(?:my|our)) "
+        r"(?:savings|money|pot|portfolio|life savings) into",
         r"to the moon|mooning",
         r"fomo|fear of missing out|(?:don'?t|do not|can'?t) (?:want to )?miss (?:out|this|"
         r"the boat)",
         r"miss(?:ing)? (?:out|the boat|this rally|the rally)",
         r"(?:everyone|everybody|all my friends|my friends|my coworkers|my colleagues|"
-        r"my neighbou?rs?|"
-        r"people)(?: \w+){0,4}?(?:'s| is| are)? (?:all )?(?:getting rich|making (?:a )?(?:fortune|"
-        r"money|"
-        r"a killing)|buying|piling in|getting in|cashing in|doubling)",
+        r"my neighbou?rs?|people|(?:the |my )?(?:whole )?(?:team|office|group chat|golf club|club|"
+        r"gym|mates)|all my mates|my mates|the lads|half (?:the|my) \w+(?: \w+)?)"
+        r"(?: \w+){0,4}?(?:'s|’s| is| are| has| have)?(?: been)? (?:all )?(?:getting rich|making "
+        r"(?:a )?(?:fortune|money|bank|a killing|bank)|raking it in|cleaning up|"
+        r"minting (?:it|money)|"
+        r"buying|piling in|getting in|cashing in|doubling)",
         r"(?:doubled|tripled|made a fortune|made a killing|got rich)(?: \w+){0,2}",
         r"(?:everyone|everybody|all my friends|people)(?: \w+){0,3}? (?:is|are) doing it",
         r"quit\w* my job to (?:day[- ]?)?trad\w+|day[- ]?trad\w+ full[- ]time",
         r"(?:can|will) only go up|only goes up|(?:can'?t|won'?t) go down|going to keep going up",
+        r"can only (?:keep )?(?:go(?:ing)?|rise|rising|climb\w*)(?: up| higher)?|"
+        r"(?:can'?t|won'?t) stop (?:going up|rising|climbing)",
+        r"before it (?:goes|gets|climbs|rises|runs|shoots|moves) (?:up )?(?:even |any |much )?"
+        r"(?:higher|further|more|up)|before (?:the )?price (?:goes|gets) (?:higher|up)",
+        r"(?:not (?:gonna|going to)|won'?t|can'?t afford to) (?:sleep on|miss) (?:this|it|out)",
+        r"feel(?:ing)? (?:unstoppable|invincible|like a genius|on top of the world)|"
+        r"(?:market'?s?|stocks?|it'?s|it is) (?:ripping|mooning|flying|on a tear|going parabolic)",
         r"you only live once",
         r"(?:left|being left) (?:out|behind)",
         r"(?:throw|put|dump|pour|sink|move|shove)\w* (?:all|everything|the whole|every penny|"
         r"my whole|"
         r"the rest|the lot|it all)(?: of (?:it|my|the) ?\w*| \w+){0,3} (?:in|into)\b",
         r"(?:buy|get in|throw|put|invest)\w* (?:\w+ ){0,4}before (?:it'?s|it is) too late",
+        r"(?:buy|get in|throw|put|invest|go in)\w* (?:\w+ ){0,5}before (?:everyone|everybody|"
+        r"others|the rest|the crowd)(?: else)? (?:finds? out|catch(?:es)? on|gets? in|piles? in|"
+        r"notices?)",
         r"exciting|excited",
         r"get rich(?: quick)?|easy money|free money|quick money|fast money",
         r"(?:double|triple|10x|100x) my money",
         r"(?:guaranteed|sure) (?:winner|thing|bet|profit|gains?)",
-        r"can'?t (?:lose|go wrong|fail)",
+        # A sure thing ("it can't lose"), not a limit ("I can't lose a penny of it").
+        r"can'?t (?:go wrong|fail)|can'?t lose(?! (?:a |any|my|the|this|it\b|money|more|much|that|"
+        r"everything|all|anything|even|our|her|his|what|[\d$£€]))",
         r"(?:borrow|borrowing|loan|mortgage|remortgage|remortgaging|credit card|heloc|"
         r"home equity)\w*"
         r" (?:\w+ ){0,3}(?:to|and) (?:invest|buy|put (?:it )?in)",
@@ -224,6 +277,21 @@ EMOTION_CUES = (
         r"(?:i|we) (?:could|can) (?:retire|quit) (?:early|rich|tomorrow)",
         r"on fire|crushing it|killing it",
         weight=1.2,
+    ),
+    *english(
+        "euphoric",
+        r"making (?:a )?killing|making bank|raking it in|cleaning up|"
+        r"(?:done|tired of|sick of) (?:being (?:cautious|careful|patient|conservative)|sitting on "
+        r"the sidelines|waiting)",
+        weight=0.6,
+    ),
+    *english(
+        "trait",
+        # A disposition, not a state: "I'm scared of losing money" answers how they are.
+        r"(?:i'?m|i am|i'?ve always been|always) (?:\w+ )?(?:scared|afraid|terrified|fearful) of "
+        r"(?:losing money|losses|risk|volatility|the stock market)",
+        r"(?:i )?(?:hate|fear|dread) (?:losing money|losses|risk)",
+        weight=0.0,
     ),
     *english(
         "calm",
@@ -251,14 +319,24 @@ EMOTION_CUES = (
         r"压力(?:很|好|特别|太)?大|心疼|难受|郁闷|烦死|心烦|吓人|恐惧|忧虑|睡不好|很怕|好怕|真怕|"
         r"放心不下|一直在想|老是想|总是想|总在想|天天看|一直看|坐立不安|心神不宁|心里很乱|心乱|"
         r"不知所措|"
-        r"手足无措|六神无主",
+        r"手足无措|六神无主|没心思|心不在焉|无心(?:工作|上班|做事)|心里(?:很|挺|有点)?不舒服|"
+        r"心态(?:崩|炸)了?",
     ),
-    *chinese("anxious", r"怕|被骗|骗子|诈骗|是不是骗|靠谱吗|真的假的", weight=0.6),
+    *chinese(
+        "trait",
+        # 最怕亏钱: what the investor is like, not what they feel now.
+        r"(?:最|很|比较|特别|就|一直)?怕(?:亏|赔|风险|波动|跌)(?:钱)?",
+        weight=0.0,
+    ),
+    *chinese("anxious", r"怕", weight=0.6),
+    *chinese("alarm", r"被骗|骗子|诈骗|是不是骗|靠谱吗|真的假的", weight=0.6),
     *chinese(
         "drop",
         r"(?:一直|连续|又|还在|天天|今天|最近|这几天|大|暴|狂|猛|持续)?(?:下跌|大跌|暴跌|跌)"
         r"(?:了|得|惨|麻|停|破|成这样|这么多|了这么多|了\d+%|不停)?",
         r"亏(?:了|损|钱|得|掉|惨)|被套|套牢|绿了|一片绿|回撤|缩水|熊市|股灾|崩盘|腰斩|浮亏|大跳水",
+        r"破净|跌破净值|(?:又|还在|一直|天天)少了|少了(?:\d+|[一二两三四五六七八九十百千万几]+)|"
+        r"绿油油|飘绿|绿得|全绿",
         weight=0.5,
     ),
     *chinese(
@@ -268,6 +346,13 @@ EMOTION_CUES = (
         r"还能涨回来吗|能回本吗|会回本吗|什么时候能涨|还要跌多少|要不要先|是不是该|应该卖吗|"
         r"能不能回本|还有救吗|要不(?:先|就)?(?:卖|赎回|撤|清仓|割|止损)|我该怎么|正常吗|"
         r"要不要(?:调整|动|换|处理)|需要(?:调整|处理|做点什么)吗",
+        r"会不会越(?:亏|跌)越|越(?:亏|跌)越多|是不是买错了|是不是(?:该|要)(?:卖|跑|割)",
+        weight=0.6,
+    ),
+    *chinese(
+        "urgent",
+        r"快(?:告诉|回答|回复|帮帮)我|赶紧(?:告诉|回)我|马上(?:告诉|回)我|急急急|"
+        r"现在就(?:得|要)|一分钟都不能等|等不了了",
         weight=0.6,
     ),
     *chinese(
@@ -276,6 +361,7 @@ EMOTION_CUES = (
         r"赶紧(?:卖|跑|赎回|撤|清仓|出来)|马上(?:卖|赎回|全部|清仓|撤)|立刻(?:卖|赎回|清仓)|"
         r"受不了|扛不住|撑不住|崩溃|睡不着|失眠|整夜|吃不下饭|血本无归|倾家荡产|一无所有|全亏|亏光|"
         r"归零|完蛋|天塌|吓死|要疯了|绝望|救命|不想活|全没了|都没了|一分不剩|恐慌",
+        r"完了完了|爆仓|(?:脑子|大脑)(?:里)?一片空白|手(?:都|一直)?在抖|心跳(?:得)?(?:好|很|特别)?快",
         weight=1.5,
     ),
     *chinese(
@@ -284,31 +370,32 @@ EMOTION_CUES = (
         r"加杠杆|上杠杆|杠杆|融资(?:买|加仓)|配资|大家都在赚|别人都(?:在)?赚|身边的人都|"
         r"(?:朋友|同事|邻居|亲戚)都(?:在)?(?:赚|买|发财)|都发财|发大财|暴富|一夜暴富|翻倍|翻几倍|"
         r"十倍|"
-        r"百倍|稳赚|稳赚不赔|错过|踏空|上车|冲冲冲|牛市来了|大牛市|机会难得|千载难逢|赶紧买|"
+        # 稳赚 as a belief; 我要稳赚不赔 is a demand (a tolerance answer), not excitement.
+        r"百倍|(?<!要)(?<!想)(?<!希望)稳赚(?:不赔)?|错过|踏空|上车|冲冲冲|牛市来了|大牛市|机会难得|千载难逢|赶紧买|"
         r"多买点|兴奋|激动|太爽|赚翻|起飞|抵押\S{0,4}(?:投资|炒股|买|加仓)|来不及了|再不买|"
         r"涨到天上|涨疯了|"
         r"只涨不跌|"
         r"不买就|都(?:买了|在买|在抢|赚了|发了)|都在抢|抢着买|天天涨|太猛了|机会不等人|"
         r"(?:全|全部|都)(?:投|砸|押|放|买)(?:进去|进来|上)|这次(?:肯定)?不一样|"
         r"(?:再|还要|继续)(?:加|投|买)\S{0,4}(?:进去|进来)|涨停|暴涨|赚了(?:好几|几|\d+)",
+        r"(?:晚了|再晚|再等)就(?:买不到|来不及|没(?:机会|了)|涨上去)|(?:买不到|抢不到)这个价|"
+        r"还能涨(?:多少)?|还要涨|还会(?:继续)?涨|涨(?:个)?不停|(?:全(?:部)?|都)取(?:了|出来)(?:去)?买",
+        r"不(?:上车|买|进场|入场)就|再也没(?:有)?机会|取出来全(?:部)?(?:买|投)|"
+        r"赚疯了?|赚麻了?|冲一把|冲了|一把梭|梭了|搏一搏|单车变摩托|满仓干|干就完了|闭眼买|无脑买|"
+        # "我要all in", not an allocation ("want it all in the C and S funds").
+        r"(?<![A-Za-z])(?:all|ALL)[- ]?in(?![A-Za-z])(?!\s+(?:the|my|a|an|one|our|index|bonds?|"
+        r"stocks?|cash)\b)|翻身",
         weight=1.2,
     ),
     *chinese(
         "calm",
         r"淡定|放心|踏实|安心|无所谓|平常心|长期持有|长期投资|拿得住|心态(?:很|还|挺)?好|"
         r"正常波动|波动很正常|好多了|放松|冷静|不慌|不急|不着急|有耐心|耐心|等得起|没关系|"
-        r"明白了|懂了|谢谢|理解了|放宽心|稳住",
+        r"明白了|懂了|谢谢|理解了|放宽心|稳住|想通了|想开了|跌就跌(?:吧)?|随它去|不管它了|"
+        r"按(?:自己的)?(?:计划|节奏)(?:来|走)",
     ),
 )
 
-REPORTED_SPEECH = re.compile(
-    r"\b(?:he|she|they|him|her|them|nephew|niece|son|daughter|friend|caller|man|woman|guy|advisor|"
-    r"adviser|salesman|broker)\s+(?:\w+\s+)?(?:says?|said|told|tells|keeps telling|claims?|claimed|"
-    r"promised?|wants? me to|asked me to|insists?)\b|(?:他|她|对方|他们|小伙子|朋友|那人)(?:说|讲|"
-    r"告诉|让|叫|要|劝|"
-    r"保证|承诺)",
-    re.IGNORECASE,
-)
 PROTOTYPES: dict[Emotion, tuple[str, ...]] = {
     "calm": (
         "I'm comfortable with some ups and downs, I invest for the long run.",
@@ -383,6 +470,7 @@ class MessageEmotion:
     explicit: bool
     market_worry: bool
     worry_evidence: tuple[Evidence, ...] = ()
+    reports_fall: bool = False  # names a fall of the market or of the investor's money
 
 
 class PrototypeClassifier:
@@ -479,7 +567,8 @@ def _score(hits: list[Hit]) -> _Scored:
 
 
 def _effective(hit: Hit) -> tuple[str | None, float]:
-    """The label a hit counts for, and how much, after negation, hypotheticals and tense."""
+    """The label a hit counts for, and how much, after negation, hypotheticals and tense. A
+    question about what would happen ("Would that wipe out my withdrawals?") is a worry now."""
     label, weight = hit.label, hit.weight
     if hit.negated:
         if label == "anxious":
@@ -488,23 +577,39 @@ def _effective(hit: Hit) -> tuple[str | None, float]:
             label, weight = "anxious", NEGATED_CALM_WEIGHT
         else:
             return None, 0.0
-    if hit.hypothetical and label != "calm":
+    asked = hit.clause.sentence.rstrip().endswith(("?", "？"))
+    if hit.hypothetical and label != "calm" and not (asked and label in WORRY_LABELS):
         weight *= HYPOTHETICAL_FACTOR
     if hit.past:
         weight *= PAST_FACTOR
+    if label == "euphoric" and CONCESSION.match(hit.clause.text):
+        weight *= HYPOTHETICAL_FACTOR  # "虽然大家都在买…我并不着急": granted, then set aside
     return label, weight
 
 
 def _lexical_reading(turn: UserTurn, hits: list[Hit]) -> MessageEmotion:
-    scored = _score([hit for hit in hits if not _reported(hit)])
+    # Someone else's words or feelings are not the typist's; a fall they report is still a fall.
+    scored = _score([hit for hit in hits if hit.label in FACT_LABELS or _typists(hit)])
     scores = dict(scored.scores)
-    drop, ask, fear = (scores.get(name, 0.0) for name in ("drop", "ask_action", "anxious"))
+    drop, ask, fear, urgent, alarm = (
+        scores.get(name, 0.0) for name in ("drop", "ask_action", "anxious", "urgent", "alarm")
+    )
+    ask += urgent
+    if alarm:
+        fear = scores["anxious"] = fear + alarm
+        scored.support.setdefault("anxious", []).extend(scored.support["alarm"])
     # Asking what to do counts as worry when a fall or a fear is in the message; a fall counts
     # when the investor asks about it.
     if ask and (drop or fear):
         scores["anxious"] = fear + ask + drop
-        for name in ("drop", "ask_action"):
+        for name in ("drop", "ask_action", "urgent"):
             scored.support.setdefault("anxious", []).extend(scored.support.get(name, []))
+    # Fear that demands an answer now is panic ("我好害怕…快告诉我").
+    if urgent and fear >= LABEL_THRESHOLD:
+        scores["panic"] = max(scores.get("panic", 0.0), fear + urgent)
+        scored.support.setdefault("panic", []).extend(
+            [*scored.support.get("anxious", []), *scored.support.get("urgent", [])]
+        )
     label = _decide(scores)
     asks_about_it = bool(ask) or "?" in turn.content or "？" in turn.content
     market_worry = bool(drop) and (label in ("anxious", "panic") or asks_about_it)
@@ -515,21 +620,27 @@ def _lexical_reading(turn: UserTurn, hits: list[Hit]) -> MessageEmotion:
             for hit in scored.support.get(name, [])
         )
     )
+    reports_fall = bool(drop) and label != "calm"
     if label is None:
-        return MessageEmotion(_default_reading(turn.index), False, market_worry, worry)
+        return MessageEmotion(
+            _default_reading(turn.index), False, market_worry, worry, reports_fall
+        )
     evidence = tuple(dict.fromkeys(hit.evidence() for hit in scored.support[label]))
     confidence = min(0.95, 0.5 + 0.2 * scores[label])
     reading = EmotionReading(
         message_index=turn.index, emotion=label, confidence=confidence, evidence=evidence
     )
-    return MessageEmotion(reading, True, market_worry, worry)
+    return MessageEmotion(reading, True, market_worry, worry, reports_fall)
 
 
-def _reported(hit: Hit) -> bool:
-    """A cue inside someone else's words ("he says I should put it all in") is not the
-    investor's feeling."""
+def _typists(hit: Hit) -> bool:
+    """Whether a feeling is the typist's: not inside someone else's words ("he says I should put
+    it all in"), nor said of someone else ("Mum is terrified of losing it", 她很害怕)."""
     before = hit.clause.sentence[: hit.clause.start - hit.clause.sentence_start + hit.start]
-    return bool(REPORTED_SPEECH.search(before))
+    if quoted_speaker(before) is not None:
+        return False
+    holder = nearest_person(hit.clause.text[: hit.start])
+    return holder is None or holder[0] == "first"
 
 
 def _decide(scores: dict[str, float]) -> Emotion | None:
@@ -576,7 +687,11 @@ def _with_prototypes(
         )
         previous = readings[position]
         updated[position] = MessageEmotion(
-            reading, True, previous.market_worry, previous.worry_evidence or evidence
+            reading,
+            True,
+            previous.market_worry,
+            previous.worry_evidence or evidence,
+            previous.reports_fall and label != "calm",
         )
     return updated
 
@@ -586,7 +701,8 @@ def _rolling_state(readings: list[MessageEmotion]) -> EmotionState:
     run: list[MessageEmotion] = []
     for message in readings:
         continues = bool(run) and (bool(message.worry_evidence) or _worried(message))
-        run = [*run, message] if message.market_worry or continues else []
+        starts = message.market_worry or message.reports_fall
+        run = [*run, message] if starts or continues else []
     history = tuple(message.reading for message in readings)
     if len(run) >= SUSTAINED_RUN:
         return _sustained(run, history)

@@ -65,8 +65,11 @@ class ProfileExtractor:
         dependants = circumstances.find_dependants(conversation, self._matcher, attribution)
         emergency = circumstances.find_emergency_fund(conversation, self._matcher)
         instructions = find_instructions(conversation, self._matcher)
+        feeling = emotion.read_emotions(conversation, self._matcher, self._classifier)
         facts = Circumstances(
             draws_income=_draws_income(stage_cues, found_goals),
+            retired=any(hit.label == "retired" for hit in stage_cues),
+            distressed=feeling.sustained_anxiety or feeling.current.value == "panic",
             horizon_years=horizon_years.value,
             emergency_fund_months=emergency.value,
             dependants=dependants.value,
@@ -89,7 +92,7 @@ class ProfileExtractor:
             horizon_years=horizon_years,
             dependants=dependants,
             emergency_fund_months=emergency,
-            emotion=emotion.read_emotions(conversation, self._matcher, self._classifier),
+            emotion=feeling,
             flags=self._flags(conversation, subject, risk.inconsistencies + disagreeing_ages),
             ignored_instructions=tuple(dict.fromkeys(hit.evidence() for hit in instructions)),
             lowest_category=risk.lowest_category,
@@ -130,6 +133,7 @@ class ProfileExtractor:
 
 
 def _draws_income(stage_cues: list[Hit], found_goals: tuple[GoalFinding, ...]) -> bool:
-    """Retired and wanting the money to pay an income: a retiree drawing on it."""
-    retired = any(hit.label == "retired" for hit in stage_cues)
+    """Retired (or a grandparent) and wanting the money to pay an income: a retiree drawing on
+    it."""
+    retired = any(hit.label in demographics.ELDER_LABELS for hit in stage_cues)
     return retired and any(goal.goal == "income" for goal in found_goals)

@@ -35,6 +35,12 @@ INFLUENCE_CUES = (
         r"my (?:mother|"
         r"mom|mum|father|dad|parents|grandmother|grandfather|grandma|grandpa|husband|wife))",
         r"(?:phone|cold) call(?:er)?|on the phone|a caller",
+        r"(?:keeps?|kept) (?:calling|ringing|phoning|texting|messaging|emailing)|"
+        r"(?:calling|ringing|phoning|texting|messaging) (?:me|her|him|them|my \w+) (?:every|all|"
+        r"again|non-?stop|constantly)",
+        r"(?:bloke|guy|man|woman|someone|somebody|person|lady|caller|fellow|chap)(?: \w+){0,3} "
+        r"from (?:a |the |his |her |their )?['\"‘“]?(?:bank|police|tax office|hmrc|irs|ato|cra|"
+        r"government|microsoft|amazon|fraud team|security team|investment firm)",
         r"claim(?:s|ed|ing)? (?:to be|he'?s|she'?s|they'?re)|(?:says?|saying|said) (?:he'?s|she'?s|"
         r"they'?re|he is|she is|they are) (?:from|with)",
         r"(?:got|received|had|gets|took) an? (?:\w+ )?(?:call|text|message|email) from",
@@ -54,16 +60,18 @@ INFLUENCE_CUES = (
     ),
     *english(
         "urgency",
-        r"(?:right away|immediately|as soon as possible|asap|quickly|urgently|today|by tomorrow|"
-        r"before (?:friday|monday|the weekend|it'?s too late|the deadline)|this week|"
+        r"(?:right away|immediately|as soon as possible|asap|quickly|urgently|today|tonight|"
+        r"(?:by|before) (?:tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the "
+        r"weekend|the end of (?:the )?(?:day|week)|it'?s too late|the deadline)|this week|"
         r"time is running "
         r"out|limited time|act (?:fast|now)|hurry|every day|keeps? calling)",
         negatable=False,
     ),
     *english(
         "secrecy",
-        r"(?:don'?t|not to|never|shouldn'?t|mustn'?t) (?:tell|mention|say anything to|let .{0,20}"
-        r"know)|(?:keep|kept) (?:it|this) (?:a )?secret|(?:between us|our (?:little )?secret)|"
+        r"(?:don'?t|not to|never|shouldn'?t|mustn'?t|(?:isn'?t|is not|aren'?t|not) (?:supposed|"
+        r"allowed) to) (?:tell|mention|say anything to|let .{0,20}know)|(?:keep|kept) (?:it|this) "
+        r"(?:a )?secret|(?:between us|our (?:little )?secret)|"
         r"secretly|without telling",
         negatable=False,
     ),
@@ -97,10 +105,12 @@ INFLUENCE_CUES = (
     *chinese(
         "stranger",
         r"网上认识|网友|网恋|新认识|刚认识|最近认识|认识(?:了)?(?:一个|个)|交友(?:软件|平台|网站)|"
-        r"婚恋(?:网|平台)|"
+        r"婚恋(?:网|平台)|接到(?:一个|一通|个)?(?:陌生)?(?:的)?电话|说是\S{1,12}?的|冒充|"
         r"干儿子|干女儿|干妈|(?:男|女)朋友(?:说|让|叫|要)|(?:有人|陌生人|一个人|对方)(?:打电话|"
         r"来电|"
-        r"发短信|加我|联系)|打电话(?:来|给)|自称|(?:投资|理财)(?:老师|导师|专家|群|讲座)",
+        r"发短信|加我|联系)|打电话(?:来|给)|自称|(?:投资|理财)(?:老师|导师|专家|群|讲座)|"
+        # Sales seminars for the old (保健品讲座, 会销) and the people running them.
+        r"(?:保健品|养生|养老)?讲座|会销|那边的人",
         negatable=False,
     ),
     *chinese(
@@ -117,7 +127,8 @@ INFLUENCE_CUES = (
     *chinese("secrecy", r"不要告诉|别告诉|不让(?:我)?告诉|保密|偷偷|瞒着", negatable=False),
     *chinese(
         "transfer",
-        r"转账|汇款|打钱|转到|转过去|转给|全转|安全账户|保证收益|稳赚|高回报|翻倍|包赚|"
+        r"转账|汇款|打钱|转到|转过去|转给|全转|安全账户|保证收益|稳赚|高回报|翻倍|包赚|返利|返现|"
+        r"高息|(?:已经)?交了\S{0,4}(?:万|千|钱)|"
         r"(?:让|叫|要)(?:她|他|我)把\S{0,6}(?:钱|存款|积蓄|养老钱|退休金)",
         negatable=False,
     ),
@@ -139,9 +150,10 @@ KIN_PRESSURE = frozenset({"secrecy", "directed"})
 HUMAN_CUES = (
     *english(
         "human",
-        r"(?:talk|speak|chat) (?:to|with) (?:a |an |some )?(?:real |actual |live )?(?:person|human|"
-        r"advisor|adviser|agent|representative|someone|somebody|planner)",
-        r"(?:real|actual|live) (?:person|human|advisor|adviser|agent)",
+        r"(?:talk|speak|chat|go)\w*(?: \w+){0,3}? (?:to|with) (?:a |an |some )?(?:real |actual |"
+        r"live |human )?(?:person|human|advisor|adviser|agent|representative|someone|somebody|"
+        r"planner)",
+        r"(?:real|actual|live|human) (?:person|human|being|advisor|adviser|agent|planner)",
         r"(?:human|person) (?:please|instead)|not a (?:bot|robot|machine)|(?:are you|is this) a "
         r"(?:bot|robot)",
         r"(?:transfer|connect|put) me (?:to|through|with)",

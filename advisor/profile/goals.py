@@ -5,6 +5,8 @@ saving for a house" is no home goal). Hypotheticals still count ("if I want to r
 names the wish). A goal's confidence grows with the number of messages that mention it.
 """
 
+import re
+
 from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
 from advisor.profile.model import GoalFinding
 from advisor.profile.text import Conversation
@@ -37,9 +39,11 @@ _COUNTRIES = (
 GOAL_CUES = (
     *english(
         "retirement",
-        r"retire\w*",
+        r"retir(?:e|ed|es|ee|ees|ing|ement)\w*",
         r"pension(?! (?:is|pays|covers))",
-        r"401\(?k\)?",
+        # Retirement accounts by country: US, UK, Canada, Australia, New Zealand.
+        r"401\(?k\)?|403\(?b\)?|457(?:\(?b\)?)?(?= |$|\.|,)|tsp|thrift savings plan|"
+        r"(?:sep|simple|solo) (?:ira|401k)|sep|keogh|sipp|rrsp|kiwisaver|workplace pension",
         r"(?:roth |traditional )?iras?",
         r"nest egg",
         r"(?:stop|quit) working",
@@ -67,6 +71,7 @@ GOAL_CUES = (
         r"(?:pay|paying|save|saving) for (?:my |their |his |her )?(?:school|studies)",
         r"educat\w+ (?:for|of) (?:my|our)",
         r"uni (?:costs|fees|tuition|fund)|(?:for|through) (?:their|her|his|my|our) uni",
+        r"(?:kids?|children|son|daughter|child)(?:'s|’s|s'|s’|')? uni\b",
         r"(?:goes|going|go|starts|starting|start|off|heads|heading|get|gets|getting) (?:in)?to "
         r"(?:uni|university|college)",
         r"(?:kids?|children|child|son|daughter|grandson|granddaughter|grandchildren|"
@@ -86,11 +91,16 @@ GOAL_CUES = (
         r"(?:buy|buying) (?:a )?(?:home|house|property)",
         r"homeowner",
         r"first (?:home|house|flat|apartment|property|place)|property ladder|house fund|home fund",
+        r"(?:maybe|then|eventually|later|one day|someday) (?:buy(?:ing)? )?(?:a|our|my) (?:first )?"
+        r"(?:flat|house|home|apartment|condo)",
+        r"for (?:a|our|my) (?:own )?(?:house|home|flat|apartment|place of (?:my|our) own)",
     ),
     *english(
         "medical",
         r"medical",
         r"health ?care",
+        r"ivf|fertility (?:treatment|clinic)|(?:saving|save|money|paying|pay) for (?:\w+ )?"
+        r"(?:treatment|surgery|an operation)",
         r"(?:money|pay|paying|save|saving|cover|covering) for (?:my |her |his |"
         r"future )?(?:treatment|"
         r"care|therapy|operation)|health (?:issues|problems|condition|scare)|"
@@ -144,7 +154,11 @@ GOAL_CUES = (
         r"make (?:more |some |good )?money",
         r"(?:get|become|getting|becoming) rich",
         r"(?:double|triple|multiply) (?:my|our|the|her|his) (?:money|savings|investment)",
-        r"(?:grow|compound) (?:it|them|over time)",
+        r"(?:grow|compound) (?:it|them|over time|the rest|it all|the lot|what'?s left|the "
+        r"remainder|this|that)",
+        r"(?:that|which|and) grows|for the long haul|long haul|long run",
+        r"(?:fully |all |100% |mostly )?equit(?:y|ies)(?: \w+)? (?:allocation|portfolio|funds?|"
+        r"heavy)",
         r"growth",
         r"(?:for|make) (?:the money|it) (?:to )?(?:grow|work)",
         r"(?:money|savings) (?:to )?(?:grow|work harder)",
@@ -184,13 +198,32 @@ GOAL_CUES = (
         r"payments?)",
         r"(?:monthly|regular) (?:payouts?|payments|withdrawals|distributions)",
         r"yield",
+        # The money pays their living: withdrawals, interest, the bills.
+        r"(?:pay|pays|paying) (?:me|us|her|him|them) (?:\w+ ){0,3}(?:every|each|a|per) (?:month|"
+        r"quarter|year)|(?:something|anything) that pays (?:me|us|her|him|them)",
+        r"(?:live|lives|living) (?:on|off) (?:[\w']+ ){0,5}?(?:the |my |her |his |our )?"
+        r"(?:interest|dividends|withdrawals|payouts|returns)",
+        r"(?:want|need|looking for|after|prefer|like) (?:\w+ )?(?:income|payouts|dividends)",
+        # "He needs maybe 1k a month from it": a sum drawn each month.
+        r"(?:need|needs|take|takes|draw|draws|want|wants)\s+(?:\w+\s+)?[$£€¥]?\d[\d,.]*\s*k?\s+"
+        r"(?:a|per|each|every) month (?:from|out of) (?:it|this|the (?:money|account|pot))",
+        r"(?:generate|produce|provide|give|throw off|pay)\w* (?:\w+ )?income",
+        r"(?:money|it|this)(?:'s| is) what (?:i|we|she|he) (?:live|lives|get by) on",
+        r"withdraw\w* (?:\w+ ){0,3}?(?:each|every|a|per) (?:month|year|quarter)|(?:my|our|her|his)"
+        r" (?:monthly |yearly |annual )?withdrawals",
+        r"(?:take|taking|draw|drawing|pull\w*) (?:\w+ ){0,4}?(?:out )?(?:of|from) (?:this|the|my|"
+        r"our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?) (?:each|every|"
+        r"a|per) (?:month|year|quarter)",
+        r"top-?up (?:for|to) (?:the |my |our )?(?:bills|pension|income|rent)",
+        r"(?:^\W*|\b(?:to|it|this|which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
+        r"covers|covering) (?:for )?(?:the |her |his |my |our )?(?:care home|nursing home|care "
+        r"fees|home fees|bills|rent|living costs)",
     ),
     *english(
         "legacy",
         r"(?:leave|leaving|pass|passing) (?:\w+ ){0,3}(?:to|for|on to|down to) (?:my|our|her|his|"
-        r"their"
-        r"|the) (?:kids|children|grandkids|grandchildren|heirs|family|son|daughter|sons|daughters"
-        r"|nieces|nephews|charity)",
+        r"their|the) (?:\w+ )?(?:kids|children|grandkids|grandchildren|grandsons?|"
+        r"granddaughters?|heirs|family|son|daughter|sons|daughters|nieces?|nephews?|charity)",
         r"inheritance(?! (?:i|we|she|he) (?:got|received))",
         r"estate planning",
         r"(?:my|our|her|his|their) estate",
@@ -203,13 +236,12 @@ GOAL_CUES = (
         r"(?:kids|children|family|heirs|grandkids|grandchildren|son|"
         r"daughter)(?: \w+){0,2}? (?:to )?"
         r"inherit",
-        r"after (?:i'?m|i am|she'?s|he'?s) gone",
+        r"(?:after|when|once) (?:i'?m|i am|she'?s|he'?s|we'?re) gone",
         r"(?:when|after|once) (?:i|she|he) (?:die|pass away|pass on)",
         r"trust fund for",
         r"for (?:my|our|her|his|the) (?:grandkids|grandchildren|grandson|granddaughter|heirs)",
         r"(?:go|goes|going|pass|left|leave|leaving)(?: \w+){0,3}? (?:to|for) (?:my|our|the|her|"
-        r"his) "
-        r"(?:grand)?(?:kids|children|child|son|daughter|sons|daughters|heirs|family)",
+        r"his) (?:\w+ )?(?:grand)?(?:kids|children|child|son|daughter|sons|daughters|heirs|family)",
     ),
     *chinese(
         "retirement",
@@ -235,6 +267,9 @@ GOAL_CUES = (
     *chinese(
         "emigration",
         r"移民|出国定居|海外定居|移居|去国外生活|绿卡|身份规划|投资移民|技术移民|润出去|润了",
+        r"(?:去|到|在)(?:国外|海外|澳洲|澳大利亚|加拿大|美国|英国|新西兰|日本|新加坡|马来西亚|泰国|"
+        r"欧洲|德国|法国|西班牙|葡萄牙|爱尔兰|香港)\S{0,2}(?:定居|生活|养老|安家|落户|发展)|"
+        r"办(?:身份|签证|移民)|拿(?:身份|枫叶卡|PR)",
     ),
     *chinese(
         "emergency_fund",
@@ -253,20 +288,41 @@ GOAL_CUES = (
         "income",
         r"每月收入|每个月(?:有)?(?:固定)?收入|固定收入|稳定收入|被动收入|现金流|分红|股息|利息|"
         r"派息|月月有|每月领|按月领|按月拿|补贴家用|补充养老金|补充收入|生活费来源|定期收入|"
-        r"每个月能拿|每月能拿|每月拿|零花钱|贴补|补贴|每(?:个)?月(?:能)?有(?:点|些)?钱(?:拿|用|花)",
+        r"每个月能拿|每月能拿|每月拿|零花钱|贴补|补贴|每(?:个)?月(?:能)?有(?:点|些)?钱(?:拿|用|花)|"
+        r"吃利息|靠利息|每(?:个)?月(?:从\S{0,6})?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)",
     ),
     *chinese(
         "legacy",
-        r"留给(?:孩子|子女|儿子|女儿|孙子|孙女|后代|下一代|家人)|(?:留|作为)(?:下)?遗产|传承|"
+        r"留给(?:我的?)?\S{0,2}(?:孩子|子女|儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|"
+        r"儿孙|小孩)|(?:留|作为)(?:下)?遗产|传承|"
         r"家族财富|传给|"
         r"身后|走了以后|百年之后|遗嘱|信托",
     ),
 )
 
 
+# An emergency fund they already keep ("I have 6 months of expenses saved for emergencies",
+# "emergency fund is separate", 有6个月的应急资金) is a fact about their buffer, not a goal,
+# unless they also say they want to build it.
+HOLDS_BUFFER = re.compile(
+    r"\b(?:have|has|'ve got|got|keep|keeps|kept|already|separate\w*|set aside|put aside|saved|"
+    r"in place|sorted|covered|months? of|years? of)\b|有|已经|留了|存了|另外|单独|个月|一年的",
+    re.IGNORECASE,
+)
+WANTS_BUFFER = re.compile(
+    r"\b(?:want|wants|need|needs|build|building|start|starting|set up|create|saving (?:up )?for|"
+    r"save (?:up )?for|no|don'?t have|nothing)\b|想|要|打算|准备|攒|没有|没",
+    re.IGNORECASE,
+)
+
+
 def find_goals(conversation: Conversation, matcher: CueMatcher) -> tuple[GoalFinding, ...]:
     """The investor's goals, in a fixed order, each with its evidence."""
-    hits = [hit for hit in matcher.find(GOAL_CUES, conversation.clauses) if not hit.negated]
+    hits = [
+        hit
+        for hit in matcher.find(GOAL_CUES, conversation.clauses)
+        if not hit.negated and not _held_buffer(hit)
+    ]
     by_goal: dict[str, list[Hit]] = {}
     for hit in hits:
         by_goal.setdefault(hit.label, []).append(hit)
@@ -280,3 +336,13 @@ def find_goals(conversation: Conversation, matcher: CueMatcher) -> tuple[GoalFin
         evidence = tuple(dict.fromkeys(hit.evidence() for hit in goal_hits))
         findings.append(GoalFinding(goal=goal, confidence=confidence, evidence=evidence))
     return tuple(findings)
+
+
+def _held_buffer(hit: Hit) -> bool:
+    """An emergency-fund cue in a clause that says they already have one."""
+    text = hit.clause.text
+    return (
+        hit.label == "emergency_fund"
+        and bool(HOLDS_BUFFER.search(text))
+        and not WANTS_BUFFER.search(text)
+    )

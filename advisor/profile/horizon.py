@@ -11,7 +11,10 @@ Sources, strongest first:
 4. Derived from ages: "retire at 65", "stop working at 60", "by the time I'm 60", "60岁退休",
    "到60岁" with the investor's age; saving for a child's studies with the eldest child's age
    (university at 18: a grandson of six → 12).
-5. "I may need it at any time", 说不定哪天就要用: 0, but only when nothing else is said.
+5. A horizon inside a condition or a question ("what if I retire 5 years earlier?", "如果我提前5年
+   退休呢", "could I retire in 5 years?"): a scenario to explore, so it never overrides a horizon
+   stated as a fact, and counts only when nothing else is said.
+6. "I may need it at any time", 说不定哪天就要用: 0, but only when nothing else is said.
 
 Several horizons of the strongest kind present: the shortest wins, because the nearest need for
 the money is the one that limits how much risk the whole sum can take.
@@ -21,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from advisor.profile.lexicon import is_question
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, Duration, find_durations, parse_number
 from advisor.profile.text import Clause, Conversation
@@ -37,11 +41,12 @@ HORIZON_BEFORE = re.compile(
     r"(?:\b(?:in|within|for|over|next|the next|another|after|at least|at most|less than|under|"
     r"more than|no more than|about|around|roughly|approximately|maybe|say|only|just|like|perhaps|"
     r"probably|approx|possibly|"
-    r"horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|up to|another)\s*(?:the\s+)?"
+    r"horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|up to|another|got)\s*"
+    r"(?:the\s+)?"
     r"(?:next\s+)?"
     r"(?:about\s+|around\s+|roughly\s+|maybe\s+|another\s+|at least\s+)?"
     r"|未来|接下来|今后|再过|还有|还剩|还要|大概|大约|打算|计划|准备|期限|至少|起码|最多|放|存|投|"
-    r"拿|持有|放着|存着|投个|放个|拿个|"
+    r"拿|持有|放着|存着|投个|放个|拿个|做个|做|坚持|定投|"
     r"投资|"
     r"预计|差不多|估计|只有|不到|过|要)$",
     re.IGNORECASE,
@@ -50,22 +55,41 @@ HORIZON_AFTER = re.compile(
     r"^(?:\s*(?:from now|away|later|time|or so|or more|or longer|plus|\+|until|till|to go|left|"
     r"out|horizon|timeframe|time frame|before|and then|when|at least|down the (?:road|line)|"
     r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal))"
-    r"|后|以后|之后|过后|内|之内|以内|里|左右|不用|不动|不碰|用不到|都不用|以上|的时间|期|"
+    r"|后|以后|之后|过后|内|之内|以内|里|左右|不用|不动|不碰|用不到|都不用|都?用不(?:上|着|到)|以上|"
+    r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|"
     r"再用|才用|要用|需要用|就要|退休|到期)",
     re.IGNORECASE,
 )
 # A duration that tells how long something has already lasted, or how old someone is.
 PAST_BEFORE = re.compile(
-    r"(?:\b(?:been|spent|past|last|already|since|ago|worked|saved|invested|held|owned|traded|lived|"
+    r"(?:\b(?:been|spent|already|since|ago|worked|saved|invested|held|owned|traded|lived|"
     r"married|retired|invested|ran|even|(?:have|has|had|'ve)\s+(?:been|run|held|had|owned|done|"
-    r"spent|\w+ed))\b(?:\W+\w+){0,6}\W*$"
+    r"spent|\w+ed)|"
+    r"took)\b(?:\W+\w+){0,6}\W*$"
+    # What money did, anywhere before in the clause: "tripled his money on this stock in two
+    # months", "made 20% in a year".
+    r"|\b(?:doubled|tripled|quadrupled|made|lost|gained|earned|grew|rose|fell|dropped|jumped|"
+    r"returned|bought|sold)\b[^.!?;,]*$"
+    # "for the last 10 years", "over the past few months": right before the duration only.
+    r"|\b(?:past|last)\s+(?:few\s+|couple of\s+)?$"
     r"|(?:炒股|炒|投资了|做了|买了|已经|工作了|干了|玩了|持有了|存了|拿了|投了|定投了|上班|工作|"
     r"入市)$)",
     re.IGNORECASE,
 )
+# A need or a plan after a past word turns the sentence to the future: "I'm retired and need it
+# in 5 years", "sold the flat and plan to buy again in 2 years".
+FUTURE_TURN = re.compile(
+    r"\b(?:need|needs|want|wants|will|'ll|plan|plans|planning|going to|gonna|hope|aim|expect|"
+    r"until|till)\b",
+    re.IGNORECASE,
+)
+# The term of a debt ("房贷还有十五年", "mortgage has 15 years left") is not the horizon, unless
+# the money is needed to pay it off.
+DEBT_TERM = re.compile(r"\b(?:mortgage|loan|lease)\b|房贷|车贷|贷款|按揭", re.IGNORECASE)
+PAY_OFF = re.compile(r"\b(?:pay (?:it |that |this )?off|repay|clear)\b|还清|提前还|还掉", re.I)
 # Past durations, ages and amounts of living costs ("6 months of expenses") are not horizons.
 PAST_AFTER = re.compile(
-    r"^(?:[\s-]*(?:ago|of experience|experience|old|of investing|of trading|in the market|of "
+    r"^(?:['’]?[\s-]*(?:ago|of experience|experience|old|of investing|of trading|in the market|of "
     r"(?:work|saving|marriage|expenses|living|salary|income|spending|costs|bills|pay|cash)|"
     r"worth|investing|trading|now|already|back|earlier|prior|emergency|expenses|of emergency|"
     r"of runway|runway|of (?:\w+ )?(?:cash|savings|expenses))\b"
@@ -84,8 +108,7 @@ STILL_AHEAD_AFTER = re.compile(
 TARGET_YEAR = re.compile(
     r"(?:\b(?:by|in|until|till|around|before|through|after)\s+(?:the\s+year\s+|early\s+|late\s+|"
     r"mid-?\s*|end of\s+)?(?P<en>20\d\d)\b)|(?:到|在)?(?P<zh>20\d\d)年(?:前|之前|以前|左右|底|初|"
-    r"退休|"
-    r"要用|用|的时候)",
+    r"退休|要用|用|的时候|(?=移民|出国|留学|买房|换房|结婚|上学|上大学|装修|回国))",
     re.IGNORECASE,
 )
 # A relative date is a horizon only where the sentence speaks of needing or using the money.
@@ -93,14 +116,17 @@ NEED = re.compile(
     r"\b(?:need|needs|needed|use|spend|buy|buying|retire|retiring|start|starts|starting|move|"
     r"moving|"
     r"pay|paying|withdraw|cash out|take out|wedding|tuition|college|university|deposit|"
+    r"saving for|treatment|surgery|operation|ivf|"
     r"down payment|"
-    r"by then|until then)\b|要用|用钱|用到|需要|要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|"
-    r"出国|读书|留学|装修|"
-    r"拿出来",
+    r"by then|until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|"
+    r"tuition|deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|"
+    r"需要|要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
+    r"还款|还贷|还钱|还清|到期",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
-    r"\b(?:any (?:day|time|moment)|at (?:short|a moment'?s) notice|at any (?:time|moment)|"
+    r"\b(?:any (?:day|week|month|time|moment|minute)|at (?:short|a moment'?s) notice|"
+    r"at any (?:time|moment)|"
     r"without warning)\b|随时|说不定哪天|哪天就|不定什么时候|不知道什么时候",
     re.IGNORECASE,
 )
@@ -122,16 +148,27 @@ MONTHS = (
 MONTH_DATE = re.compile(
     r"\b(?P<when>next|this|in|by|until|till|before|coming)\s+(?P<month>"
     + "|".join(MONTHS)
-    + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?:\s+(?P<year>20\d\d))?"
+    + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|spring|summer|autumn|fall|winter)\b"
+    r"(?:\s+(?P<year>20\d\d))?"
     r"|(?P<zhyear>明年|今年|后年)?(?P<zhmonth>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
     r"(?:底|初|前|之前|左右|的时候)?",
     re.IGNORECASE,
 )
 ZH_YEARS_AHEAD = {"今年": 0, "明年": 1, "后年": 2}
+SEASON_MONTHS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
 RELATIVE = (
+    (
+        re.compile(
+            r"\b(?:by |before )?(?:the )?end of next year\b|\blate next year\b|明年(?:年)?底|"
+            r"明年下半年",
+            re.I,
+        ),
+        1.0,
+    ),
     (re.compile(r"\bnext year\b|\bwithin (?:a|the) year\b|明年|来年", re.I), 1.0),
     (re.compile(r"\bthe year after next\b|后年", re.I), 2.0),
     (re.compile(r"\bnext month\b|\bsoon as possible\b|下个月|下月", re.I), 1 / 12),
+    (re.compile(r"\bin the second half of (?:the|this) year\b|(?:今年)?下半年", re.I), 0.5),
     (
         re.compile(
             r"\b(?:by |before )?(?:the )?end of (?:the|this) year\b|\bthis year\b|年底|今年内", re.I
@@ -141,7 +178,34 @@ RELATIVE = (
     (re.compile(r"\bnext few months\b|\bcoming months\b|近期|最近几个月|这几个月", re.I), 0.25),
 )
 SAVINGS_QUESTION = re.compile(
-    r"emergency|cushion|buffer|runway|cash (?:aside|saved)|应急|备用|存款|积蓄", re.I
+    r"emergenc\w*|cushion|buffer|runway|cash (?:aside|saved)|savings aside|months of expenses|"
+    r"应急|备用|存款|积蓄|几个月的(?:开销|开支|生活费)",
+    re.I,
+)
+# A question about what the money is for may list "an emergency fund" among the goals; it does
+# not ask how many months of savings they keep.
+GOAL_QUESTION = re.compile(
+    r"\bwhat(?: is|'s| are)? (?:this|the|your|that) (?:money|savings|investment)s? for\b|"
+    r"\b(?:goals?|purpose|saving for|investing for)\b|"
+    r"用来(?:做|干)什么|(?:做|干)什么用|用途|目标|目的",
+    re.I,
+)
+# Words that mark a duration as the time until the money is needed even in an answer about
+# savings ("in 30 years", "30年后用"), unlike a bare "around four months".
+FUTURE_BEFORE = re.compile(
+    r"\b(?:in|within|next|the next|over the next|for the next)\s+(?:about\s+|around\s+|roughly\s+"
+    r"|maybe\s+|another\s+)?$|(?:未来|再过|接下来|今后)\s*$",
+    re.I,
+)
+FUTURE_AFTER = re.compile(
+    r"^\s*(?:from now|later|away|time\b)|^(?:后|以后|之后|内|之内|以内|再用|才用|要用|就要)", re.I
+)
+# A condition around the duration: "what if I retire 5 years earlier?", 如果我提前5年退休呢.
+CONDITION = re.compile(
+    r"\b(?:what if|if|suppose|supposing|imagine|hypothetically|in case|what about|"
+    r"(?:let'?s )?say (?:i|we|she|he|they))\b|"
+    r"如果|要是|假如|假设|万一|倘若|假若|的话",
+    re.I,
 )
 WHEN_QUESTION = re.compile(r"\bwhen\b|how long|horizon|什么时候|多久|多长时间|几年", re.I)
 RETIRE_AT = re.compile(
@@ -151,15 +215,39 @@ RETIRE_AT = re.compile(
     rf"(?:age\s+)?(?P<en>{NUMBER_EN})\b"
     rf"|\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b"
-    rf"|\buntil (?:i'?m|i am|i turn|she'?s|he'?s)\s+(?P<until>{NUMBER_EN})\b"
+    rf"|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|she turns|he turns)\s+"
+    rf"(?P<until>{NUMBER_EN})\b"
     rf"|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|的时候)?(?:退休|要用|用)"
     rf"|(?:到|等到)(?P<to>{NUMBER_ZH})岁",
     re.IGNORECASE,
 )
 
 
-EXPLICIT, DERIVED, ANY_TIME_TIER = 0, 1, 2  # candidate tiers, strongest first
+# "£200 a month", "5k a year": a rate, not a stretch of time.
+RATE_BEFORE = re.compile(
+    r"(?:\d|\bk|grand|quid|bucks|dollars?|pounds?|euros?|rupees?|yuan|dirhams?|lakhs?|hundred|"
+    r"thousand|[$£€¥])\s*$",
+    re.IGNORECASE,
+)
+# "Turning thirty next month", "I'll be 54 in August": the date of a birthday, not of a need.
+AGE_BEFORE_DATE = re.compile(
+    rf"\b(?:turn(?:s|ing)?|(?:i'?ll|i will|she'?ll|he'?ll|she will|he will) be|hit(?:ting|s)?|"
+    rf"reach(?:ing|es)?)\s+(?:{NUMBER_EN})\s*(?:years? old\s*)?$|birthday\s*$",
+    re.IGNORECASE,
+)
+# A duration standing alone after words about the long run ("for the long haul, 20+ years").
+LONG_RUN = re.compile(
+    r"long haul|long run|long[- ]term|horizon|time ?frame|won'?t (?:need|touch)|leave it|"
+    r"lock(?:ed)? (?:it )?(?:up|away)|need (?:it|the money)|retir\w*",
+    re.IGNORECASE,
+)
+EXPLICIT, DERIVED, SCENARIO, ANY_TIME_TIER = 0, 1, 2, 3  # candidate tiers, strongest first
 UNIVERSITY_AGE = 18
+# "Say I wanted to retire at 55 instead of 67": in a scenario, the plan is the second age.
+INSTEAD_OF = re.compile(
+    rf"^\s*(?:instead of|rather than|and not|not)\s+(?:at\s+)?(?:age\s+)?(?P<n>{NUMBER_EN})\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -176,27 +264,94 @@ def find_horizons(conversation: Conversation, today: date) -> list[HorizonCandid
     """Every explicit horizon (durations, target years, relative dates) in the user messages."""
     found: list[HorizonCandidate] = []
     for clause in conversation.clauses:
-        found.extend(_durations(clause))
-        found.extend(_target_years(clause, today.year))
-        found.extend(_relative_dates(clause))
-        found.extend(_month_dates(clause, today))
+        in_clause = [
+            *_durations(clause),
+            *_target_years(clause, today.year),
+            *_relative_dates(clause),
+            *_month_dates(clause, today),
+        ]
+        found.extend(_as_scenario(c) if _is_scenario(clause) else c for c in in_clause)
     return [c for c in found if 0 <= c.years <= MAX_HORIZON_YEARS]
 
 
+def _is_scenario(clause: Clause) -> bool:
+    """A clause that explores a condition or asks, rather than states: its sentence up to the
+    clause's end has a condition word, or the clause is a question."""
+    sentence_so_far = clause.sentence[: clause.end - clause.sentence_start]
+    return bool(CONDITION.search(sentence_so_far)) or is_question(clause)
+
+
+def _as_scenario(candidate: HorizonCandidate) -> HorizonCandidate:
+    return HorizonCandidate(candidate.years, candidate.confidence, candidate.evidence, SCENARIO)
+
+
+def _answers_savings_question(clause: Clause) -> bool:
+    """Whether the clause's turn answers a question about emergency savings (and not one about
+    goals or timing that mentions them)."""
+    question = _last_question(clause.asked)
+    if GOAL_QUESTION.search(question) or WHEN_QUESTION.search(question):
+        return False
+    # The whole end of the message: "您有没有另外留一笔应急的钱？大概够几个月的开销？"
+    return bool(SAVINGS_QUESTION.search(clause.asked[-200:]))
+
+
+def _last_question(asked: str) -> str:
+    """The last question of an assistant message (what a reply answers)."""
+    questions = re.findall(r"[^.!?。！？]*[?？]", asked)
+    return questions[-1] if questions else asked[-200:]
+
+
+def _marked_future(clause: Clause, duration: Duration) -> bool:
+    """A duration with words that put it ahead: "in 30 years", "30年后用"."""
+    before = clause.text[: duration.start].rstrip()
+    after = clause.text[duration.end :]
+    return bool(FUTURE_BEFORE.search(before + " ") or FUTURE_AFTER.match(after))
+
+
 def _durations(clause: Clause) -> list[HorizonCandidate]:
-    question = clause.asked[-200:]
-    if SAVINGS_QUESTION.search(question) and not WHEN_QUESTION.search(question):
-        return []  # "around four months" answers "do you have emergency savings?"
+    # "around four months" answers "do you have emergency savings?"; "in 30 years" still counts.
+    about_savings = _answers_savings_question(clause)
+    # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
+    answers_when = clause.start == 0 and bool(WHEN_QUESTION.search(_last_question(clause.asked)))
     candidates = []
     for duration in find_durations(clause.text):
         written = clause.text[duration.start : duration.end].lower()
         if any(unit in written for unit in SHORT_UNITS):
             continue  # days and weeks: "haven't slept in two days", not a need for the money
-        if _is_horizon(_with_label(clause), duration, _label_length(clause)):
+        if _is_rate(clause.text[: duration.start], written):
+            continue  # "two hundred quid a month"
+        if about_savings and not _marked_future(clause, duration):
+            continue
+        if DEBT_TERM.search(clause.text) and not PAY_OFF.search(clause.sentence):
+            continue  # 房贷还有十五年: the loan's term
+        context = _with_label(clause)
+        opens_answer = answers_when and not clause.text[: duration.start].strip()
+        if opens_answer and _past_before(clause.text[: duration.start]):
+            opens_answer = False
+        if (
+            opens_answer
+            or _is_horizon(context, duration, _label_length(clause))
+            or _after_long_run(clause, duration)
+        ):
             confidence = APPROXIMATE_CONFIDENCE if duration.approximate else EXACT_CONFIDENCE
             evidence = clause.evidence(duration.start, duration.end)
             candidates.append(HorizonCandidate(duration.years, confidence, evidence))
     return candidates
+
+
+def _is_rate(before: str, written: str) -> bool:
+    """An amount per unit of time: "£200 a month", "5k a year"."""
+    return written.startswith(("a ", "an ")) and bool(RATE_BEFORE.search(before))
+
+
+def _after_long_run(clause: Clause, duration: Duration) -> bool:
+    """A clause that opens on a duration, after a clause about the long run in its sentence
+    ("This money's for the long haul, 20+ years")."""
+    if clause.text[: duration.start].strip():
+        return False
+    before = clause.sentence[: clause.start - clause.sentence_start]
+    last_clause = re.split(r"[,，;；:：]\s*(?=\S)", before.rstrip(" ,，;；:："))[-1]
+    return bool(LONG_RUN.search(last_clause)) and not PAST_AFTER.match(clause.text[duration.end :])
 
 
 def _with_label(clause: Clause) -> str:
@@ -221,9 +376,18 @@ def _is_horizon(text: str, duration: Duration, offset: int = 0) -> bool:
     before = text[max(0, start - _CONTEXT_WINDOW) : start].rstrip().rstrip(":：").rstrip()
     after = text[end : end + _CONTEXT_WINDOW]
     ahead = bool(STILL_AHEAD_AFTER.match(after))
-    if not ahead and (PAST_AFTER.match(after) or PAST_BEFORE.search(before)):
+    if not ahead and (PAST_AFTER.match(after) or _past_before(before)):
         return False
     return ahead or bool(HORIZON_BEFORE.search(before) or HORIZON_AFTER.match(after))
+
+
+def _past_before(before: str) -> bool:
+    """Whether the words before a duration put it in the past, with no need or plan after the
+    past word."""
+    match = PAST_BEFORE.search(before)
+    if match is None:
+        return False
+    return not FUTURE_TURN.search(before[match.start() :])
 
 
 def _target_years(clause: Clause, year: int) -> list[HorizonCandidate]:
@@ -246,8 +410,16 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
     if match:
         evidence = clause.evidence(match.start(), match.end())
         candidates.append(HorizonCandidate(0.0, APPROXIMATE_CONFIDENCE, evidence, ANY_TIME_TIER))
+    taken: list[tuple[int, int]] = []
+    # The longer dates first: 明年年底 is not 年底. A date in the past tense ("already made 50k
+    # this year") is no need for the money.
     for pattern, years in RELATIVE:
         for match in pattern.finditer(clause.text):
+            inside = any(s <= match.start() < e for s, e in taken)
+            before = clause.text[: match.start()]
+            if inside or AGE_BEFORE_DATE.search(before) or _past_before(before):
+                continue  # "turning thirty next month", "made 50k this year"
+            taken.append((match.start(), match.end()))
             evidence = clause.evidence(match.start(), match.end())
             candidates.append(HorizonCandidate(years, RELATIVE_CONFIDENCE, evidence))
     return candidates
@@ -260,7 +432,7 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
     candidates = []
     for match in MONTH_DATE.finditer(clause.text):
         month = _month_number(match)
-        if month is None:
+        if month is None or AGE_BEFORE_DATE.search(clause.text[: match.start()]):
             continue
         years_ahead = _years_ahead(match, month, today)
         months = years_ahead * 12 + month - today.month
@@ -273,6 +445,8 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
 
 def _month_number(match: re.Match[str]) -> int | None:
     written = match.group("month")
+    if written and written.lower() in SEASON_MONTHS:
+        return SEASON_MONTHS[written.lower()]
     if written:
         lowered = written.lower()[:3]
         return next(i for i, name in enumerate(MONTHS, start=1) if name.startswith(lowered))
@@ -302,9 +476,19 @@ def find_derived_horizons(conversation: Conversation, age: int | None) -> list[H
             if target is None or not age < target.value <= 110:
                 continue
             evidence = clause.evidence(match.start(), match.end())
-            found.append(
-                HorizonCandidate(target.value - age, DERIVED_CONFIDENCE, evidence, DERIVED)
-            )
+            scenario = _is_scenario(clause)
+            planned = INSTEAD_OF.match(clause.text[match.end() :]) if scenario else None
+            planned_age = parse_number(planned.group("n")) if planned else None
+            if planned_age is not None and age < planned_age.value <= 110:
+                found.append(
+                    HorizonCandidate(planned_age.value - age, DERIVED_CONFIDENCE, evidence, DERIVED)
+                )
+                found.append(
+                    HorizonCandidate(target.value - age, DERIVED_CONFIDENCE, evidence, SCENARIO)
+                )
+                continue
+            tier = SCENARIO if scenario else DERIVED
+            found.append(HorizonCandidate(target.value - age, DERIVED_CONFIDENCE, evidence, tier))
     return found
 
 
@@ -322,7 +506,7 @@ def education_horizons(
 
 def infer_horizon(candidates: list[HorizonCandidate]) -> Inferred[float]:
     """The shortest horizon of the strongest tier present (explicit, then derived from ages,
-    then "I may need it any time"), else unknown."""
+    then a scenario, then "I may need it any time"), else unknown."""
     if not candidates:
         return Inferred[float]()
     best_tier = min(c.tier for c in candidates)

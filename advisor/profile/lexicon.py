@@ -10,7 +10,8 @@ with a weight. Each responsibility module (emotion, goals, risk...) writes its o
   own negation ("can't sleep", 一分钱都不能亏) are written whole and not negatable.
 * hypothetical: the sentence is a condition ("if it drops I'd panic", 如果…的话): a statement
   about what the investor would feel, not what they feel now.
-* past: the clause speaks of before ("I was worried", 之前很担心): it matters less than now.
+* past: the words leading to the cue speak of before ("I was worried", 之前很担心): it matters
+  less than now. English looks back eight words, Chinese to the start of the clause.
 """
 
 import logging
@@ -62,6 +63,12 @@ ENGLISH_NON_NEGATING = re.compile(
     r"take|handle|bear|stand|stomach|believe)|not only|not just|no doubt|not sure|"
     r"(?:do|does|did)(?:n'?t| not) (?:know|understand|care if)|no idea|never been (?:so|more|this)|"
     r"nothing but|no matter)\b",
+    re.IGNORECASE,
+)
+# Phrases that end a state right before the cue: "done being cautious", "no longer worried".
+ENGLISH_NEGATING_PHRASE = re.compile(
+    r"\b(?:done|through|finished|tired|sick|over) (?:with )?being\s+(?:\w+\s+)?$|"
+    r"\bno longer\s+(?:\w+\s+)?$|\bstop(?:ped)? being\s+$",
     re.IGNORECASE,
 )
 ENGLISH_WINDOW = 5
@@ -122,7 +129,12 @@ HYPOTHETICAL = re.compile(
     r"she'?d|he'?d)\b|"
     r"如果|要是|万一|假如|假设|的话|假若|倘若|若是|(?:我|就|也|她|他)会(?!不会)|"
     r"(?<!不)会(?:很|更|特别|有点)?(?:睡不着|担心|心疼|难受|受不了|崩溃|害怕|慌|焦虑|紧张)|"
-    r"(?:亏|跌)(?:了|个|掉)?[^，。！？,.!?]{0,8}就|(?:亏|跌)(?:多了|太多)",
+    r"(?:亏|跌)(?:了|个|掉)?[^，。！？,.!?]{0,8}就|(?:亏|跌)(?:多了|太多)|"
+    # Tolerance limits: 再多就心疼了, 超过两成就受不了, 亏一点心里都难受.
+    r"再多(?:了|点|一点|的话)?就|(?:超过|超出|多于)[^，。！？,.!?]{0,8}就|"
+    r"(?:亏|跌|赔|损失)(?:一点|一点点|一丁点|一分钱?|个?几个点)(?:钱)?(?:心里)?(?:都|也)|"
+    # 亏了我可受不了: a reaction to a loss that has not happened (受不了了 would be now).
+    r"(?:亏|跌|赔)(?:了|掉)[^，。！？,.!?]{0,4}(?:受不了|接受不了|扛不住|睡不着|崩溃)(?!了)",
     re.IGNORECASE,
 )
 CONDITION_START = re.compile(
@@ -135,6 +147,21 @@ PAST = re.compile(
     r"(?:week|month|year|time)|that time|previously|yesterday|back in|in (?:19|20)\d\d)\b|"
     r"之前|以前|刚才|当时|那时|原来|本来|曾经|起初|一开始|上次|那次|那年",
     re.IGNORECASE,
+)
+PAST_WINDOW = 8
+# A clause that asks rather than states: "can I take more risk?", "should we be more careful",
+# "do you think I could handle stocks?", 我可以承担更高风险吗, 能不能买激进一点的. Whether someone
+# may take a risk is a question for the advisor, not evidence of what they can bear.
+QUESTION_EN = re.compile(
+    r"^\W*(?:(?:so|and|but|or|also|then|ok|okay|well|hmm|hey|just wondering|quick question)\W+)*"
+    r"(?:(?:do|does) you (?:think|reckon)\W+)?"
+    r"(?:can|could|may|might|should|shall|would|will|am|is|are|do|does|did|must)(?:n'?t)?\s+"
+    r"(?:i|we|you|she|he|they|it|my|our|her|his|this|that|there|me)\b",
+    re.IGNORECASE,
+)
+QUESTION_ZH = re.compile(
+    r"(?:吗|么|嘛)\s*[？?。!！…~～]*\s*$|(?:能不能|可不可以|可以不可以|行不行|可否|是否|该不该|"
+    r"好不好|能否)[^，。！？,.!?]*[？?]?\s*$"
 )
 JIEBA_QUIET = logging.WARNING
 
@@ -154,11 +181,11 @@ def english(
     label: str, *patterns: str, weight: float = 1.0, negatable: bool = True
 ) -> tuple[Cue, ...]:
     """English cues: case-insensitive, whole words (a pattern may end inside a word with
-    `\\w*`)."""
+    `\\w*`), never the tail of a contraction ("t" of "don't"); an opening quote is fine."""
     return tuple(
         Cue(
             label,
-            re.compile(rf"(?<![\w']){pattern}(?![\w])", re.IGNORECASE),
+            re.compile(rf"(?<!\w)(?<!\w['’])(?:{pattern})(?!\w)", re.IGNORECASE),
             "en",
             weight,
             negatable,
@@ -258,7 +285,7 @@ class CueMatcher:
             end=end,
             negated=negated,
             hypothetical=hypothetical,
-            past=bool(PAST.search(clause.text[:end])),
+            past=_past(clause.text[:start], cue.language),
         )
 
     def negated(self, before: str, language: Language) -> bool:
@@ -278,6 +305,16 @@ class CueMatcher:
             if word in CHINESE_NEGATORS and following not in CHINESE_NEGATION_BREAKERS:
                 return True
         return False
+
+
+def _past(before: str, language: Language) -> bool:
+    """Whether the words leading to a cue put it in the past (the cue's own words do not: "sell
+    before it gets worse" is now). English looks at the last `PAST_WINDOW` words only: an
+    unpunctuated ramble ("I was a mail carrier thirty years we dont want to lose any of it") is
+    not all in the past tense."""
+    if language == "en":
+        before = " ".join(before.split()[-PAST_WINDOW:])
+    return bool(PAST.search(before))
 
 
 def _hypothetical(clause: Clause, previous: Clause | None) -> bool:
@@ -300,6 +337,13 @@ def answers_hypothetical(asked: str) -> bool:
     return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
 
 
+def is_question(clause: Clause) -> bool:
+    """Whether a clause asks something rather than states it: an English clause that opens on
+    an auxiliary before its subject ("can I…", "should we…"), a Chinese one that ends on a
+    question particle (…吗) or weighs both ways (能不能…, 可不可以…)."""
+    return bool(QUESTION_EN.match(clause.text) or QUESTION_ZH.search(clause.text))
+
+
 def is_hypothetical(text: str) -> bool:
     """Whether a sentence is a condition or states what would happen."""
     return bool(HYPOTHETICAL.search(text))
@@ -313,6 +357,8 @@ def _last_question(clause: Clause) -> str:
 
 
 def _english_negated(before: str) -> bool:
+    if ENGLISH_NEGATING_PHRASE.search(before):
+        return True
     cleaned = ENGLISH_NON_NEGATING.sub(" ", before.lower().replace("’", "'"))
     words = re.findall(r"[a-z']+", cleaned)[-ENGLISH_WINDOW:]
     return any(word in ENGLISH_NEGATORS or word.endswith("n't") for word in words)

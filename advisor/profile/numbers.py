@@ -8,8 +8,9 @@ abbreviations after a unit (一万五 = 15,000, 两千五 = 2,500), and the appr
 lower confidence.
 
 Durations are a number and a unit (years, months, weeks, days, decades; 年, 个月, 周, 天 — a
-month needs 个, since 三月 is March, not three months),
-plus the forms with a half (half a year, a year and a half, 半年, 一年半, 两年多).
+month needs 个, since 三月 is March, not three months), plus the forms with a half (half a year,
+a year and a half, 半年, 一年半, 两年多), ranges ("5-10 years", "six and nine years", 三到五年,
+the spoken 十年八年) and "decade-plus".
 """
 
 import re
@@ -246,11 +247,13 @@ UNIT_YEARS = {
     "日": 1 / 365,
 }
 _EN_COUNT = rf"(?:{NUMBER_EN}|a couple of|a couple|couple of|a few|few|several|a dozen|an|a|one)"
-_EN_UNIT = r"(?:decades?|years?|yrs?|months?|mos|weeks?|days?)"
+# "20y", "6mo": the one-letter units only straight after digits.
+_EN_UNIT = r"(?:decades?|years?|yrs?|months?|mos|weeks?|days?|(?<=\d)(?:y|mo))"
 DURATION_EN = re.compile(
     rf"(?<![\w.])(?:(?P<half>half an?|half of an?)\s+(?P<hunit>year|decade|month)"
-    rf"|(?P<count>{_EN_COUNT})(?:\s*(?:-|–|to|or)\s*(?P<upper>{NUMBER_EN}))?"
-    rf"(?P<plus>\s*\+|\s*-?\s*ish|\s+plus|\s+or\s+(?:so|more))?"
+    rf"|(?P<decade_plus>decade)(?:[- ]plus|\s*\+|\s+or\s+(?:more|so))"
+    rf"|(?P<tilde>~\s*)?(?P<count>{_EN_COUNT})(?:\s*(?:-|–|to|or|and)\s*(?P<upper>{NUMBER_EN}))?"
+    rf"(?P<plus>\s*\+|\s*-?\s*ish|[\s-]plus|\s+or\s+(?:so|more))?"
     rf"(?:\s+and\s+(?P<plus_half>a\s+half))?[\s-]*(?:more\s+)?"
     rf"(?P<unit>{_EN_UNIT})(?:\s+and\s+(?P<half_after>a\s+half))?)(?![a-z])",
     re.IGNORECASE,
@@ -259,6 +262,7 @@ DURATION_ZH = re.compile(
     rf"(?P<half>半)(?:个)?(?P<hunit>年|月|星期)"
     rf"|(?P<count>{NUMBER_ZH})(?:\s*(?:-|–|到|至)\s*(?P<upper>{NUMBER_ZH}))?(?P<half_before>个半)?"
     rf"(?P<unit>年|个月|(?<=半)月|周|个?星期|个?礼拜|天)"
+    rf"(?:(?P<pair>{NUMBER_ZH})(?P=unit))?"
     rf"(?P<after>半|多)?"
 )
 
@@ -291,14 +295,16 @@ def _range(low: Number | None, upper: str | None) -> Number | None:
 
 
 def _english_duration(match: re.Match[str]) -> Duration | None:
+    if match.group("decade_plus"):
+        return Duration(UNIT_YEARS["decade"], True, match.start(), match.end())  # "decade-plus"
     if match.group("half"):
         unit = UNIT_YEARS[match.group("hunit").lower()]
         return Duration(unit / 2, False, match.start(), match.end())
     count = _range(parse_english_number(match.group("count")), match.group("upper"))
     if count is None:
         return None
-    if match.group("plus"):
-        count = Number(count.value, approximate=True)  # "10+ years", "20-ish years"
+    if match.group("plus") or match.group("tilde"):
+        count = Number(count.value, approximate=True)  # "10+ years", "20-ish years", "~20y"
     unit_word = match.group("unit").lower().rstrip("s")
     unit = UNIT_YEARS.get(unit_word, UNIT_YEARS.get(unit_word[:2], 1.0))
     if unit_word == "yr":
@@ -311,6 +317,12 @@ def _chinese_duration(match: re.Match[str]) -> Duration | None:
     if match.group("half"):
         return Duration(UNIT_YEARS[match.group("hunit")] / 2, False, match.start(), match.end())
     count = _range(parse_chinese_number(match.group("count")), match.group("upper"))
+    if count is not None and match.group("pair"):
+        # 十年八年, 三年五年: "ten years, eight years", a spoken range.
+        pair = parse_chinese_number(match.group("pair"))
+        if pair is not None:
+            low, high = sorted((count.value, pair.value))
+            count = Number((low + high) / 2, approximate=True)
     if count is None:
         return None
     value, approximate = count.value, count.approximate

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from advisor.profile.instructions import messages_with_overrides, sentences_with_instructions
-from advisor.profile.lexicon import CueMatcher, Hit
+from advisor.profile.lexicon import CueMatcher, Hit, is_question
 from advisor.profile.model import Evidence, Inferred, RiskAssessment
 from advisor.profile.risk_cues import (
     CAPACITY_CUES,
@@ -59,6 +59,7 @@ from advisor.profile.risk_cues import (
     INTENT_CUES,
     LEVEL_OF_LABEL,
     NEGATED_LEVEL,
+    PITCH,
     WILLINGNESS_CUES,
 )
 from advisor.profile.subject import Attribution
@@ -75,6 +76,8 @@ HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years �
 RETIREMENT_HORIZON_FLOOR = 2
 STRONG_BUFFER_MONTHS = 6
 RETIRED_CAP = 2  # a retiree drawing on the money
+RETIRED_UNCOVERED_CAP = 3  # retired, with no pension or income said to cover their needs
+DISTRESSED_WILLINGNESS = 2  # wanting out in a fall: the willingness assumed when none is stated
 NO_BUFFER_CAP = 1  # all they live on, their whole emergency money
 LOW_CAPACITY_CAP = 2
 THIN_BUFFER_MONTHS = 2
@@ -88,6 +91,12 @@ CORRECTION = re.compile(
     r"i take that back|scratch that|rather)\b|其实|算了|还是|想了想|仔细想想|说实话|改主意",
     re.IGNORECASE,
 )
+CAP_OF_LABEL = {
+    "none": NO_BUFFER_CAP,
+    "draws": RETIRED_CAP,
+    "low": LOW_CAPACITY_CAP,
+    "unstable": UNSTABLE_CAP,
+}
 EXPERIENCE_RANK: dict[Experience, int] = {"none": 0, "limited": 1, "good": 2, "extensive": 3}
 
 
@@ -96,6 +105,8 @@ class Circumstances:
     """The facts capacity is judged from, already inferred."""
 
     draws_income: bool  # retired and living on what the money pays
+    retired: bool  # says they have retired
+    distressed: bool  # panicking now, or worried about falling markets message after message
     horizon_years: float | None
     emergency_fund_months: float | None
     dependants: int | None
@@ -142,7 +153,7 @@ def assess_risk(
     ]
     lowest = willingness.value == 1 and any(lv.value == 1 for lv in levels)
     return RiskOutcome(
-        level=_level(willingness, capacity),
+        level=_level(willingness, capacity, circumstances.distressed),
         assessment=RiskAssessment(
             willingness=willingness, capacity=capacity, experience=experience
         ),
@@ -180,18 +191,26 @@ def _willingness_levels(
     ignored_sentences = sentences_with_instructions(instructions)
     levels: list[_Level] = []
     for hit in matcher.find(WILLINGNESS_CUES, conversation.clauses):
-        if hit.past or not attribution.is_investor(hit.clause, hit.end):
-            continue  # "I used to be aggressive" says little about now
+        stated = hit.label in ("stated_class", "stated_level", "stated_type")
+        if (hit.past and not stated) or not attribution.is_investor(hit.clause, hit.end):
+            continue  # "I used to be aggressive" says little about now; a test result stands
+        if is_question(hit.clause):
+            continue  # "can I take more risk?" asks; it states no tolerance
+        if attribution.is_quoted(hit.clause, hit.start):
+            continue  # a salesman's "capital guaranteed" is not the investor's wish
         if (hit.message_index, hit.clause.sentence_start) in ignored_sentences:
             continue
+        if hit.label == "w1" and _pitched(hit):
+            continue  # "说年化12%还保本": the guarantee is someone's offer
         value = _level_of(hit, ignored_messages)
         if value is None:
             continue
-        stated = hit.label in ("stated_class", "stated_level", "stated_type")
         weight = CLASS_WEIGHT if stated else WORD_WEIGHT
         corrects = bool(CORRECTION.search(hit.clause.sentence))
         levels.append(_Level(value, weight, hit.evidence(), hit.message_index, corrects))
     for clause in conversation.clauses:
+        if is_question(clause):
+            continue  # "could I handle a 30% fall?" asks; it states no limit
         for found in tolerances(clause):
             if not attribution.is_investor(clause, found.end):
                 continue
@@ -203,6 +222,13 @@ def _willingness_levels(
     return levels
 
 
+def _pitched(hit: Hit) -> bool:
+    """Whether the cue follows someone's offer of a return in its sentence."""
+    offset = hit.clause.start - hit.clause.sentence_start + hit.start
+    pitch = PITCH.search(hit.clause.sentence)
+    return pitch is not None and pitch.start() < offset
+
+
 STATED_LEVELS = {
     "very low": 1,
     "low": 2,
@@ -211,6 +237,21 @@ STATED_LEVELS = {
     "average": 3,
     "high": 4,
     "very high": 5,
+    # The five profiles of Western questionnaires.
+    "conservative": 1,
+    "very conservative": 1,
+    "cautious": 2,
+    "moderately conservative": 2,
+    "low risk": 2,
+    "very low risk": 1,
+    "balanced": 3,
+    "medium risk": 3,
+    "moderately aggressive": 4,
+    "growth": 4,
+    "high risk": 4,
+    "aggressive": 5,
+    "very aggressive": 5,
+    "very high risk": 5,
     "很低": 1,
     "较低": 2,
     "偏低": 2,
@@ -224,14 +265,16 @@ STATED_LEVELS = {
 }
 
 
-# The investor types of Chinese risk questionnaires, C1 to C5 (保守型 … 进取型).
+# The investor types of Chinese risk questionnaires, C1 to C5 (保守型 … 进取型). Scales differ:
+# securities firms use 保守/谨慎/稳健/积极/激进, banks and fund companies 保守(谨慎)/稳健/平衡/
+# 成长(进取)/进取(激进); 稳健 is C2 on most of them (C3 on the securities one), 积极 is C4.
 INVESTOR_TYPES = {
     "保守": 1,
     "谨慎": 2,
     "稳健": 2,
     "平衡": 3,
     "成长": 4,
-    "积极": 5,
+    "积极": 4,
     "进取": 5,
     "激进": 5,
 }
@@ -287,9 +330,9 @@ def _capacity(
     for hit in matcher.find(CAPACITY_CUES, conversation.clauses):
         if hit.negated or hit.hypothetical or not attribution.is_investor(hit.clause, hit.end):
             continue
-        cap = {"none": NO_BUFFER_CAP, "low": LOW_CAPACITY_CAP, "unstable": UNSTABLE_CAP}.get(
-            hit.label, 5
-        )
+        if attribution.is_quoted(hit.clause, hit.start):
+            continue  # "他说不转就冻结我所有的钱": a threat, not a fact about the money
+        cap = CAP_OF_LABEL.get(hit.label, 5)
         secure = secure or hit.label == "high"
         caps.append((cap, (hit.evidence(),)))
     months = circumstances.emergency_fund_months
@@ -305,6 +348,8 @@ def _capacity(
         caps.append((cap, horizon_evidence))
     if circumstances.draws_income:
         caps.append((RETIRED_CAP, cited.get("life_stage", ())))
+    if circumstances.retired and not secure:
+        caps.append((RETIRED_UNCOVERED_CAP, cited.get("life_stage", ())))
     if not caps:
         return Inferred[int]()  # dependants alone say nothing of what the money can bear
     if circumstances.dependants is not None and circumstances.dependants >= MANY_DEPENDANTS:
@@ -353,10 +398,11 @@ def _as_experience(label: str) -> Experience:
     raise ValueError(label)
 
 
-def _level(willingness: Inferred[int], capacity: Inferred[int]) -> Inferred[int]:
+def _level(willingness: Inferred[int], capacity: Inferred[int], distressed: bool) -> Inferred[int]:
     if willingness.value is None and capacity.value is None:
         return Inferred[int]()
-    assumed = willingness.value if willingness.value is not None else ASSUMED_WILLINGNESS
+    default = DISTRESSED_WILLINGNESS if distressed else ASSUMED_WILLINGNESS
+    assumed = willingness.value if willingness.value is not None else default
     value = assumed if capacity.value is None else min(assumed, capacity.value)
     confidences = [c.confidence for c in (willingness, capacity) if c.value is not None]
     confidence = min(confidences) if willingness.value is not None else capacity.confidence * 0.7

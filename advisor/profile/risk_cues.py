@@ -1,68 +1,276 @@
 """Cue lexicons for the risk assessment: willingness, capacity, experience and aggressive intent.
 
-The meaning of each label, and how the levels combine, is in `advisor.profile.risk`.
+The meaning of each label, and how the levels combine, is in `advisor.profile.risk`. Each lexicon
+is grouped by label, English first, then Chinese; within a label, by the way people say it.
 """
+
+import re
 
 from advisor.profile.lexicon import chinese, english
 
-WILLINGNESS_CUES = (
+# "don't", "doesn't", "won't", "wouldn't", "never": a refusal in any person.
+_NOT = (
+    r"(?:don'?t|doesn'?t|didn'?t|do not|does not|won'?t|will not|wouldn'?t|would not|never|"
+    r"dont|doesnt|wont|wouldnt)"
+)
+# Filler words people put inside a phrase: "can't really stomach", "don't honestly want".
+_ADV = (
+    r"(?:(?:really|honestly|actually|just|literally|totally|truly|even|particularly|especially|"
+    r"exactly|quite|simply|frankly|very|so|too) )*"
+)
+_WANT_TO = rf"(?:{_ADV}(?:want to|wanna|like to))"
+_MOVES = (
+    r"(?:swings|drops|losses|falls|dips|it (?:drop|fall|go down)|red|the balance (?:drop|fall))"
+)
+
+# --- willingness ------------------------------------------------------------------------------
+
+_W1 = (
     *english(
         "w1",
-        r"(?:can'?t|cannot|can not|couldn'?t|don'?t want to|do not want to|won'?t|unwilling to|not "
-        r"willing to|must not|mustn'?t|never want to|refuse to) (?:afford to )?(?:lose|risk)\s+"
-        r"(?:any|a (?:single )?(?:cent|penny|dime|dollar)|even a (?:cent|penny|dollar)|"
-        r"my principal|"
-        r"(?:any )?(?:of )?(?:my|the|this|our) (?:money|principal|capital|savings)|money|anything|"
-        r"a thing)",
+        # Refusing any loss at all.
+        rf"(?:can'?t|cannot|can not|couldn'?t|{_NOT} {_WANT_TO}|unwilling to|not willing to|"
+        r"must not|mustn'?t|never want to|refuse to) (?:afford to )?(?:lose|risk)\s+"
+        r"(?:any|a (?:single )?(?:cent|penny|dime|dollar|pound|rupee|thing)|even a (?:cent|penny|"
+        r"dollar|pound)|my principal|(?:any )?(?:of )?(?:my|the|this|our|her|his) (?:money|"
+        r"principal|capital|savings)|money|anything|a thing)",
+        rf"{_NOT} want (?:any|to take any) (?:risk|risks|losses?)(?: (?:whatsoever|at all))?",
         r"(?:no|zero|without any|without) (?:risk|losses?|chance of losing)(?! (?:of|at all))",
+        r"(?:no|zero) (?:risk|losses?) (?:whatsoever|at all|of any kind)",
         r"risk[- ]free",
+        r"(?:losing|lose) (?:any )?money is (?:not an option|out of the question|unacceptable)",
+        r"(?:any|a single|even a small|the smallest) loss(?:es)?(?: at all| whatsoever)? "
+        r"(?:would be|is|would|will be) (?:a )?(?:disaster|catastroph\w*|unacceptable|"
+        r"out of the question|a nightmare|too much)",
+        r"(?:no|not a single|not one) (?:cent|penny|dollar) (?:of )?loss",
+        # Capital that must stay whole.
         r"(?:capital|principal|money)[- ](?:guaranteed|protected|protection|preservation|safe)",
         r"(?:guarantee|guaranteed|protect|preserve|keep) (?:my |the |our )?(?:principal|capital|"
         r"original (?:amount|investment))",
         r"guaranteed (?:returns?|income|interest)",
-        r"(?:losing|lose) (?:any )?money is (?:not an option|out of the question|unacceptable)",
-        r"(?:no|not a single|not one) (?:cent|penny|dollar) (?:of )?loss",
+        # The balance must not go down.
         r"(?:can'?t|cannot|couldn'?t) (?:lose|risk) (?:this|it|that)\b",
         r"(?:can'?t|cannot|couldn'?t) (?:see|watch|have|let) (?:it|them|the balance|my balance) "
-        r"(?:go|drop|fall) (?:down|at all)",
+        r"(?:go|going|drop|dropping|fall|falling) (?:down|at all)",
         r"(?:can'?t|cannot|couldn'?t) (?:have|accept|take|afford|tolerate) any (?:loss|losses|drop|"
         r"drops|fall|falls|dip|dips|risk)",
+        r"(?:somewhere|something|a place|an? (?:account|product|fund)) (?:where |that )?(?:it|the "
+        r"money|the balance) (?:can'?t|cannot|won'?t|will not|doesn'?t) (?:drop|fall|go down|"
+        r"lose)(?: (?:at all|a penny|a cent|anything|in value))?",
+        rf"{_NOT} want (?:any more of it|any of it|it|the balance|the money) (?:going|to go) down",
         negatable=False,
     ),
+    *chinese(
+        "w1",
+        r"保本|保证本金|本金(?:安全|一定要保住|要保住)",
+        # 本金不能亏, 本金一分都不能少: the principal must stay whole.
+        r"本金(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|不许|不想|不要)"
+        r"(?:亏|少|损失|动|赔|缩水)",
+        r"(?:一分钱|一分|一点|一毛钱|一块钱|一点点)?(?:都|也)?(?:不能|不可以|不想|不愿意|不愿|"
+        r"接受不了)(?:亏|亏损|赔|损失|亏钱|赔钱)",
+        # 亏一点都受不了: even a small loss is unbearable.
+        r"(?:亏|赔|损失|跌)(?:一点|一点点|一丁点|一分|一分钱|一毛|一块)(?:钱)?(?:心里)?(?:都|也)"
+        r"(?:受不了|接受不了|不行|不能接受|难受|心疼|睡不着|不可以|不愿意)",
+        r"绝对(?:不能|不可以|不许)(?:出问题|出事|有闪失|亏)|不能有(?:任何|半点)?(?:闪失|差错)|"
+        r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|"
+        r"不能(?:有|接受)(?:任何)?(?:亏损|损失|风险)|不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|"
+        r"没有风险|无风险|绝对安全|刚兑|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
+        negatable=False,
+    ),
+)
+_W2 = (
     *english(
         "w2",
+        # Labels for a cautious investor.
         r"(?:low|lower|minimal|minimum|little|limited|small)[- ]risk",
         r"conservative(?:ly)?|cautious(?:ly)?|careful",
         r"risk[- ]averse|averse to risk",
+        r"low (?:risk tolerance|tolerance for risk|appetite for risk|risk appetite)",
+        # Wanting it safe and steady.
         r"(?:play it|keep it|something|somewhere|nothing but) safe|safe (?:option|investments?|bet|"
         r"choice|side|place)",
         r"safety|safer",
+        # "steady income" alone is a fact about their job ("44, steady income"); wanting one is a
+        # preference.
         r"(?:steady|stable|predictable|boring|slow|modest|safe)(?:,? (?:boring|steady|slow|safe))? "
-        r"(?:returns?|growth|income|investments?|gains)",
-        r"(?:don'?t|do not) (?:like|want|need|enjoy) (?:much |a lot of |too much |big |any big )?"
-        r"(?:risk|volatility|surprises|ups and downs|swings|gambling)",
-        r"(?:hates?|hated|dislikes?|fear|fears) (?:risk|losing|volatility|losses|the stock market)",
+        r"(?:returns?|growth|investments?|gains)",
+        r"(?:want|need|prefer|looking for|after|seeking|just)\b[^.!?]{0,20}\b(?:steady|stable|"
+        r"predictable|modest|safe) income",
+        r"slow and steady|(?:keep|play) it (?:steady|boring)",
         r"(?:want|need|prefer|keep it|something|somewhere|nothing but|just|stay) (?:\w+ )?safe\b",
-        r"(?:can'?t|cannot) afford (?:big |large |any big |major )?(?:hits|losses|drops|falls|"
-        r"risks?)",
+        r"keep (?:it |this |them |the money |my money |the capital |everything )?(?:safe|secure)",
+        r"(?:want|need|prefer|like) (?:it|this|them|everything|(?:this|the|my|our|her|his) money) "
+        r"(?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
         r"not (?:much|a lot of) risk|nothing (?:too )?(?:risky|adventurous|fancy|wild|crazy)",
-        r"(?:a )?small (?:losses|loss|dips?|falls?|drops?|ups and downs) (?:are|is) (?:fine|ok|"
-        r"okay)|"
-        r"(?:only|just) (?:a )?(?:little|small) (?:losses|loss|dips?|swings)",
         r"sleep (?:well )?at night",
-        r"(?:bonds?|cds?|certificates of deposit|deposits|savings accounts?|money market|"
-        r"treasur\w+)"
-        r"(?: only| are fine| is fine)",
         r"preserv\w+|protect\w* (?:my|what i have|our)",
-        r"(?:can'?t|cannot) (?:stomach|handle|take|bear|tolerate) (?:big |large |much |any big )?"
-        r"(?:losses|drops|swings|volatility|risk)",
+        r"just (?:beat|keep up with|keep pace with) inflation",
+        r"(?:need|needs) (?:it|the money) to be there",
+        # Disliking risk, swings and losses.
+        rf"{_NOT} {_ADV}(?:like|want|need|enjoy) (?:much |a lot of |too much |any )?(?:\w+ )?"
+        r"(?:risk|volatility|surprises|ups and downs|swings|gambling|drama)",
+        rf"{_NOT} {_WANT_TO} (?:take|lose|risk|see it (?:drop|fall)) (?:much|a lot|too much|"
+        r"any big|big|a big|loads|heaps|a ton)",
+        rf"{_NOT} want to see (?:big |large |major |any )?{_MOVES}",
+        rf"{_NOT} {_WANT_TO} lose (?:it|this|them|my \w+|the \w+)(?! (?:all|at all))",
+        r"(?:prefer|rather) not (?:to )?(?:lose|risk|take (?:much )?risk)",
+        rf"(?:hates?|hated|dislikes?|fear|fears|can'?t stand|can'?t bear|(?:'d|would) hate to) "
+        rf"(?:seeing |to see |watching |see |lose |losing )?(?:risk|losing|volatility|losses|the "
+        rf"stock market|{_MOVES}|(?:the|my|our|her|his) (?:capital|savings|money|principal|pot) "
+        r"(?:shrink|drop|fall|go down))",
+        r"(?:volatility|risk|losses|losing money|drops|swings|the stock market) (?:really )?"
+        r"(?:scares?|frightens?|terrifies|worries|bothers|stresses) me",
+        rf"{_NOT} (?:really )?(?:want to |wanna |going to |gonna )?(?:gamble|punt)",
+        # Small losses only.
+        r"(?:can'?t|cannot) afford (?:big |large |any big |major )?(?:hits|losses|drops|falls|"
+        r"risks?)|(?:can'?t|cannot|couldn'?t) risk (?:much|a lot|too much|it all|anything big)",
+        r"not (?:keen on|into|a fan of|big on|comfortable with) (?:anything |much |too much )?"
+        r"(?:\w+ )?(?:volatil\w+|risk\w*|swings|gambl\w+|ups and downs)|(?:anything|nothing) "
+        r"(?:too )?volatile|scaredy[- ]?cat|(?:a )?(?:nervous|timid|cautious) (?:investor|type)",
+        r"(?:can'?t|cannot|couldn'?t) afford to lose (?:much|a lot|too much|big|loads|heaps)",
+        r"(?:can'?t|cannot|couldn'?t) (?:afford to )?risk losing (?:much|a lot|too much|"
+        r"big chunks?)",
+        rf"(?:can'?t|cannot|couldn'?t) {_ADV}(?:stomach|handle|take|bear|tolerate|cope with) "
+        r"(?:big |large |much |any big |huge |major |the )?(?:losses|drops|swings|volatility|risk|"
+        r"falls|dips|crashes)",
+        r"(?:a )?small (?:losses|loss|dips?|falls?|drops?|ups and downs) (?:are|is) (?:fine|ok|"
+        r"okay)|(?:only|just) (?:a )?(?:little|small) (?:losses|loss|dips?|swings)",
+        r"(?:would|'d) be (?:devastated|crushed|ruined|in trouble|in real trouble) if (?:i|we|she|"
+        r"he) lost",
+        # Holding only the safest things.
+        r"(?:bonds?|cds?|certificates of deposit|deposits|savings accounts?|money market|"
+        r"treasur\w+)(?: only| are fine| is fine)",
+        r"(?:mostly|mainly|all|only) (?:in )?(?:bonds|fixed income|cash|deposits|cds|gilts|"
+        r"treasuries)",
         weight=1.0,
     ),
+    *chinese(
+        "w2",
+        r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|"
+        r"风险(?:小|低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|稳(?:的|当|点|一些|妥的)|"
+        r"靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
+        r"不想冒(?:太大的?)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|多大)?的?风险|"
+        r"(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|不能)(?:太|过)(?:大|高)|"
+        r"不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
+        r"风险承受能力(?:低|弱|差|不高|不强|较低)",
+        r"受不了(?:大的?)?(?:波动|亏损|回撤)|承受不了(?:大的?)?(?:波动|亏损|回撤)",
+        r"(?:宁可|宁愿|还不如|只想|还是)(?:存|放)(?:在)?(?:银行|定期)|(?:存|放)(?:在)?(?:银行|定期)"
+        r"(?:就行|算了|比较放心|最放心)",
+        r"亏一点(?:没关系|可以|能接受|还行)|小亏|(?:别|不要|不能)亏(?:得)?太多|少亏|亏得不多",
+        r"(?:能|可以)?(?:接受|承受)(?:一点点|一丁点|一丢丢|很小|小|少量|轻微)(?:的)?(?:波动|亏损|"
+        r"风险|亏)",
+    ),
+)
+_W3 = (
+    *english(
+        "w3",
+        # A holding ("it's in a balanced fund") is no preference: only "balanced" as a wish.
+        r"moderate(?:ly)?|(?<!in a )balanced?|middle of the road|medium[- ]risk|some risk|"
+        r"a bit of risk|a little risk|reasonable risk|calculated risk|mix of (?:growth|safety|"
+        r"stocks)|\b(?:60|50|40)/(?:40|50|60)\b|in the middle",
+        r"not too (?:risky|aggressive|conservative)|(?:some|a bit of|a little) (?:growth|"
+        r"volatility|ups and downs)",
+        r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:some|a bit of|a little|moderate) "
+        r"(?:risk|volatility|swings|ups and downs|fluctuations|losses|losing)",
+        r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
+        r"tolerate|bear) (?:some|a bit of|a little|moderate|a moderate amount of) (?:risk|"
+        r"volatility|losses)",
+        r"(?:ok|okay|fine|alright|happy|don'?t mind) if (?:it|the value|the balance|the pot) "
+        r"(?:goes|drops|falls|dips|slides) (?:down )?(?:a bit|a little|slightly|some|now and then|"
+        r"sometimes)",
+        r"(?:a bit|a little|some)(?: of (?:risk|loss|a drop|a dip|volatility))? "
+        r"(?:is|are|would be) (?:fine|ok|okay|alright|acceptable)",
+        r"(?:moderate|medium|average) (?:risk tolerance|tolerance for risk|appetite for risk|"
+        r"risk appetite)",
+    ),
+    *chinese(
+        "w3",
+        r"平衡|中等风险|中风险|适度|一点风险|一定的?风险|一些风险|稳健|中庸|攻守兼备|不要太激进",
+        r"(?:亏了|赔了|跌了)(?:就)?(?:当|算)(?:交)?(?:学费|买教训|学习|经验)",
+        r"(?:能|可以)(?:接受|承受)(?:一些|一点|点|一定)(?:的)?(?:波动|亏损|风险)|愿意(?:承担|冒|"
+        r"接受)一定的?风险",
+    ),
+)
+_W4 = (
+    *english(
+        "w4",
+        # Growth as the aim.
+        r"growth[- ]oriented|growth (?:funds?|stocks|portfolio|investor|strategy|focus)|"
+        r"(?:go|going|aim|aiming|happy to go) for growth|(?:strong|high|fast|maximum) growth",
+        r"(?:fairly|quite|somewhat|moderately) aggressive|(?:higher|more|above[- ]average) risk",
+        r"(?:mostly|mainly|heavy (?:on|in)) (?:stocks|equities)",
+        # At ease with risk and swings.
+        r"(?:fine|ok|okay|happy|cool|alright) with (?:risk|volatility|swings|ups and downs|"
+        r"fluctuations|losses)",
+        r"comfortable with (?:risk|volatility|swings|ups and downs|losses|drops|some losses)",
+        r"(?:can|could) (?:handle|take|stomach|live with) (?:the )?ups and downs",
+        r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
+        r"tolerate|bear) (?:more |higher )?(?:risk|risks|volatility)",
+        r"(?:can|could) (?:handle|tolerate|take|stomach|live with|ride out) (?:risk|volatility|"
+        r"swings|ups and downs|the ups and downs|some losses|drops|dips|a dip)",
+        r"(?:don'?t|do not) mind (?:risk|volatility|swings|ups and downs|some losses)",
+        r"risk[- ]tolerant|comfortable (?:taking|with taking) (?:some )?risks?|(?:can|could) "
+        r"afford to take (?:some )?risks?",
+        rf"{_NOT} (?:flinch|blink|sweat|panic|fret)\w* (?:at|over|about|when|during|through) "
+        r"(?:a |the |any )?(?:bad|down|red|rough|crash|dip|drop|fall|correction|bear|volatile|"
+        r"market)",
+        r"(?:take|taking|have) a (?:punt|flutter|gamble)|roll the dice|take (?:a )?chances?",
+    ),
+    *chinese(
+        "w4",
+        r"成长|积极|(?:较|比较)?高(?:一点|一些)?的?收益|偏股|以股票为主",
+        r"(?:能|可以)(?:接受|承受)(?:较大|比较大|大一点)的?(?:波动|亏损|风险|回撤)|"
+        r"不介意(?:波动|风险)",
+        r"(?:风险|波动|回撤)(?:大|高)(?:一)?点(?:儿)?(?:也|都)?(?:行|没关系|无所谓|可以|不怕|能接受)|"
+        r"(?:能|可以)?承受的?风险(?:比较|较|很|"
+        r"挺)?高|风险承受能力(?:比较|较|很|挺)?(?:强|高)",
+    ),
+)
+_W5 = (
+    *english(
+        "w5",
+        r"(?:very |really |super |quite )?aggressive(?:ly)?|high[- ]risk|risk[- ]taker|gambler",
+        r"(?:maximum|max|maximi[sz]e|highest|biggest|the most) (?:possible )?(?:returns?|growth|"
+        r"gains?|upside)|(?:make|earn|get) as much (?:money )?as (?:possible|i can)",
+        r"(?:love|like|enjoy) (?:risk|taking risks)|speculat\w+|whatever it takes|"
+        r"swing for the fences|go big",
+        r"(?:don'?t|do not) care about (?:risk|volatility|losses|drops|swings|the ups and downs|"
+        r"the swings|the dips|short[- ]term)",
+        r"(?:not|never) afraid of (?:risk|losses|losing)",
+        r"(?:all|100%) (?:in )?(?:stocks|equities|crypto)",
+        r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:a lot of|lots of|high|big|"
+        r"significant|plenty of|large) (?:risk|volatility|swings|losses)",
+        r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
+        r"tolerate|bear) (?:a lot of|lots of|high|big|a big|bigger|significant|plenty of|large|"
+        r"serious|real|a real|huge|a huge) (?:risk|risks|volatility|losses|swings)",
+        r"high (?:risk tolerance|tolerance for risk|appetite for risk|risk appetite)",
+    ),
+    *chinese(
+        "w5",
+        r"激进|进取|高风险高收益|高风险|追求高收益|收益越高越好|最高(?:的)?收益|收益最大化",
+        r"不怕(?:亏|赔|风险|波动)|亏了也无所谓|敢冒险|喜欢冒险|博一把|搏一把|赌一把|全仓股票",
+        r"亏了也(?:没关系|不怕|认了|能接受|不心疼)|亏光了?也(?:没事|无所谓|没关系)",
+        r"愿意(?:承担|冒|接受)(?:较?高|很大|大|高)的?风险",
+    ),
+)
+_STATED = (
     *english(
         "stated_level",
         r"(?:risk (?:appetite|tolerance|profile|level)|appetite for risk)\s+(?:is|as|would be|of|"
-        r"=|:)?"
-        r"\s*(?:\w+\s+)?(?P<word>very low|low|medium|moderate|average|high|very high)\b",
+        r"=|:)?\s*(?:\w+\s+)?(?P<word>very low|low|medium|moderate|average|high|very high)\b",
+        # A questionnaire's result: "came out as 'moderately aggressive'", "rated me balanced".
+        r"(?:came out|come out|comes out|rated|rates|classed|classified|scored|categori[sz]ed|"
+        r"profiled|assessed|labell?ed|put) (?:me |us )?(?:down )?(?:as |at )?(?:an? |the )?['\"‘“]?"
+        r"(?P<word>(?:moderately |very )?(?:conservative|aggressive)|moderate|balanced|"
+        r"growth|cautious|(?:very )?(?:low|high) risk|medium risk)\b",
+        negatable=False,
+    ),
+    *english(
+        "stated_class",
+        r"(?:i'?m|i am|as) an? (?:c|level |class )(?P<cls>[1-5])(?: investor)?",
+        r"(?:want|prefer|like|choose|pick|go with|aim for|looking for)\s+(?:an?\s+)?(?:c|"
+        r"risk level\s*|level\s*|class\s*)(?P<cls>[1-5])\b",
+        r"(?:my )?risk (?:level|class|tolerance) (?:is|of)\s+(?:c|level\s*)?(?P<cls>[1-5])\b",
         negatable=False,
     ),
     *chinese(
@@ -71,173 +279,10 @@ WILLINGNESS_CUES = (
         r"中等|中|较高|偏高|高|很高)",
         negatable=False,
     ),
-    *english(
-        "w3",
-        r"moderate(?:ly)?|balanced?|middle of the road|medium[- ]risk|some risk|a bit of risk|"
-        r"a little "
-        r"risk|reasonable risk|calculated risk|mix of (?:growth|safety|stocks)|\b(?:60|50|"
-        r"40)/(?:40|50|60)\b|in the middle|"
-        r"not too (?:risky|aggressive|conservative)|(?:some|a bit of|a little) (?:growth|"
-        r"volatility|"
-        r"ups and downs)",
-    ),
-    *english(
-        "w2",
-        r"(?:don'?t|do not|wouldn'?t) (?:want|like) to (?:take|lose|risk|see it (?:drop|fall)) "
-        r"(?:much|a lot|too much|any big|big|a big)",
-        r"(?:prefer|rather) not (?:to )?(?:lose|risk|take (?:much )?risk)",
-        r"low (?:risk tolerance|tolerance for risk|appetite for risk|risk appetite)",
-    ),
-    *english(
-        "w3",
-        r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:some|a bit of|a little|moderate) "
-        r"(?:risk|volatility|swings|ups and downs|fluctuations|losses|losing)",
-        r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
-        r"tolerate|bear) (?:some|a bit of|a little|moderate|a moderate amount of) (?:risk|"
-        r"volatility|"
-        r"losses)",
-        r"(?:moderate|medium|average) (?:risk tolerance|tolerance for risk|appetite for risk|"
-        r"risk appetite)",
-    ),
-    *english(
-        "w4",
-        r"(?:fine|ok|okay|happy|cool|alright) with (?:risk|volatility|swings|ups and downs|"
-        r"fluctuations|losses)",
-        r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
-        r"tolerate|bear) (?:more |higher )?(?:risk|risks|volatility)",
-        r"risk[- ]tolerant",
-    ),
-    *english(
-        "w5",
-        r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:a lot of|lots of|high|big|"
-        r"significant|plenty of|large) (?:risk|volatility|swings|losses)",
-        r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
-        r"tolerate|bear) (?:a lot of|lots of|high|big|significant|plenty of|large) (?:risk|risks|"
-        r"volatility|losses)",
-        r"high (?:risk tolerance|tolerance for risk|appetite for risk|risk appetite)",
-    ),
-    *chinese(
-        "w2",
-        r"不想(?:承担|冒|担)(?:太大|太多|很大|多大)?的?风险",
-    ),
-    *chinese(
-        "w3",
-        r"(?:能|可以)(?:接受|承受)(?:一些|一点|点)(?:的)?(?:波动|亏损|风险)|愿意(?:承担|冒|"
-        r"接受)一定的?风险",
-    ),
-    *chinese(
-        "w5",
-        r"愿意(?:承担|冒|接受)(?:较?高|很大|大|高)的?风险",
-    ),
-    *chinese(
-        "w4",
-        r"风险(?:大|高)(?:一)?点(?:也行|没关系|无所谓|可以)|(?:能|可以)?承受的?风险(?:比较|较|很|"
-        r"挺)?高|"
-        r"风险承受能力(?:比较|较|很|挺)?(?:强|高)",
-    ),
     *chinese(
         "stated_type",
         r"(?P<type>保守|谨慎|稳健|平衡|成长|积极|进取|激进)型",
         negatable=False,
-    ),
-    *english(
-        "w5",
-        r"gambler|(?:make|earn|get) as much (?:money )?as (?:possible|i can)|"
-        r"(?:don'?t|do not) care about (?:the )?(?:ups and downs|swings|dips|short[- ]term)",
-    ),
-    *english(
-        "w4",
-        r"(?:take|taking|have) a (?:punt|flutter|gamble)|roll the dice|take (?:a )?chances?|"
-        r"comfortable (?:taking|with taking) (?:some )?risks?|(?:can|"
-        r"could) afford to take (?:some )?"
-        r"risks?",
-    ),
-    *english(
-        "w2",
-        r"(?:volatility|risk|losses|losing money|drops|swings|"
-        r"the stock market) (?:really )?(?:scares?|"
-        r"frightens?|terrifies|worries|bothers|stresses) me",
-        r"(?:would|'d) be (?:devastated|crushed|ruined|in trouble|in real trouble) if (?:i|we|she|"
-        r"he) "
-        r"lost|(?:need|needs) (?:it|the money) to be there|(?:don'?t|do not|"
-        r"won'?t) (?:want to )?gamble|"
-        r"just (?:beat|keep up with|keep pace with) inflation|(?:mostly|mainly|all|"
-        r"only) (?:in )?(?:bonds|"
-        r"fixed income|cash|deposits|cds|gilts|treasuries)",
-        r"(?:don'?t|do not) want to see (?:big |large |major |any )?(?:swings|drops|losses|falls|"
-        r"it (?:drop|fall|go down))",
-    ),
-    *english(
-        "w4",
-        r"growth[- ]oriented|growth (?:funds?|stocks|portfolio|investor|strategy|focus)|"
-        r"(?:go|going|aim|aiming|happy to go) for growth|(?:strong|high|fast|maximum) growth|"
-        r"(?:fairly|quite|somewhat|moderately) aggressive|"
-        r"(?:higher|more|above[- ]average) risk|comfortable with (?:risk|volatility|swings|"
-        r"ups and downs"
-        r"|losses|drops|some losses)|(?:can|could) (?:handle|tolerate|take|stomach|live with|"
-        r"ride out) "
-        r"(?:risk|volatility|swings|ups and downs|the ups and downs|some losses|drops|dips|a dip)|"
-        r"(?:don'?t|do not) mind (?:risk|volatility|swings|ups and downs|some losses)|"
-        r"(?:mostly|mainly|heavy (?:on|in)) (?:stocks|equities)",
-    ),
-    *english(
-        "w5",
-        r"(?:very |really |super |quite )?aggressive(?:ly)?|high[- ]risk|(?:maximum|max|"
-        r"maximi[sz]e|"
-        r"highest|biggest|the most) (?:possible )?(?:returns?|growth|gains?|upside)|"
-        r"risk[- ]taker|(?:love|like|enjoy) (?:risk|taking risks)|speculat\w+|"
-        r"(?:don'?t|do not) care about (?:risk|volatility|losses|drops|swings)|"
-        r"whatever it takes|swing for the fences|go big|"
-        r"(?:all|100%) (?:in )?(?:stocks|equities|crypto)|(?:not|never) afraid of (?:risk|losses|"
-        r"losing)",
-    ),
-    *english(
-        "stated_class",
-        r"(?:i'?m|i am|as) an? (?:c|level |class )(?P<cls>[1-5])(?: investor)?",
-        r"(?:want|prefer|like|choose|pick|go with|aim for|looking for)\s+(?:an?\s+)?(?:c|"
-        r"risk level\s*|"
-        r"level\s*|class\s*)(?P<cls>[1-5])\b",
-        r"(?:my )?risk (?:level|class|tolerance) (?:is|of)\s+(?:c|level\s*)?(?P<cls>[1-5])\b",
-        negatable=False,
-    ),
-    *chinese(
-        "w1",
-        r"保本|保证本金|本金(?:安全|不能亏|不能少|不能损失|一定要保住|要保住)|"
-        r"(?:一分钱|一分|一点|一毛钱|一块钱|一点点)?(?:都|也)?(?:不能|不可以|不想|不愿意|不愿|"
-        r"接受不了)"
-        r"(?:亏|亏损|赔|损失|亏钱|赔钱)|"
-        r"不能(?:有|接受)(?:任何)?(?:亏损|损失|风险)|不要(?:有)?(?:任何)?风险|零风险|"
-        r"没有风险|无风险|绝对安全|刚兑|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
-        negatable=False,
-    ),
-    *chinese(
-        "w2",
-        r"保守|稳一点|稳妥|低风险|风险(?:小|低)一?(?:点|些)?|安全第一|求稳|稳定(?:的)?(?:收益|"
-        r"回报|为主)|"
-        r"不想冒(?:太大的?)?(?:险|风险)|不喜欢(?:风险|波动)|风险承受能力(?:低|弱|差|不高|不强|"
-        r"较低)|"
-        r"怕(?:亏|赔|风险|波动)|(?:宁可|宁愿|还不如|只想|还是)(?:存|放)(?:在)?(?:银行|定期)|(?:存|"
-        r"放)(?:在)?(?:银行|定期)(?:就行|算了|比较放心|最放心)|安全(?:一点|些|为主)|谨慎|稳稳的|"
-        r"受不了(?:大的?)?(?:波动|亏损|回撤)|承受不了(?:大的?)?(?:波动|亏损|回撤)|"
-        r"稳(?:的|当|点|一些|妥的)|靠谱(?:一点|的)|别(?:太)?冒险|亏一点(?:没关系|可以|能接受|"
-        r"还行)|小亏|"
-        r"(?:别|不要|不能)亏(?:得)?太多|少亏|亏得不多",
-    ),
-    *chinese(
-        "w3",
-        r"平衡|中等风险|中风险|适度|一点风险|一定的?风险|一些风险|稳健|中庸|攻守兼备|不要太激进|"
-        r"(?:能|可以)(?:接受|承受)一定(?:的)?(?:波动|亏损|风险)",
-    ),
-    *chinese(
-        "w4",
-        r"成长|积极|(?:较|比较)?高(?:一点|一些)?的?收益|(?:能|可以)(?:接受|承受)(?:较大|比较大|"
-        r"大一点)的?"
-        r"(?:波动|亏损|风险|回撤)|不介意(?:波动|风险)|偏股|以股票为主",
-    ),
-    *chinese(
-        "w5",
-        r"激进|进取|高风险高收益|高风险|追求高收益|收益越高越好|不怕(?:亏|赔|风险|波动)|"
-        r"亏了也无所谓|最高(?:的)?收益|收益最大化|博一把|搏一把|赌一把|全仓股票|敢冒险|喜欢冒险",
     ),
     *chinese(
         "stated_class",
@@ -246,29 +291,38 @@ WILLINGNESS_CUES = (
         negatable=False,
     ),
 )
+WILLINGNESS_CUES = (*_W1, *_W2, *_W3, *_W4, *_W5, *_STATED)
 LEVEL_OF_LABEL = {"w1": 1, "w2": 2, "w3": 3, "w4": 4, "w5": 5}
 NEGATED_LEVEL = {1: 3, 2: 4, 3: 3, 4: 2, 5: 2}
+# A guarantee someone offers is a sales pitch, not what the investor asks for ("说年化12%还保本",
+# "he promised a guaranteed 18% a year"): no-loss words after it in the sentence are not weighed.
+PITCH = re.compile(
+    r"(?:说|称|承诺|号称|宣称|保证|promis\w*|claim\w*|offer\w*|pitch\w*|advertis\w*|says?|said|"
+    r"told)[^。！？.!?]{0,40}?(?:年化|\d+(?:\.\d+)?\s*%|百分之)",
+    re.IGNORECASE,
+)
 
-CAPACITY_CUES = (
+# --- capacity ---------------------------------------------------------------------------------
+
+_SAVED = r"(?:savings|account|money|pot|pension pot|portfolio|investments|nest egg|fund)"
+_NONE = (
     *english(
         "none",
+        # It is what they live on.
         r"(?:draw|drawing|take|taking|live|living) (?:on|from|off) (?:it|this|this money|"
-        r"the money) "
-        r"(?:for|to (?:cover|pay)) (?:living|bills|expenses|rent|food)",
-        negatable=False,
-    ),
-    *english(
-        "none",
-        r"(?:live|living|get by|getting by) (?:on|off) (?:\w+ ){0,4}?(?:my|our|her|his|the|this|"
-        r"that) "
-        r"(?:savings|account|money|pot|pension pot|portfolio|investments|nest egg)",
-        r"(?:it'?s|this is|that'?s) what (?:i|we|she|he) (?:live|get by) on",
-        r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
-        r"nothing else to fall back on",
+        r"the money) (?:for|to (?:cover|pay)) (?:living|bills|expenses|rent|food)",
+        rf"(?:live|living|get by|getting by) (?:on|off) (?:\w+ ){{0,4}}?(?:my|our|her|his|the|"
+        rf"this|that) {_SAVED}",
+        r"(?:it'?s|this is|that'?s|(?:it|this|that|the money|this money|the \w+) is) what "
+        r"(?:i|we|she|he) (?:live|lives|get by|gets by) on",
+        rf"(?:the |this |that |my |our )?{_SAVED} (?:that )?(?:i|we|she|he) (?:live|lives|get by) "
+        r"(?:on|off)",
         r"(?:need|use|rely on|depend on) (?:this|the|that|it|this money|that money|the money) "
         r"(?:money )?(?:to live on|to live|for (?:rent|bills|living|food|daily|groceries)|"
-        r"every month|"
-        r"to pay (?:the )?bills)",
+        r"every month|to pay (?:the )?bills)",
+        # It is everything, or the whole emergency money.
+        r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
+        r"nothing else to fall back on",
         r"(?:it'?s|this is|that'?s) (?:all|everything) (?:i|we|she|he) (?:have|has|live on|own)",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
         r"savings|net)",
@@ -276,96 +330,163 @@ CAPACITY_CUES = (
         r"(?:only|all the) (?:money|savings) (?:i|we|she|he) (?:have|has)",
         negatable=False,
     ),
-    *english(
-        "low",
-        r"(?:can'?t|cannot|couldn'?t) afford to lose",
-        r"(?:all|most|every penny) of (?:my|our|her|his) (?:life )?savings",
-        r"(?:my|our|her|his) (?:entire|whole|only|life) savings",
-        r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|mortgag\w+)\s+(?:\w+\s+)"
-        r"{0,3}(?:to|and) (?:invest|buy|put)",
-        r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
-        r"(?:pay ?check to pay ?check)",
-        r"(?:no|don'?t have an?y?) (?:real |proper |much )?(?:emergency (?:fund|savings)|savings|"
-        r"safety net|cushion|buffer)",
-        r"(?:basically |almost )?nothing saved|only \S+ (?:in cash|saved|in savings|in the bank)",
-        r"all (?:of )?(?:my|our|her|his) (?:money|savings|cash)",
-        r"(?:put|invested|moved|used|took|threw|throw|dump\w*|sank|sunk) (?:\w+ ){0,3}?(?:my|our|"
-        r"the) "
-        r"(?:house deposit|home deposit|down payment|deposit|rent money|tuition money|wedding fund|"
-        r"emergency fund|emergency money)",
-        r"(?:it'?s|this is|that'?s) (?:the|my|our) (?:wedding fund|house deposit|deposit|"
-        r"rent money|"
-        r"tuition money|emergency fund)",
-        negatable=True,
-    ),
-    *english(
-        "unstable",
-        r"(?:lost|losing|lose) my job|unemployed|laid off|between jobs|out of work|no (?:stable |"
-        r"steady |regular )?income|(?:unstable|irregular|unpredictable|variable) income|"
-        r"zero[- ]hours?|on benefits|"
-        r"(?:freelanc|gig|commission)\w*|contract (?:job|work)|job (?:is )?(?:not secure|insecure|"
-        r"at risk)",
-        r"(?:income|pay|earnings) (?:is |are )?(?:very |quite |really )?(?:all over the place|"
-        r"varies|"
-        r"swings|irregular|seasonal|unpredictable)|seasonal (?:income|business|work)|laid off|"
-        r"might lose my job|(?:goes|go|going) up and down|fluctuat\\w+",
-    ),
-    *english(
-        "high",
-        r"(?:stable|secure|steady|good|well-paid|well paid|high|solid|government|tenured) "
-        r"(?:job|income|salary|career|pension)",
-        r"(?:don'?t|do not|won'?t|will not) need (?:this|the|that|it|the) (?:money )?(?:for|"
-        r"any ?time"
-        r"|soon)",
-        r"(?:spare|extra|surplus|excess|play|fun) (?:money|cash)",
-        r"(?:money|cash) i (?:can|could) afford to lose|can afford to lose",
-        r"(?:pension|other (?:income|assets)|rental income) (?:covers|pays)",
-        r"no (?:consumer )?debt|debt[- ]free|(?:mortgage|house|home) (?:is )?(?:all )?paid off|"
-        r"own (?:my|our) (?:home|house) outright",
-        r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
-        r"(?:steady|regular|reliable) (?:pay ?check|salary)",
-        negatable=False,
-    ),
     *chinese(
         "none",
-        r"救命钱|保命钱|棺材本|看病钱|过日子的钱|吃饭的钱|全部家当|靠\S{0,14}过日子|"
-        r"(?:这|这笔)(?:钱)?(?:是|就是)(?:我的|她的|他的|我们的)?(?:生活费|救命钱)|"
+        r"救命钱|保命钱|棺材本|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|过日子的钱|吃饭的钱|全部家当|"
+        r"靠\S{0,14}过日子|"
+        r"一分(?:钱)?都亏不起",
+        r"(?:是|就是|算是)(?:我的|她的|他的|我们的|全家的?|家里的?|一家人的?)?(?:生活费|救命钱|"
+        r"过日子的钱|吃饭钱)",
         r"(?:就|只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         negatable=False,
     ),
-    *chinese(
-        "low",
-        r"亏不起|输不起|赔不起|全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|"
-        r"血汗钱|全家的钱|所有的钱|全部的钱|刷信用卡|套出来|没啥存款|没什么存款|没多少存款|"
-        r"借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|信用卡套现|网贷|负债|"
-        r"欠(?:了)?(?:很多|"
-        r"一屁股)?(?:钱|债)|"
-        r"月光|没有?(?:应急|备用)(?:金|钱)|没有?存款|没有?积蓄",
+)
+# The money pays their living: a retiree's withdrawals, the interest they live on.
+_DRAWS = (
+    *english(
+        "draws",
+        r"(?:take|taking|draw|drawing|withdraw\w*|pull\w*) (?:\w+ ){0,4}?(?:out )?(?:of|from) "
+        r"(?:this|the|my|our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?)"
+        r" (?:each|every|a|per) (?:month|year|quarter)",
+        r"(?:live|lives|living) (?:on|off) (?:the |my |her |his |our )?(?:interest|dividends|"
+        r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
+        r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
+        r"top-?up for (?:the )?(?:bills|rent|living)",
+        r"(?:^\W*|\b(?:to|it|this|which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
+        r"covers|covering) (?:for )?(?:the |her |his |my |our )?(?:care home|nursing home|care "
+        r"fees|home fees|bills|rent|living costs)",
         negatable=False,
     ),
     *chinese(
-        "unstable",
-        r"失业|被裁|下岗|没(?:有)?工作|收入不稳定|收入不固定|打零工|自由职业|没有固定收入|待业|"
-        r"收入(?:波动|时高时低)|现金流不(?:太)?稳",
-    ),
-    *chinese(
-        "high",
-        r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|工作(?:很)?稳定|收入稳定|铁饭碗|"
-        r"体制内|"
-        r"公务员|事业单位|有退休金|退休金够(?:花|用)|亏了也不影响",
+        "draws",
+        r"吃利息|靠利息(?:生活|过日子|过活)|每(?:个)?月(?:从\S{0,6})?(?:取|拿)(?:出)?(?:点|些)?"
+        r"(?:钱|利息)?(?:出来)?(?:补贴|贴补|用|花|生活)",
         negatable=False,
     ),
 )
+_LOW = (
+    *english(
+        "low",
+        r"(?:can'?t|cannot|couldn'?t) afford to lose",
+        # All or most of what they have.
+        r"(?:all|most|every penny) of (?:my|our|her|his) (?:life )?savings",
+        r"(?:my|our|her|his) (?:entire|whole|only|life|full) (?:\w+ )?(?:savings|pension|nest egg|"
+        r"retirement (?:fund|savings|pot)|401k|ira|super)",
+        r"all (?:of )?(?:my|our|her|his) (?:money|savings|cash)",
+        r"(?:all|most|nearly all|almost all|the bulk|the lion'?s share) of what (?:i|we|she|he)"
+        r"(?:'ve| have| has)? (?:got|have|has|own|saved)",
+        r"(?<!lose )(?<!losing )(?<!lost )everything (?:that )?(?:i|we|she|he)(?:'ve| have| has)? "
+        r"(?:saved|got|put away|scraped together)",
+        # Money that is borrowed or set aside for something else.
+        r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|(?:re)?mortgag\w+)\s+"
+        r"(?:\w+\s+){0,3}(?:to|and) (?:invest|buy|put|get in|go in|pile in|throw|fund|trade|"
+        r"gamble)",
+        r"(?:student loan|loan|borrowed|credit card|overdraft|margin loan)(?: \w+)?"
+        r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
+        r"(?:with|using) (?:borrowed|loan|credit card|margin) (?:money|cash|funds)",
+        # Putting all their savings in at once: "I've got 15k saved and I want to go all in".
+        r"(?:saved|savings|nest egg)\b[^.!?]{0,30}\b(?:go(?:ing)? all[- ]in|put (?:it )?all in|"
+        r"every (?:penny|cent|last dollar))|all[- ]in (?:with|on) (?:my|our) (?:savings|nest egg)",
+        r"no (?:other|more|further) (?:savings|cash|money|emergency fund)",
+        r"(?:put|invested|moved|used|took|threw|throw|dump\w*|sank|sunk|pulling|pull\w*) "
+        r"(?:\w+ ){0,3}?(?:my|our|the) (?:house deposit|home deposit|down payment|deposit|"
+        r"rent money|tuition money|wedding fund|emergency fund|emergency money)",
+        r"(?:it'?s|this is|that'?s) (?:the|my|our) (?:wedding fund|house deposit|deposit|"
+        r"rent money|tuition money|emergency fund)",
+        # Thin or no savings, debt.
+        r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
+        r"pay ?check to pay ?check",
+        r"(?:no|don'?t have an?y?) (?:real |proper |much )?(?:emergency (?:fund|savings)|savings|"
+        r"safety net|cushion|buffer)",
+        r"(?:basically |almost )?nothing saved|only \S+ (?:in cash|saved|in savings|in the bank)",
+        negatable=True,
+    ),
+    *chinese(
+        "low",
+        r"亏不起|输不起|赔不起",
+        r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|"
+        r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
+        r"毕生(?:的)?积蓄|养老本",
+        # All the savings in at once (存款全部拿出来买); time deposits (定期) may not be all.
+        r"(?:攒的|存的|积蓄|存款)(?:钱)?(?:(?!定期)[^，。！？]){0,6}(?:全|都)(?:部)?"
+        r"(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭)",
+        r"刷信用卡|套出来|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|"
+        r"抵押贷|拿房子(?:去)?(?:做)?抵押|房贷\S{0,4}(?:炒|投|买)|"
+        r"(?:房子|房产|车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
+        # 这笔钱是备用的: the money is their emergency reserve.
+        r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
+        r"负债|欠(?:了)?(?:很多|一屁股)?(?:钱|债)",
+        r"月光|没啥存款|没什么存款|没多少存款|没有?(?:应急|备用)(?:金|钱)|"
+        r"没有?(?:别的|其他|其它|多余的|任何)?(?:存款|积蓄)",
+        # 这笔钱要是少了，计划就泡汤了: the plan cannot survive a loss.
+        r"(?:少了|亏了|没了)[^。！？]{0,10}(?:泡汤|黄了|没戏|落空|完了)|"
+        r"(?:计划|打算|梦想|婚事|首付|学费|房子)?(?:就|都|也)(?:泡汤|黄了|没戏|落空)",
+        negatable=False,
+    ),
+)
+_UNSTABLE = (
+    *english(
+        "unstable",
+        r"(?:lost|losing|lose) my job|unemployed|laid off|layoff|redundan\w+|let go|between jobs|"
+        r"out of work|might lose my job|job (?:is )?(?:not secure|insecure|at risk)",
+        r"no (?:stable |steady |regular )?income|(?:unstable|irregular|unpredictable|variable|"
+        r"lumpy|patchy) income|zero[- ]hours?|on benefits",
+        r"(?:freelanc|gig|commission)\w*|contract (?:job|work)|self[- ]employed",
+        r"(?:income|pay|earnings)(?:'s| is| are)? (?:very |quite |really |a bit |pretty )?"
+        r"(?:all over the place|varies|swings|irregular|seasonal|unpredictable|lumpy|patchy|"
+        r"up and down|erratic|inconsistent)|seasonal (?:income|business|work)",
+        r"(?:goes|go|going) up and down|fluctuat\w+",
+    ),
+    *chinese(
+        "unstable",
+        r"失业|被裁|下岗|没(?:有)?工作|待业|打零工|自由职业",
+        r"收入不稳定|收入不固定|没有固定收入|收入(?:波动|时高时低)|现金流不(?:太)?稳",
+        r"看天吃饭|一年好一年坏|时好时坏|收成不(?:稳|好说)",
+    ),
+)
+_HIGH = (
+    *english(
+        "high",
+        r"(?:stable|secure|steady|good|well-paid|well paid|high|solid|government|govt|tenured) "
+        r"(?:job|income|salary|career|pension)",
+        r"(?:comfortable|decent|generous|healthy|final[- ]salary|defined[- ]benefit|"
+        r"index[- ]linked|gold[- ]plated) (?:pension|income)",
+        r"(?:steady|regular|reliable) (?:pay ?check|salary)",
+        r"(?:don'?t|do not|won'?t|will not) need (?:this|the|that|it|the) (?:money )?(?:for|"
+        r"any ?time|soon)",
+        r"(?:money|sum|amount) (?:i|we|she|he)(?:'ll| will)? never (?:spend|need|touch)",
+        r"(?:spare|extra|surplus|excess|play|fun) (?:money|cash)",
+        r"(?:money|cash) i (?:can|could) afford to lose|can afford to lose",
+        r"(?:pension|annuity|salary|income|social security|rental income|other assets)\b"
+        r"[^.,;]{0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
+        r"takes? care of)",
+        r"no (?:consumer )?debt|debt[- ]free|(?:mortgage|house|home) (?:is )?(?:all )?paid off|"
+        r"own (?:my|our) (?:home|house|practice|place) outright",
+        r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
+        r"emergency fund (?:is )?(?:\w+ )?(?:separate|separately|kept separately|set aside|"
+        r"already (?:set aside|sorted|in place)|sorted|in place)",
+        negatable=False,
+    ),
+    *chinese(
+        "high",
+        r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
+        r"工作(?:很)?稳定|收入稳定|铁饭碗|体制内|公务员|事业单位",
+        r"有退休金|退休金够(?:花|用)|有房无贷",
+        negatable=False,
+    ),
+)
+CAPACITY_CUES = (*_NONE, *_DRAWS, *_LOW, *_UNSTABLE, *_HIGH)
+
+# --- experience -------------------------------------------------------------------------------
 
 EXPERIENCE_CUES = (
     *english(
         "none",
         r"never (?:invested|bought (?:a )?(?:stock|fund|share)|traded)|(?:first|1st) time "
-        r"(?:investing|investor)|new to (?:investing|this|the market|stocks)|(?:complete |total |"
-        r"a )?(?:beginner|novice|newbie)|(?:don'?t|do not) know (?:anything|much|a lot|"
-        r"the first thing)"
-        r" about (?:investing|stocks|funds|markets|finance)|no (?:investing |"
-        r"investment )?experience|"
+        r"(?:investing|investor)|new to (?:investing|this|the market|stocks)",
+        r"(?:complete |total |a )?(?:beginner|novice|newbie)",
+        r"(?:don'?t|do not) know (?:anything|much|a lot|the first thing) about (?:investing|"
+        r"stocks|funds|markets|finance)|no (?:investing |investment )?experience",
         r"(?:only|just) (?:ever )?(?:had|have|used|kept) (?:a )?(?:savings account|deposits|cds)|"
         r"(?:just|only) (?:starting|started) (?:out|to invest|investing)",
         negatable=False,
@@ -374,33 +495,30 @@ EXPERIENCE_CUES = (
         "limited",
         r"(?:a little|some|limited|not much|a bit of) (?:investing |investment )?experience|"
         r"dabbled|a (?:few|couple of) (?:funds|stocks|etfs)|(?:only|just) (?:an? )?(?:index fund|"
-        r"etf|"
-        r"401k|robo)",
+        r"etf|401k|robo)",
     ),
     *english(
         "good",
-        r"(?:been|have been|i'?ve been) (?:investing|trading|in the market)(?: for)?|experienced "
-        r"investor|(?:years|decades) of (?:investing|experience)|my (?:own )?(?:brokerage|"
-        r"portfolio)"
-        r" (?:account)?",
+        r"(?:been|have been|i'?ve been) (?:investing|trading|in the market)(?: for| since)?|"
+        r"experienced investor|(?:years|decades) of (?:investing|experience)|my (?:own )?"
+        r"(?:brokerage|portfolio) (?:account)?",
+        r"been through (?:a (?:couple|few)|several|many|plenty)(?: of)?(?: (?:crashes|downturns|"
+        r"bear markets|corrections|those))?",
         negatable=False,
     ),
     *english(
         "extensive",
         r"(?:work|worked|working) (?:in|at) (?:finance|a bank|banking|an? (?:investment|hedge|"
-        r"asset)"
-        r"|wealth management|trading)|(?:professional|day|active|full-time) trader|"
-        r"trade (?:options|"
-        r"futures|derivatives)|(?:options|futures|derivatives) trad\w+|cfa|portfolio manager|"
-        r"(?:two|three|several|many) decades of investing",
+        r"asset)|wealth management|trading)|(?:professional|day|active|full-time) trader|"
+        r"trade (?:options|futures|derivatives)|(?:options|futures|derivatives) trad\w+|cfa|"
+        r"portfolio manager|(?:two|three|several|many) decades of investing",
         negatable=False,
     ),
     *chinese(
         "none",
         r"新手|小白|从来没(?:有)?(?:买过|投资过|炒过|理过财|接触过)|第一次(?:投资|理财|买|炒)|"
         r"不懂(?:投资|理财|基金|股票|金融)|没有?(?:任何)?(?:投资)?经验|只(?:存过|有|"
-        r"会存)(?:银行)?(?:定期|存款)|"
-        r"什么都不懂|完全不懂|刚开始(?:接触|学)",
+        r"会存)(?:银行)?(?:定期|存款)|什么都不懂|完全不懂|刚开始(?:接触|学)",
         negatable=False,
     ),
     *chinese("limited", r"买过(?:一点|一些|几只)?(?:基金|股票|理财)|一点经验|有点经验|了解一点"),
@@ -412,11 +530,16 @@ EXPERIENCE_CUES = (
     ),
     *chinese(
         "extensive",
-        r"(?:炒股|投资)(?:了)?(?:十几|二十|几十|[二三]十多)年|(?:在|做)(?:金融|证券|基金|银行|券商)"
-        r"(?:行业|公司)?(?:工作|上班)?|职业(?:投资|交易)|期货|期权|衍生品|融券",
+        r"(?:炒股|投资)(?:了)?(?:十几|二十|几十|[二三]十多)年|职业(?:投资|交易)|期货|期权|衍生品|融券",
+        # Working in finance; money merely kept at a bank (放在银行理财) is no experience.
+        r"(?:在|做)(?:金融|证券|基金|银行|券商)(?:行业|公司)?(?:工作|上班|的)|"
+        r"(?:金融|证券|基金|券商)(?:行业|从业)",
         negatable=False,
     ),
 )
+
+# --- aggressive intent ------------------------------------------------------------------------
+
 INTENT_CUES = (
     *english(
         "all_in",

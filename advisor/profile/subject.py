@@ -15,7 +15,7 @@ import re
 
 from advisor.profile.lexicon import CueMatcher, chinese, english
 from advisor.profile.model import Evidence, Subject
-from advisor.profile.text import Clause, Conversation
+from advisor.profile.text import Clause, Conversation, quote
 
 RELATIONS_EN = {
     "mother": "mother",
@@ -44,6 +44,14 @@ RELATIONS_EN = {
     "nana": "grandmother",
     "grandfather": "grandfather",
     "grandpa": "grandfather",
+    "grandad": "grandfather",
+    "granddad": "grandfather",
+    "gramps": "grandfather",
+    "grandmom": "grandmother",
+    "gran": "grandmother",
+    "nan": "grandmother",
+    "nanna": "grandmother",
+    "mam": "mother",
     "grandparents": "grandparents",
     "mother-in-law": "mother_in_law",
     "father-in-law": "father_in_law",
@@ -126,7 +134,8 @@ _ACT_ZH = (
     r"弄|"
     r"办|开户|操作|评估|测评)"
 )
-_MONEY_ZH = r"(?:钱|存款|积蓄|退休金|养老金|养老钱|账户|资金|理财|存的|储蓄|拆迁款|补偿款|工资)"
+# Not 工资: "家里的钱主要是老公的工资" says where the money comes from, not whose it is.
+_MONEY_ZH = r"(?:钱|存款|积蓄|退休金|养老金|养老钱|账户|资金|理财|存的|储蓄|拆迁款|补偿款)"
 _PRONOUN_ZH = r"(?P<pron>她|他|他们|她们|老人家|老人|两位老人)"
 _PRONOUN_EN = r"(?P<pron>her|him|them)"
 
@@ -156,7 +165,7 @@ SPEAKING_FOR = (
         rf"(?:asking|enquiring|inquiring|here|writing|messaging|typing|doing this)\s+"
         rf"(?:for|on behalf of)\s+{_PRONOUN_EN}",
         rf"(?:help|helping)\s+{_PRONOUN_EN}\s+(?:with|invest|decide|figure|choose|pick|manage|"
-        r"plan)",
+        r"plan|look|sort|work out|compare|understand|weigh|think|find|go through)",
         r"(?:asking|here)\s+because\s+(?:she|he|they)\s+(?:doesn'?t|don'?t|can'?t)",
         rf"(?:protect|move|invest|manage|sign over|transfer|withdraw|access|handle)\s+(?:all\s+)?"
         rf"(?P<pron>his|her|their)\s+(?:life\s+)?{_MONEY_EN}",
@@ -182,22 +191,69 @@ SPEAKING_FOR = (
         rf"(?:帮|替|给|为|代){_PRONOUN_ZH}{_ACT_ZH}",
         rf"(?:帮|替|代){_PRONOUN_ZH}(?:把|管|打理|换|买|投|存)",
         rf"{_PRONOUN_ZH}的?钱(?:都)?在我(?:这儿|这里|手里|手上)",
-        rf"{_PRONOUN_ZH}(?:的|把)?(?:全部|所有|一辈子的?)?(?:钱|存款|积蓄|退休金|养老金|养老钱|"
+        # 她的钱, 他把存款; not the destination of a transfer (打到他账户上).
+        rf"(?<![到进给入往向]){_PRONOUN_ZH}(?:的|把)?(?:全部|所有|一辈子的?)?"
+        r"(?:钱|存款|积蓄|退休金|养老金|养老钱|"
         r"账户|存折|理财)",
         rf"(?P<rel>{_REL_ZH})(?:让|叫|托|要)我(?:帮|替|给)(?:他|她|他们)",
+        # 想让我帮他拿一部分出来投资: the person named before asks the typist to act for them.
+        r"(?:想|要|希望)?(?:让|叫|托|请)我(?:帮|替|给)(?P<pron>他|她|他们|她们|二老|老人家)"
+        r"(?:拿|投|买|存|理财|投资|打理|管|看|选|配|问)",
         negatable=False,
     ),
 )
 # Money that belongs to "him" or "her": with a parent or grandparent named, the conversation is
 # about that person's money ("a caller told my dad to move his savings").
+_MONEY_MOVE_EN = (
+    r"(?:put|putting|invest\w*|wire|wiring|transfer\w*|move|moving|withdraw\w*|buy|buying|"
+    r"send\w*|sign\w*|hand\w*|cash\w* out|pour\w*|sink\w*)"
+)
+# An amount before the money word or after "has": "his 90k savings", "about 60k in".
+_AMOUNT_EN = (
+    r"(?:(?:about|around|roughly|nearly|almost|over|under|just over|some|maybe) )?"
+    r"(?:[$£€¥]?\d[\d,.]*\s*(?:k|m|grand|thousand|million)?(?:\s+(?:dollars|pounds|euros|"
+    r"quid|bucks))?\s+)?"
+)
 THEIR_MONEY = (
     *english(
         "theirs",
-        rf"(?:his|her|their) (?:own |whole |entire |life |bank |retirement |savings |pension )?"
-        rf"(?:{_MONEY_EN})",
+        rf"(?:his|her|their) {_AMOUNT_EN}(?:own |whole |entire |life |bank |retirement |savings |"
+        rf"pension |state |joint |private |work )?(?:{_MONEY_EN})",
+        # What a parent holds: "she has about 60k in a savings account".
+        rf"(?:he|she|they) (?:has|have|'s got|has got|keeps?) {_AMOUNT_EN}(?:in|saved|put away|"
+        r"sitting in|tied up in)\b",
+        # Someone talked the parent into moving money, or the parent has to move it.
+        rf"(?:talk\w*|pressur\w*|push\w*|convinc\w*|persuad\w*|got|get|getting|told|tell\w*|"
+        rf"urg\w*|rush\w*|ask\w*|beg\w*|pester\w*|nag\w*|want\w*) (?:him|her|them) (?:into|to) "
+        rf"{_MONEY_MOVE_EN}",
+        rf"(?:he|she|they) (?:has|have|needs?|is going|'s going|is about|are about|plans?|wants?|"
+        rf"is planning|was told) to {_MONEY_MOVE_EN}",
         negatable=False,
     ),
-    *chinese("theirs", rf"{_PRONOUN_ZH}(?:的|把)(?:全部|所有)?{_MONEY_ZH}", negatable=False),
+    *chinese(
+        "theirs",
+        rf"{_PRONOUN_ZH}(?:的|把)(?:全部|所有)?[^，。！？]{{0,6}}?(?:{_MONEY_ZH}|定期|存单|房子)",
+        # 我妈六十五岁，刚拿到一笔拆迁款: money the relative named before holds.
+        rf"(?:刚)?(?:拿到|收到|领到|存了|攒了|手里有|手上有)(?:了)?(?:一笔)?[^，。！？]{{0,6}}?"
+        rf"{_MONEY_ZH}",
+        # 让他买什么养老项目: someone pressing the relative to buy or transfer.
+        r"(?:让|叫|要|劝|逼|骗|哄)(?:他|她|老人家?)(?:把|买|投|转|交|存|汇|签)",
+        negatable=False,
+    ),
+)
+# A spouse trading or gambling with the household's money, which the typist wants to protect
+# ("我老公五十一，这两年炒股把家里的存款亏进去了", "my husband is day-trading our savings").
+# Read over the sentence: in Chinese the spouse named in one clause is the one trading in the next.
+SPOUSE_TRADES = re.compile(
+    r"(?:my|our) (?:husband|wife|partner|spouse)(?:'s|’s| has| is| keeps| kept| been|\s)+"
+    r"(?:\w+ ){0,3}?(?:day-?trad\w*|trading|gambling|betting|punting|leverag\w*)"
+    r"(?= (?:\w+ ){0,4}?(?:our|the family'?s?|the kids'?|all (?:of )?our|our joint) "
+    r"(?:savings|money|account|funds|nest egg))"
+    # Not what the spouse reports of someone else ("我老婆天天说隔壁老王炒币").
+    r"|(?:老公|老婆|丈夫|妻子|爱人|媳妇)(?:(?!说|讲|告诉|听)[^。！？]){0,16}?(?:炒股|炒币|炒期货|炒外汇|"
+    r"加杠杆|上杠杆|"
+    r"借钱(?:炒|投|买|加)|亏进去)",
+    re.IGNORECASE,
 )
 ELDER_RELATIONS = frozenset(
     {
@@ -232,6 +288,42 @@ OTHER_PERSON = re.compile(
 )
 
 
+# Someone else's words: "he says I should put it all in", "my friend at bridge says it could drop",
+# 他说不转就冻结, 让我把存款都投进去. `who` is the speaker when named.
+REPORTED_SPEECH = re.compile(
+    r"\b(?P<who>he|she|they|him|her|them|nephew|niece|son|daughter|friend|caller|man|woman|guy|"
+    r"advisor|adviser|salesman|broker|banker|agent|colleague|coworker|neighbou?r|mother|mum|mom|"
+    r"father|dad|husband|wife|partner)\s+(?:[\w']+\s+){0,3}?(?:says?|said|told|tells|keeps telling|"
+    r"claims?|claimed|promised?|wants? me to|asked me to|insists?)\b"
+    r"|(?P<who_zh>他|她|对方|他们|她们|小伙子|朋友|那人|那个人|客服|经理|骗子|有人|男的|女的|网友|"
+    r"老师|专家|群里|别人|大家|人家|网上|身边的人|同事|亲戚|" + _REL_ZH + r")"
+    r"(?:都|也|一直|总|老是)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)"
+    r"|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
+    re.IGNORECASE,
+)
+# The typist speaking again ends the quote: "他说不转就冻结我的钱，我好害怕".
+SPEAKER_RETURNS = re.compile(
+    r"(?:[，,;；:：]|\b(?:and|but|so|now))\s*(?:我|i\b|i'm|i’m|im\b|we\b)", re.IGNORECASE
+)
+
+
+def quoted_speaker(before: str) -> str | None:
+    """The speaker ("" when unnamed) if the words before a cue in its sentence are someone
+    else's, else None."""
+    speeches = list(REPORTED_SPEECH.finditer(before))
+    if not speeches or SPEAKER_RETURNS.search(before[speeches[-1].end() :]):
+        return None
+    last = speeches[-1]
+    return last.group("who") or last.group("who_zh") or ""
+
+
+COUPLE = re.compile(
+    rf"(?<![\w])(?:me|i) (?:and|&) (?:my|our) (?:\w+\s+)?(?:{_REL_EN})(?![\w-])|"
+    rf"我(?:和|跟|与)(?:我的?)?(?:{_REL_ZH})",
+    re.IGNORECASE,
+)
+
+
 def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
     """Self, unless a user message says they speak for someone; then that person."""
     hits = [hit for hit in matcher.find(SPEAKING_FOR, conversation.clauses) if not hit.negated]
@@ -248,11 +340,21 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
 
 
 def _elder_money(conversation: Conversation, matcher: CueMatcher) -> Subject:
-    """Other, when the conversation is about a parent's or grandparent's own money."""
+    """Other, when the conversation is about a parent's or grandparent's own money, or about a
+    spouse trading away the household's."""
     for hit in matcher.find(THEIR_MONEY, conversation.clauses):
+        before = hit.clause.sentence[: hit.clause.start - hit.clause.sentence_start + hit.start]
+        holder = nearest_person(before)
+        if holder is not None and holder[0] == "first":
+            continue  # 我刚拿到一笔补偿款: the typist's own money
         relation = _nearest_relation(conversation, hit.clause)
         if relation in ELDER_RELATIONS:
             return Subject(who="other", relation=relation, evidence=(hit.evidence(),))
+    for turn in conversation.turns:
+        trades = SPOUSE_TRADES.search(turn.content)
+        if trades:
+            evidence = quote(turn.index, trades.group(0))
+            return Subject(who="other", relation="spouse", evidence=(evidence,))
     return Subject()
 
 
@@ -286,12 +388,26 @@ class Attribution:
         """Whom the profile describes."""
         return self._subject
 
+    def is_quoted(self, clause: Clause, start: int) -> bool:
+        """Whether the words at `start` are someone else's, not the investor's own: a caller's
+        threat, a salesman's promise. The investor's words reported by the typist ("Dad says he
+        wants no risk") are the investor's."""
+        before = clause.sentence[: clause.start - clause.sentence_start + start]
+        speaker = quoted_speaker(before)
+        if speaker is None:
+            return False
+        if self._subject.who == "other":
+            named = _relation_of(speaker) or _named_relation(speaker)
+            pronoun = speaker.lower() in ("he", "she", "him", "her", "他", "她")
+            return not (pronoun or named == self._subject.relation)
+        return True
+
     def is_investor(self, clause: Clause, start: int) -> bool:
         """Whether the fact at `start` (clause offset) describes the investor: it belongs to the
         nearest person named before it in its sentence, else to the investor."""
         sentence_offset = clause.start - clause.sentence_start + start
         before = clause.sentence[:sentence_offset]
-        holder = _nearest_person(before)
+        holder = nearest_person(before)
         if holder is None:
             return True
         kind, words = holder
@@ -304,12 +420,13 @@ class Attribution:
         return named is None or named == self._subject.relation
 
 
-def _nearest_person(before: str) -> tuple[str, str] | None:
-    """('first' or 'other', the words) for the last person reference in `before`."""
+def nearest_person(before: str) -> tuple[str, str] | None:
+    """('first' or 'other', the words) for the last person reference in `before`; a couple that
+    includes the typist ("me and my wife", 我和老公) counts as the typist."""
     last: tuple[int, str, str] | None = None
-    for pattern, kind in ((FIRST_PERSON, "first"), (OTHER_PERSON, "other")):
+    for pattern, kind in ((FIRST_PERSON, "first"), (OTHER_PERSON, "other"), (COUPLE, "first")):
         for match in pattern.finditer(before):
-            if last is None or match.end() > last[0]:
+            if last is None or match.end() >= last[0]:
                 last = (match.end(), kind, match.group(0))
     return (last[1], last[2]) if last else None
 

@@ -18,7 +18,7 @@
 import re
 from dataclasses import dataclass
 
-from advisor.profile.numbers import parse_number
+from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number
 from advisor.profile.text import Clause
 
 LOSS_BANDS = ((1, 1), (10, 2), (20, 3), (35, 4))  # tolerable loss below N% → level
@@ -29,8 +29,10 @@ SOLD_SOME_LEVEL = 3
 BOUGHT_LEVEL = 5
 
 _ZH_NUM = r"[零一二两三四五六七八九十百\d.]+"
+# The first number is possessive (`\d++`): a long run of digits is not split every way between it
+# and the range's second number, which took minutes for a message of a few thousand digits.
 PERCENT = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-|–|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|％|percent|per cent)"
+    rf"(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|％|percent|per cent)"
     rf"|百分之(?P<zh>{_ZH_NUM})|(?P<tenths>[一二两三四五六七八九\d])成(?!本|交|年)"
     r"|(?P<half>\bhalf\b|一半|腰斩|\bhalve[sd]?\b)|(?P<quarter>\ba quarter\b|四分之一)"
     r"|(?P<third>\ba third\b|三分之一)|(?P<fifth>\ba fifth\b|五分之一)|(?P<tenth>\ba tenth\b|"
@@ -48,16 +50,33 @@ ACCEPT = re.compile(
     r"survive|ride (?:it )?out|hold|held|sit through|happy|wouldn'?t (?:make me sell|change|bother|"
     r"scare|worry|faze)|doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|"
     r"won'?t sell|"
-    r"not sell|without selling|easy|no problem|cope|at most|no more than|max(?:imum)?|up to|within|"
-    r"limit)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|"
+    r"not sell|without selling|easy|no problem|no biggie|no sweat|cope|at most|no more than|"
+    r"max(?:imum)?|up to|within|limit|tops|at the most|or so|ish|more than|beyond|"
+    r"(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|"
+    r"(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|"
+    r"fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|"
     r"最多|"
     r"没有?紧张|不慌|拿得住|不卖|没卖|都行|还行|行|不怕|不在乎",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
     r"\b(?:can'?t|cannot|couldn'?t|not able|too much|would panic|i'?d panic|i'?d sell|would sell|"
-    r"freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful)\b|受不了|接受不了|承受不了|"
+    r"freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful|wreck\w*|ruin\w*|gutted|"
+    r"crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|them) up|sick|hate|dread)\b|"
+    r"受不了|接受不了|承受不了|"
     r"扛不住|不能|心疼|睡不着|不行|会卖|慌",
+    re.IGNORECASE,
+)
+# A fall that happened, right before its size: "has lost a third", "is down 30%", "亏了三成".
+ACTUAL_FALL = re.compile(
+    r"\b(?:has|have|had|is|are|was|'s|'ve|already|just)\s+(?:\w+\s+)?(?:lost|fallen|dropped|"
+    r"crashed|tanked|plunged|sunk|slid|down|dipped|shed)\s+(?:by\s+)?(?:about\s+|almost\s+|"
+    r"nearly\s+|over\s+|another\s+|more than\s+|around\s+)?$|"
+    r"(?:已经|现在|又|都|目前|一共)(?:亏了|跌了|亏损了|缩水了|回撤了|少了|套了)(?:有|快|近|差不多)?$",
+    re.IGNORECASE,
+)
+NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|no|wouldn'?t|won'?t|doesn'?t|don'?t|didn'?t|couldn'?t)\s+(?:\w+\s+)?$|不会$",
     re.IGNORECASE,
 )
 HOW_MUCH_QUESTION = re.compile(
@@ -77,8 +96,10 @@ BUY_MORE = re.compile(
     re.IGNORECASE,
 )
 SELL_ALL = re.compile(
-    r"\b(?:sell (?:it all|everything|all)|get out|cash out|pull (?:it )?(?:all )?out|sell)\b|"
-    r"全(?:部)?卖|清仓|割肉|赎回|卖掉|卖了|撤出来",
+    r"\b(?:sell (?:it all|everything|all)|get out|cash out|pull (?:it )?(?:all )?out|sell|"
+    r"(?:take|pull|get|move) (?:it|the money|everything|my money|the lot|it all) (?:all )?"
+    r"(?:out|to cash|into cash)|withdraw\w*|bail\w*)\b|"
+    r"全(?:部)?卖|清仓|割肉|赎回|卖掉|卖了|撤出来|取出来|拿出来",
     re.IGNORECASE,
 )
 # How the investor says they would feel about the fall the question names.
@@ -90,6 +111,8 @@ FEEL_FINE = re.compile(
 )
 FEEL_BAD = re.compile(
     r"\b(?:terrible|awful|horrible|panic\w*|worried|scared|upset|sick|freak\w*|devastated|"
+    r"gutted|gutting|crushed|heartbroken|wrecked|hate (?:that|it|this|seeing)|dread\w*|"
+    r"stress\w* (?:out|me)|nervous|anxious|"
     r"couldn'?t (?:take|handle|stand|bear|stomach)|lose sleep|not (?:good|great|happy|ok|okay|"
     r"fine))"
     r"\b|受不了|睡不着|难受|心疼|慌|接受不了|扛不住|很难过|崩溃",
@@ -104,10 +127,13 @@ REAL_FALL = re.compile(
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
+    r"\b(?:never|not) (?:once |ever )?(?:sold|panic[- ]sold|pulled out|cashed out)\b|"
     r"\b(?:sat|sit|held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) "
     r"(?:\w+ ){0,3}?(?:through|in|out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|"
-    r"kept (?:investing|buying)|stayed the course)\b|没卖|没有卖|也没卖|扛过来|扛过去|拿住|"
-    r"坚持下来|没动|见得多",
+    r"kept (?:investing|buying)|stayed the course|sold nothing|sold none|(?:didn'?t|did not|"
+    r"never) sell (?:a thing|anything|a share|a single share|a penny)|held on)\b|没卖|没有卖|"
+    r"也没卖|一股(?:都|也)没卖|扛过来|扛过去|拿住|"
+    r"坚持下来|没动|见得多|(?:没|没有|从没|从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
@@ -118,13 +144,24 @@ SOLD_IN_FALL = re.compile(
     r"\b(?:sold|panic[- ]sold|pulled out|got out|cashed out|made me sell)\b|割肉|清仓|卖了|全卖",
     re.IGNORECASE,
 )
+BUYING_THE_DIP = re.compile(
+    r"\b(?:buy|buying|bought|loading up on|load up on)\s+(?:the|every|each|these|this)\s+dips?\b|"
+    r"(?:跌了|下跌时|跌的时候)(?:就)?(?:加仓|补仓|多买)|越跌越买",
+    re.IGNORECASE,
+)
 WANT = re.compile(
     r"\b(?:want|wants|hope|hoping|expect\w*|aim\w*|target\w*|looking for|need|goal|at least|"
-    r"would like|i'?d like)\b|想|希望|要|至少|期望|目标|起码",
+    r"would like|i'?d like|after|seeking|aiming for)\b|想|希望|要|至少|期望|目标|起码|最少|最低",
     re.IGNORECASE,
 )
 RETURN_QUESTION = re.compile(r"\breturns?\b|\byield\b|收益|回报", re.IGNORECASE)
-GUARANTEED = re.compile(r"\bguarantee\w*|\bpromis\w*|保证|承诺|稳赚|包赚", re.IGNORECASE)
+# Someone's offer of a sure return; the investor's own demand (我要稳赚不赔, "I want a guaranteed
+# 10%") is a target like any other.
+GUARANTEED = re.compile(
+    r"\b(?:promis\w*|offer\w*|claim\w*|advertis\w*|pitch\w*|says?|said|told|sells?|selling)\b|"
+    r"保证|承诺|(?<![我])说|号称|宣称|推销",
+    re.IGNORECASE,
+)
 RETURN_TARGET = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:a|per|each|every|annual\w*)\s*(?:year|yr|annum)"
     r"|(?:return|yield)s? of (?:at least |around |about )?(?P<num2>\d+(?:\.\d+)?)\s*%"
@@ -134,6 +171,16 @@ RETURN_TARGET = re.compile(
 )
 
 
+# A multiple wanted over a time: "double my money in 3 years", 三年翻倍. The yearly return it takes
+# is the target.
+MULTIPLE_TARGET = re.compile(
+    rf"\b(?P<en>double|triple|2x|3x)\s+(?:my|our|the|this|her|his)\s+(?:money|savings|"
+    rf"investment|pot|capital)\s+(?:in|within|over)\s+(?P<n>{NUMBER_EN})\s+(?:years?|yrs?)\b"
+    rf"|(?P<zhyears>{NUMBER_ZH})年(?:内|之内|以内)?(?P<zh>翻倍|翻番|翻一番|翻两番|翻三倍)",
+    re.IGNORECASE,
+)
+MULTIPLES = {"double": 2, "2x": 2, "triple": 3, "3x": 3, "翻倍": 2, "翻番": 2, "翻一番": 2}
+MULTIPLES |= {"翻两番": 4, "翻三倍": 4}
 RISK_QUESTION = re.compile(r"\brisk\w*|风险", re.IGNORECASE)
 LEVEL_ANSWER = re.compile(
     r"^\W*(?:i'?d say |i guess |probably |maybe |somewhere |about |大概|应该|可能|算是?)?"
@@ -235,17 +282,38 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
     found = []
     for match in PERCENT.finditer(clause.text):
         percent = _percent(match)
-        if percent is None:
-            continue
-        about_a_fall = bool(FALL.search(clause.text)) or asked_how_much
-        refuse = REFUSE.search(clause.text)
-        if not about_a_fall or not (ACCEPT.search(clause.text) or refuse or asked_how_much):
+        if percent is None or ACTUAL_FALL.search(clause.text[: match.start()]):
+            continue  # "my fund has lost a third": what happened, not what they can bear
+        about_a_fall = bool(FALL.search(clause.text) or FALL.search(_clause_before(clause)))
+        # "I'd buy more at -30%": a minus sign before the size is a fall too.
+        minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
+        about_a_fall = about_a_fall or asked_how_much or minus
+        refuse = _refusal(clause.text)
+        buys = BUY_MORE.search(clause.text)
+        accepts = ACCEPT.search(clause.text) or buys
+        if not about_a_fall or not (accepts or refuse or asked_how_much):
             continue
         level = loss_level(percent)
         if refuse:
             level = max(1, level - 1)
+        elif buys:
+            level = min(5, level + 1)  # buying more in the fall
         found.append(Tolerance(level, clause, match.start(), match.end()))
     return found[:1]
+
+
+def _clause_before(clause: Clause) -> str:
+    """The clause before this one in its sentence: "big drops scare me, maybe 10% tops"."""
+    before = clause.sentence[: clause.start - clause.sentence_start]
+    return re.split(r"[,，;；:：]\s*(?=\S)", before.rstrip(" ,，;；:："))[-1] if before else ""
+
+
+def _refusal(text: str) -> re.Match[str] | None:
+    """A word of refusal that is not itself negated ("wouldn't lose sleep" accepts)."""
+    for match in REFUSE.finditer(text):
+        if not NEGATED_BEFORE.search(text[: match.start()]):
+            return match
+    return None
 
 
 def _answers(clause: Clause) -> list[Tolerance]:
@@ -274,7 +342,11 @@ def _answers(clause: Clause) -> list[Tolerance]:
 
 
 def _past_behaviour(clause: Clause) -> list[Tolerance]:
-    """What the investor did in a real fall they name (a year, "the crash", 那次, 股灾)."""
+    """What the investor did in a real fall they name (a year, "the crash", 那次, 股灾), or is
+    doing in this one ("buying the dip")."""
+    dip = BUYING_THE_DIP.search(clause.text)
+    if dip and not NEGATED_BEFORE.search(clause.text[: dip.start()]):
+        return [Tolerance(BOUGHT_LEVEL, clause, dip.start(), dip.end(), BEHAVIOUR_WEIGHT)]
     real = REAL_FALL.search(clause.text) or REAL_FALL.search(clause.sentence)
     if not real:
         return []
@@ -295,7 +367,7 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
 
 def _return_targets(clause: Clause) -> list[Tolerance]:
     """A return the investor wants ("at least 15% a year"), not one someone offers them."""
-    wanted = WANT.search(clause.text) or RETURN_QUESTION.search(_last_question(clause.asked))
+    wanted = WANT.search(clause.sentence) or RETURN_QUESTION.search(_last_question(clause.asked))
     if not wanted or GUARANTEED.search(clause.sentence):
         return []
     found = []
@@ -306,6 +378,13 @@ def _return_targets(clause: Clause) -> list[Tolerance]:
         number = parse_number(written)
         if number is not None:
             level = _band(number.value, RETURN_BANDS)
+            found.append(Tolerance(level, clause, match.start(), match.end()))
+    for match in MULTIPLE_TARGET.finditer(clause.text):
+        years = parse_number(match.group("n") or match.group("zhyears"))
+        multiple = MULTIPLES[(match.group("en") or match.group("zh")).lower()]
+        if years is not None and years.value > 0:
+            yearly = (multiple ** (1 / years.value) - 1) * 100
+            level = _band(yearly, RETURN_BANDS)
             found.append(Tolerance(level, clause, match.start(), match.end()))
     return found
 

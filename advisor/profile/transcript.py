@@ -14,6 +14,9 @@ from advisor.errors import AdvisorError
 from advisor.profile.text import Message
 
 ROLES = ("user", "assistant")
+# A message longer than this is refused: a chat message, even a pasted statement, is far shorter,
+# and reading a conversation costs time that grows with its longest message.
+MAX_MESSAGE_CHARS = 10_000
 
 
 class TranscriptError(AdvisorError):
@@ -51,6 +54,18 @@ def _message(item: Any, position: int) -> Message:
         raise TranscriptError(f"field '{where}.content': expected text, got {shown}")
     if not content.strip():
         raise TranscriptError(f"field '{where}.content': empty")
+    if len(content) > MAX_MESSAGE_CHARS:
+        raise TranscriptError(
+            f"field '{where}.content': too long ({len(content):,} characters; "
+            f"at most {MAX_MESSAGE_CHARS:,})"
+        )
+    try:
+        content.encode("utf-8")
+    except UnicodeEncodeError as error:  # "\ud800" in JSON: a half of a surrogate pair
+        raise TranscriptError(
+            f"field '{where}.content': not valid Unicode (a lone surrogate at position "
+            f"{error.start})"
+        ) from None
     return Message(role=role, content=content)
 
 
@@ -66,6 +81,8 @@ def read_transcript(data: bytes, source: str) -> tuple[Message, ...]:
         raise TranscriptError(
             f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
+    except RecursionError:  # [[[[...: the decoder gives up before it finds an error
+        raise TranscriptError(f"{source}: not valid JSON (nested too deeply)") from None
     try:
         return parse_messages(document)
     except TranscriptError as error:
@@ -102,6 +119,8 @@ def _jsonl_item(number: int, raw_line: bytes) -> JsonlItem:
         return JsonlItem(
             number, None, error=f"line {number}: not valid JSON (column {error.colno}: {error.msg})"
         )
+    except RecursionError:
+        return JsonlItem(number, None, error=f"line {number}: not valid JSON (nested too deeply)")
     identifier = document.get("id") if isinstance(document, dict) else None
     if isinstance(document, dict) and "id" not in document:
         return JsonlItem(number, None, error=f"line {number}: field 'id': missing")
