@@ -274,7 +274,7 @@ def test_an_allocation_is_recorded_as_a_draft_once_however_often_it_is_shown(
     ]
 
 
-def test_an_allocation_that_requires_review_is_recorded_pending_review(
+def test_an_allocation_that_requires_review_waits_for_the_investor_to_accept_it(
     advisor: Advisor, store: Store
 ) -> None:
     reviewing = ReviewEverything(advisor.tools, advisor.templates, model=None)
@@ -282,12 +282,11 @@ def test_an_allocation_that_requires_review_is_recorded_pending_review(
     session.send(ONBOARDING)
 
     [proposal] = store.proposals(_account_id(store, session))
-    assert proposal.status == ProposalStatus.PENDING_REVIEW
-    [review] = store.pending_reviews()
-    assert (review.proposal_id, review.investor_name) == (proposal.id, "Ada")
-    assert review.kind == ProposalKind.ALLOCATION and review.cooling_off_until is None
+    # No reviewer sees a portfolio the investor has not accepted (the app's accept moves it on).
+    assert (proposal.status, proposal.requires_review) == (ProposalStatus.DRAFT, True)
+    assert store.pending_reviews() == []
     actions = [e.action for e in store.audit_events("proposal", proposal.id)]
-    assert actions == ["proposal.recorded", "proposal.pending_review"]
+    assert actions == ["proposal.recorded"]
 
 
 # Panic: never a trade, always a review item with a cooling-off period

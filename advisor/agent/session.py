@@ -272,7 +272,7 @@ def _planned_proposals(turn: Turn, now: datetime) -> list[_PlannedProposal]:
 
 
 def _record_proposal(store: Store, account_id: int, plan: _PlannedProposal) -> _Recorded:
-    """Record the proposal, pending review if it needs one, unless an identical proposal of the
+    """Record the proposal (a raised change pending review at once), unless an identical one of the
     same kind is still open: asking twice must not queue the same item twice for a reviewer."""
     duplicate = _open_duplicate(store.proposals(account_id), plan)
     if duplicate is not None:
@@ -286,7 +286,10 @@ def _record_proposal(store: Store, account_id: int, plan: _PlannedProposal) -> _
         kind=plan.kind,
         cooling_off_until=plan.cooling_off_until,
     )
-    if plan.requires_review:
+    # A change the advisor itself raises (a tilt for a panicking investor, a risk increase) goes
+    # to a person at once; a portfolio waits as a draft for the investor to accept it, and only
+    # then, if it needs one, for review.
+    if plan.change is not None:
         store.transition_proposal(proposal_id, ProposalStatus.PENDING_REVIEW, actor=ACTOR)
     return _Recorded(plan, proposal_id, new=True)
 

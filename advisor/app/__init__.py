@@ -1,54 +1,154 @@
-"""The web app: one Gradio Blocks with a tab per page, served by `advisor serve` or `app.py`."""
+"""The web app: one Gradio Blocks served by `advisor serve` or `app.py`.
+
+Signed out, it shows the sign-in form and the public calculators (the Portfolio lab and the rules
+and products), which hold no personal data. Signed in, each role gets its page: the investor the
+chat and their portfolio (or the simple large-text page), the advisor the review console, the
+trusted contact what the investor shared. Every handler checks the session on the server.
+"""
 
 import os
 
 # Gradio reads this when it is imported; the app must never phone home.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import gradio as gr
 
+from advisor.app.advisor_console import add_advisor_tabs
+from advisor.app.delegate_page import add_delegate_page
+from advisor.app.elderly_page import add_elderly_page
+from advisor.app.investor_page import add_investor_page
 from advisor.app.knowledge_page import add_knowledge_page
 from advisor.app.portfolio_lab import add_portfolio_lab
+from advisor.app.services import Services, load_services
+from advisor.app.sign_in import (
+    ELDERLY_JS,
+    add_sign_in,
+    change_elderly,
+    elderly_for,
+    remembered,
+    route,
+    setup_hint,
+    sign_in,
+    sign_out,
+)
+from advisor.app.styles import CSS, THEME
 from advisor.knowledge.retrieval import Retriever
-from advisor.knowledge.service import open_retriever
 from advisor.runtime import Runtime
 from advisor.settings import Settings
 
-__all__ = ["build_app", "launch"]
+__all__ = ["CSS", "THEME", "build_app", "launch"]
 
 TITLE = "Advisor"
 SUBTITLE = "An open-source robo-advisor. Every number on these pages comes from its engine."
-# Fonts that ship with Gradio, so nothing is fetched from the internet. Regular and bold only:
-# Gradio's Source Sans Pro semibold file is a tiny subset that lacks letters such as "A" and "B".
-THEME = gr.themes.Default(
-    primary_hue="blue",
-    neutral_hue="slate",
-    font=[gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "system-ui", "sans-serif"],
-)
-CSS = """
-.gradio-container { max-width: 1440px !important; margin: 0 auto; }
-#allocation-table, #backtest-table { --font-mono: var(--font); }
-.versions { color: var(--body-text-color-subdued); font-size: var(--text-sm); }
-"""
 
 
-def build_app(runtime: Runtime, retriever: Retriever) -> gr.Blocks:
-    """The app's pages around one loaded runtime and retriever; launch it with `launch` or
-    `Blocks.launch`."""
+def build_app(
+    runtime: Runtime,
+    retriever: Retriever | Callable[[], Retriever],
+    services: Services | None = None,
+) -> gr.Blocks:
+    """The app's pages around one loaded runtime and retriever; with `services`, also sign-in and
+    the investor, advisor, elderly and delegate pages. Launch it with `launch` or
+    `Blocks.launch(theme=THEME, css=CSS)`."""
     app = gr.Blocks(title=TITLE)
     with app:
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="app-title")
-        with gr.Tabs():
-            add_portfolio_lab(app, runtime)
-            add_knowledge_page(retriever)
+        if services is None:
+            with gr.Tabs():
+                add_portfolio_lab(app, runtime)
+                add_knowledge_page(retriever)
+            return app
+        _signed_in_app(app, runtime, retriever, services)
     return app
 
 
+def _signed_in_app(
+    app: gr.Blocks,
+    runtime: Runtime,
+    retriever: Retriever | Callable[[], Retriever],
+    services: Services,
+) -> None:
+    sign = add_sign_in()
+    investor = add_investor_page(services, sign.token)
+    elderly = add_elderly_page(services, sign.token)
+    delegate = add_delegate_page(services, sign.token)
+    with gr.Tabs(selected="portfolio-lab", elem_id="workspace-tabs") as tabs:
+        console_tabs, console = add_advisor_tabs(services, sign.token)
+        add_portfolio_lab(app, runtime)
+        add_knowledge_page(retriever)
+
+    def routed(token: str, elderly_on: bool) -> tuple[Any, ...]:
+        shown = route(services, token, elderly_on)
+        advisor = shown[4]["visible"]
+        return (
+            *shown[:4],
+            shown[5],
+            gr.update(
+                visible=shown[6]["visible"],
+                selected="review-queue" if advisor else "portfolio-lab",
+            ),
+            *(gr.update(visible=advisor) for _ in console_tabs),
+        )
+
+    route_outputs = [
+        sign.column,
+        sign.header,
+        investor.column,
+        elderly.column,
+        delegate.column,
+        tabs,
+        *console_tabs,
+    ]
+
+    def load_pages(event: Any) -> Any:
+        """After a sign-in or a change of mode: route, style, then fill the role's page."""
+        routed_event = event.then(routed, [sign.token, sign.elderly_setting], route_outputs).then(
+            None, [sign.elderly_setting], None, js=ELDERLY_JS
+        )
+        investor.on_sign_in(routed_event, sign.token)
+        routed_event.then(elderly.load, [sign.token], elderly.outputs)
+        routed_event.then(delegate.load, [sign.token], delegate.outputs)
+        routed_event.then(console.load, [sign.token], console.outputs)
+        return routed_event
+
+    signing_in = gr.on(
+        [sign.button.click, sign.password.submit],
+        partial(sign_in, services),
+        [sign.username, sign.password, sign.elderly, sign.preferences],
+        [sign.token, sign.message, sign.preferences, sign.elderly_setting, sign.who, sign.password],
+    )
+    load_pages(signing_in)
+    mode_change = sign.elderly_setting.input(
+        partial(change_elderly, services),
+        [sign.token, sign.elderly_setting, sign.preferences],
+        sign.preferences,
+    )
+    load_pages(mode_change)
+    sign.sign_out.click(partial(sign_out, services), [sign.token], [sign.token, sign.who]).then(
+        routed, [sign.token, sign.elderly], route_outputs
+    ).then(None, [sign.elderly], None, js=ELDERLY_JS)
+    sign.elderly.input(None, [sign.elderly], None, js=ELDERLY_JS)
+    # The choice is remembered per user: typing a name brings back that user's choice.
+    sign.username.change(
+        elderly_for, [sign.preferences, sign.username], sign.elderly, show_progress="hidden"
+    ).then(None, [sign.elderly], None, js=ELDERLY_JS)
+    app.load(partial(setup_hint, services), None, sign.message)
+    app.load(remembered, [sign.preferences], [sign.username, sign.elderly]).then(
+        None, [sign.elderly], None, js=ELDERLY_JS
+    )
+
+
 def launch(settings: Settings) -> None:
-    """Load the runtime and the retriever once (indexing the knowledge base first if it is missing
-    or changed) and serve the app on `settings.host:settings.port` until stopped."""
-    retriever = open_retriever(settings.knowledge_dir, settings.data_dir, settings.chroma_url)
-    app = build_app(Runtime.load(settings), retriever)
+    """Load everything once (the engine and the store at once; the knowledge index, built if
+    missing or changed, and the language model in the background) and serve the app on
+    `settings.host:settings.port`."""
+    services = load_services(settings)
+    # The rules page waits for the index, which is built in the background the first time.
+    app = build_app(services.runtime, lambda: services.retriever, services)
     app.queue()
     app.launch(
         server_name=settings.host,

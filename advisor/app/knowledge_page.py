@@ -4,6 +4,7 @@ The same retriever as `advisor ask`: dense (MiniLM) and lexical (BM25 over jieba
 fused, filtered by jurisdiction. Every passage names the document it comes from.
 """
 
+from collections.abc import Callable
 from functools import partial
 from typing import Final, cast
 
@@ -30,6 +31,14 @@ def answer(retriever: Retriever, question: str, jurisdiction: str) -> str:
     return "\n\n---\n\n".join(_passage(number, p) for number, p in enumerate(passages, start=1))
 
 
+def _answer(
+    retriever: Retriever | Callable[[], Retriever], question: str, jurisdiction: str
+) -> str:
+    """`answer`, with the retriever given or, while the app is starting, still to come."""
+    loaded = retriever if isinstance(retriever, Retriever) else retriever()
+    return answer(loaded, question, jurisdiction)
+
+
 def _passage(number: int, passage: Passage) -> str:
     return (
         f"**{number}. {passage.title}** › {passage.heading}  \n"
@@ -38,7 +47,7 @@ def _passage(number: int, passage: Passage) -> str:
     )
 
 
-def add_knowledge_page(retriever: Retriever) -> None:
+def add_knowledge_page(retriever: Retriever | Callable[[], Retriever]) -> None:
     """Add the "Rules and products" tab (call inside `with blocks:` and `gr.Tabs()`)."""
     with gr.Tab("Rules and products", id="knowledge", elem_id="knowledge"):
         gr.Markdown(
@@ -63,7 +72,7 @@ def add_knowledge_page(retriever: Retriever) -> None:
         passages = gr.Markdown(elem_id="knowledge-passages")
     gr.on(
         triggers=[ask.click, question.submit],
-        fn=partial(answer, retriever),
+        fn=partial(_answer, retriever),
         inputs=[question, jurisdiction],
         outputs=passages,
         api_name="ask",

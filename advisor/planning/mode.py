@@ -2,7 +2,8 @@
 
 `education` (the default for a self-hosted install with no supervising firm): the product explains,
 projects and simulates; every portfolio is labelled an illustration, nothing is presented as a
-personal recommendation, and no trade is executed. `advice`: proposals follow the review workflow
+personal recommendation, and nothing is traded with real money (an accepted portfolio only
+changes a simulated account). `advice`: proposals follow the review workflow
 (advisor review, cooling-off) and may be executed once approved.
 """
 
@@ -16,12 +17,13 @@ DISCLOSURES: dict[Mode, dict[str, str]] = {
         "en": (
             "Education mode: this is an illustration for learning, computed by a deterministic "
             "engine from general assumptions. It is not a personal recommendation, no firm "
-            "supervises it, and no trade will be made. Projections are simulations, not "
-            "promises: markets can fall and you can lose money."
+            "supervises it, and nothing is traded with real money: accepting a portfolio only "
+            "updates a simulated account. Projections are simulations, not promises: markets "
+            "can fall and you can lose money."
         ),
         "zh": (
             "教育模式：以下内容仅为学习用的示例演示，由确定性引擎根据一般假设计算，"
-            "不构成个人投资建议，没有持牌机构监督，也不会执行任何交易。"
+            "不构成个人投资建议，没有持牌机构监督，也不会用真实资金交易：接受方案只会更新模拟账户。"
             "预测是模拟结果，不是承诺：市场可能下跌，您可能亏损。"
         ),
     },
@@ -41,8 +43,8 @@ DISCLOSURES: dict[Mode, dict[str, str]] = {
 }
 
 ILLUSTRATION_LABEL: dict[str, str] = {
-    "en": "Illustration only - not a recommendation; no trade will be made.",
-    "zh": "仅为示例演示，不构成建议，不会执行交易。",
+    "en": "Illustration only - not a personal recommendation; nothing is traded with real money.",
+    "zh": "仅为示例演示，不构成个人建议，不会用真实资金交易。",
 }
 
 
