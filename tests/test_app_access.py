@@ -34,6 +34,7 @@ from advisor.app import advisor_console, elderly_page, investor_page
 from advisor.app.services import Services
 from advisor.knowledge.retrieval import Retriever
 from advisor.knowledge.service import open_retriever
+from advisor.planning.service import Planning
 from advisor.runtime import Runtime
 from advisor.storage.models import ProposalStatus
 
@@ -147,6 +148,7 @@ def test_the_handlers_refuse_another_investors_id_in_process(
         alerts=AlertService(served.store),
         delegation=DelegationService(served.store, accounts),
         approvals=ApprovalService(served.store, settings, accounts, runtime),
+        planning=Planning.load(runtime),
     )
     young = token_of(served, accounts, "young-investor")
     other_id = served.investor_ids["other-investor"]

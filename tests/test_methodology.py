@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from advisor.planning.demo import START, business_days, run_demo
 from advisor.planning.methodology import render_methodology
 from advisor.planning.mode import disclosure, label_proposal, may_execute
-from advisor.planning.service import Planning, record_cash_weight, verify
+from advisor.planning.service import Planning, assess_investor_goals, record_cash_weight, verify
 from advisor.planning.verification import RunningConfiguration, expected_scan_days
 from advisor.settings import PROJECT_ROOT, Settings
 from advisor.storage import Store, alembic_config, create_database_engine, upgrade_database
@@ -319,3 +319,41 @@ def test_the_planning_engine_imports_only_computation_and_does_no_io(path: Path)
     source = path.read_text(encoding="utf-8")
     for call in ("open(", "print(", "read_text", "write_text", "read_toml"):
         assert call not in source, f"{path.name} uses {call}"
+
+
+def test_the_advisor_console_shows_each_goal_with_the_engines_status(
+    planning: Planning, store: Store
+):
+    from advisor.app.advisor_console import goals_markdown
+
+    investor = store.create_investor("Ada", birth_year=1980)
+    today = date(2026, 11, 30)
+    assert goals_markdown(store, planning, investor, 3, today) == ""
+    store.add_goal(
+        investor,
+        name="Flat deposit",
+        kind="home",
+        target_amount=50_000,
+        target_date=today + timedelta(days=3 * 365),
+        risk_level=3,
+        actor="test",
+        current_value=48_000,
+        monthly_deposit=500,
+    )
+    store.add_goal(
+        investor,
+        name="Retirement",
+        kind="retirement",
+        target_amount=2_000_000,
+        target_date=today + timedelta(days=20 * 365),
+        risk_level=3,
+        actor="test",
+        priority=2,
+    )
+    text = goals_markdown(store, planning, investor, 3, today)
+    assessed = assess_investor_goals(store, planning, investor, 3, today)
+    assert [a.status for a in assessed] == ["on_target", "off_target"]
+    home, retirement = text.strip().splitlines()[1:]
+    assert home.startswith("- Flat deposit (home): 50,000 by ") and "**on target**" in home
+    assert f"({assessed[0].probability:.0%} chance)" in home
+    assert "**off target**" in retirement and assessed[1].fixes[0].description in retirement

@@ -13,7 +13,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Final
 
 import gradio as gr
 
@@ -41,6 +41,15 @@ from advisor.runtime import Runtime
 from advisor.settings import Settings
 
 __all__ = ["CSS", "THEME", "build_app", "launch"]
+
+# How the app serves several users at once (Gradio's queue; `benchmarks/load.py` measures it).
+# Every handler is a plain function run in a worker thread; Gradio's default lets only one call of
+# each event run at a time, so twenty investors signing in or refreshing their panels would wait in
+# line for work that takes milliseconds. Each event may instead run this many calls at once:
+QUEUE_CONCURRENCY: Final = 8
+# The chat turns have their own, larger limit (`investor_page.CHAT_CONCURRENCY`).
+# Requests waiting beyond this are refused at once ("the queue is full") rather than piling up.
+QUEUE_MAX_SIZE: Final = 256
 
 TITLE = "Advisor"
 SUBTITLE = "An open-source robo-advisor. Every number on these pages comes from its engine."
@@ -149,7 +158,7 @@ def launch(settings: Settings) -> None:
     services = load_services(settings)
     # The rules page waits for the index, which is built in the background the first time.
     app = build_app(services.runtime, lambda: services.retriever, services)
-    app.queue()
+    app.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
     app.launch(
         server_name=settings.host,
         server_port=settings.port,

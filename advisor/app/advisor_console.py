@@ -11,6 +11,7 @@ the server that the signed-in advisor may act on that investor.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Final
 
@@ -33,8 +34,9 @@ from advisor.app.views import (
     rules_in,
 )
 from advisor.errors import AdvisorError
+from advisor.planning.service import Planning, assess_investor_goals
 from advisor.storage.models import Role
-from advisor.storage.store import PendingReview
+from advisor.storage.store import PendingReview, Store
 
 __all__ = ["AdvisorConsole", "add_advisor_tabs"]
 
@@ -146,10 +148,16 @@ def review_view(services: Services, token: str, proposal_id: int | None) -> tupl
         decision_text += "\n\n" + "\n".join(f"- `{w.rule_id}`: {w.text}" for w in decision.warnings)
     if review.cooling_off_until is not None:
         decision_text += f"\n\n**Cooling-off** until {review.cooling_off_until:%Y-%m-%d %H:%M} UTC."
+    decision_text += goals_markdown(
+        services.store,
+        services.planning,
+        review.investor_id,
+        decision.risk_level,
+        datetime.now(UTC).date(),
+    )
     ids = rule_documents(runtime, rules_in(review.rationale) or decision.rules_fired)
     ids += [d for d in product_documents(runtime, review.weights) if d not in ids]
     titles = {d.meta.id: d.meta.title for d in runtime.documents}
-    by_id = {product.id: product for product in runtime.catalogue.products}
     edit = pd.DataFrame(
         [
             [p.id, p.name, round(100 * review.weights.get(p.id, 0.0), 2)]
@@ -158,7 +166,6 @@ def review_view(services: Services, token: str, proposal_id: int | None) -> tupl
         ],
         columns=EDIT_COLUMNS,
     )
-    del by_id
     return ReviewView(
         heading=(
             f"### Proposal {review.proposal_id} for {review.investor_name} "
@@ -171,6 +178,29 @@ def review_view(services: Services, token: str, proposal_id: int | None) -> tupl
         citations=[(f"{titles.get(i, i)} ({i})", i) for i in ids],
         edit=edit,
     ).as_outputs()
+
+
+def goals_markdown(
+    store: Store, planning: Planning, investor_id: int, suitability_cap: int, today: date
+) -> str:
+    """The investor's goals with the engine's status for each (probability of reaching the
+    target at the goal's glide-path level) and the most effective fix; empty if there are none."""
+    assessments = assess_investor_goals(store, planning, investor_id, suitability_cap, today)
+    if not assessments:
+        return ""
+    lines = ["\n\n**Goals:**"]
+    for assessed in assessments:
+        goal = assessed.goal
+        status = assessed.status.replace("_", " ")
+        line = (
+            f"- {goal.name} ({goal.kind.replace('_', ' ')}): {goal.target_amount:,.0f} by "
+            f"{goal.target_date:%Y-%m-%d}, level C{assessed.risk_level}: **{status}** "
+            f"({assessed.probability:.0%} chance)"
+        )
+        if assessed.fixes:
+            line += f"; best fix: {assessed.fixes[0].description}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _holding_weights(holdings: dict[str, float]) -> dict[str, float]:

@@ -15,7 +15,14 @@ import gradio as gr
 
 from advisor.app import workflow
 from advisor.app.access import Action, authorized, own_investor, signed_in
-from advisor.app.investor_page import Chat, chat_history, decide_consent, send_message
+from advisor.app.investor_page import (
+    CHAT_CONCURRENCY,
+    CHAT_CONCURRENCY_ID,
+    Chat,
+    chat_history,
+    decide_consent,
+    send_message,
+)
 from advisor.app.records import account_state, investor_name
 from advisor.app.services import Services
 from advisor.app.views import holdings_of, trade_lines
@@ -264,6 +271,8 @@ def add_elderly_page(services: Services, token: gr.Textbox) -> ElderlyPage:
         partial(send_message, services),
         [token, conversation, message, chat],
         [chat, conversation, message],
+        concurrency_limit=CHAT_CONCURRENCY,
+        concurrency_id=CHAT_CONCURRENCY_ID,
     )
 
     def load(token_value: str) -> tuple[Any, ...]:

@@ -46,6 +46,13 @@ __all__ = ["InvestorPage", "add_investor_page"]
 STREAM_WORDS: Final = 3  # words revealed per step
 STREAM_PAUSE: Final = 0.02  # seconds between steps: fast, but visibly progressive
 Chat = list[dict[str, str]]
+# The chat turns (and the profile corrections, which run a chat turn) share one queue group that
+# lets this many turns run at once, so that one investor's engine work (profile, retrieval,
+# optimization) never waits behind another's. The language model is still one per process, and
+# its lock (`advisor.llm.local.SharedModel`) lets one generation run at a time; a turn that would
+# wait longer than `llm_timeout_seconds` for it gets the templated opening and says it is degraded.
+CHAT_CONCURRENCY_ID: Final = "chat"
+CHAT_CONCURRENCY: Final = 24
 
 
 def stream_chunks(reply: str, words: int = STREAM_WORDS) -> Iterator[str]:
@@ -451,6 +458,8 @@ def add_investor_page(services: Services, token: gr.Textbox) -> InvestorPage:
         [token, conversation, message, chat],
         [chat, conversation, message],
         api_name="chat",
+        concurrency_limit=CHAT_CONCURRENCY,
+        concurrency_id=CHAT_CONCURRENCY_ID,
     ).then(do_refresh, [token], panels)
     build.click(
         partial(questionnaire, services), [token, age, horizon, loss, emergency], q_result
@@ -460,6 +469,8 @@ def add_investor_page(services: Services, token: gr.Textbox) -> InvestorPage:
         [token, conversation, field, value],
         [corrected, chat, conversation],
         api_name="correct_profile",
+        concurrency_limit=CHAT_CONCURRENCY,
+        concurrency_id=CHAT_CONCURRENCY_ID,
     ).then(do_refresh, [token], panels)
     accept_button.click(
         partial(accept, services), [token], accepted, api_name="accept_proposal"

@@ -22,6 +22,7 @@ from advisor.knowledge.embeddings import SentenceTransformerEmbedder
 from advisor.knowledge.retrieval import Retriever
 from advisor.knowledge.service import open_retriever
 from advisor.llm import ModelRegistry
+from advisor.planning.service import Planning
 from advisor.runtime import Runtime
 from advisor.settings import Settings
 from advisor.storage.database import create_database_engine, upgrade_database
@@ -44,6 +45,7 @@ class Services:
     alerts: AlertService
     delegation: DelegationService
     approvals: ApprovalService
+    planning: Planning
 
     @property
     def retriever(self) -> Retriever:
@@ -92,6 +94,7 @@ def load_services(settings: Settings) -> Services:
         alerts=AlertService(store),
         delegation=DelegationService(store, accounts),
         approvals=ApprovalService(store, settings, accounts, runtime),
+        planning=Planning.load(runtime),
     )
 
 
