@@ -248,6 +248,11 @@ def engine_percentages(turn: Turn) -> set[Decimal]:
     if turn.pending_change is not None:
         change = turn.pending_change
         shown += [f"{change.equity_before:.1%}", f"{change.equity_after:.1%}"]
+    if turn.goal is not None:
+        shown += [
+            f"{turn.goal.probability:.0%}",
+            *(f"{f.probability:.0%}" for f in turn.goal.fixes),
+        ]
     return percentages_in(" ".join(shown))
 
 
@@ -268,6 +273,12 @@ def engine_figures(turn: Turn, templates: ReplyTemplates, runtime: Runtime) -> s
         texts += [f"{change.cooling_off_hours:g}", str(change.from_level), str(change.to_level)]
     if turn.decision is not None:
         texts += [str(turn.decision.risk_level), *turn.decision.rules_fired]
+    if turn.goal is not None:
+        goal = turn.goal.goal
+        amounts = (goal.target_amount, goal.current_value, goal.monthly_deposit)
+        texts += [f"{value:,.0f}" for value in amounts]
+        texts += [f"{goal.target_date:%Y-%m-%d}", str(turn.goal.risk_level)]
+        texts += [f"{fix.value:,.0f} {fix.value:g} {fix.change:g}" for fix in turn.goal.fixes]
     texts += [str(value) for value in templates.model_dump().values()]
     texts += [source.date for source in runtime.assumptions.sources.values()]
     return set().union(engine_percentages(turn), *(figures_in(text) for text in texts))
@@ -446,6 +457,47 @@ def test_retiring_five_years_earlier_projects_the_same_portfolio_over_five_fewer
     for value in (turn.projection.median, turn.projection.p5, turn.projection.p95):
         assert f"{value:,.0f}" in turn.reply
     assert_numbers_from_the_engine(turn, advisor.templates[language], runtime)
+
+
+# --- goals stated in the chat ---------------------------------------------------------------------
+
+GOAL_STATED = {
+    "en": "I'm 41 and saving for a flat deposit. I need 60k in 3 years. I have 20k saved and can "
+    "put 500 a month in. I could accept a 5% fall at most. I have 6 months of emergency savings.",
+    "zh": "我41岁，三年后买房要首付60万，现在有20万，每月能存5000元。最多能接受亏5%。"
+    "有6个月的应急资金。",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_goal_with_figures_gets_the_engines_status_and_best_fix(
+    advisor: Advisor, runtime: Runtime, language: str
+):
+    [turn] = converse(advisor, [GOAL_STATED[language]])
+    assert turn.action == "propose" and turn.goal is not None and turn.decision is not None
+    goal = turn.goal.goal
+    expected = {"en": (60_000, 20_000, 500), "zh": (600_000, 200_000, 5_000)}[language]
+    assert (goal.kind, goal.target_amount, goal.current_value, goal.monthly_deposit) == (
+        "home",
+        *expected,
+    )
+    templates = advisor.templates[language]
+    assert templates.goal_statuses[turn.goal.status] in turn.reply
+    assert f"{turn.goal.probability:.0%}" in turn.reply
+    assert turn.goal.risk_level <= turn.decision.risk_level  # never above suitability
+    best = next((fix for fix in turn.goal.fixes if fix.reaches_on_target), None)
+    if turn.goal.status != "on_target" and best is not None:
+        assert f"{best.probability:.0%}" in turn.reply
+    assert_numbers_from_the_engine(turn, templates, runtime)
+    contract = turn.contract()
+    assert_contract(contract)
+    assert contract["goal"]["status"] == turn.goal.status
+    assert contract["goal"]["target_amount"] == expected[0]
+
+
+def test_no_figures_no_goal_status(advisor: Advisor):
+    [turn] = converse(advisor, [SUFFICIENT["en"]])
+    assert turn.goal is None and turn.contract()["goal"] is None
 
 
 # --- the tools, as a tool-calling model sees them ------------------------------------------------

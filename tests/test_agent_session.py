@@ -558,3 +558,35 @@ def test_an_atomic_block_commits_all_or_nothing(store: Store) -> None:
         event_id = view.record_event("test", "ada.created", "investor", investor_id, {}, "run-1")
     [event] = store.audit_events("investor", investor_id)
     assert (event.id, event.run_id, event.action) == (event_id, "run-1", "ada.created")
+
+
+# Goals stated in the chat are stored, and edited by stating new figures
+
+
+def test_a_goal_stated_in_the_chat_is_stored_and_edited_by_new_figures(
+    advisor: Advisor, store: Store
+) -> None:
+    session = AdviceSession(advisor, store).start("Ada")
+    first = session.send(
+        "I'm 41 and saving for a flat deposit. I need 60k in 3 years. I have 20k saved. "
+        "I could accept a 5% fall at most. I have 6 months of emergency savings."
+    )
+    assert first.goal is not None and session.investor_id is not None
+    [goal] = store.goals(session.investor_id)
+    assert (goal.kind, float(goal.target_amount), float(goal.current_value)) == (
+        "home",
+        60_000.0,
+        20_000.0,
+    )
+    assert goal.account_id == _account_id(store, session)
+    assert goal.risk_level == first.goal.risk_level
+
+    session.send("Actually I need 80k, and I can put 500 a month in.")
+    [edited] = store.goals(session.investor_id)
+    assert edited.id == goal.id
+    assert (float(edited.target_amount), float(edited.monthly_deposit)) == (80_000.0, 500.0)
+    [change] = [e for e in store.audit_events("goal", edited.id) if e.action == "goal.updated"]
+    assert change.payload["after"]["target_amount"] == 80_000.0
+
+    session.send("Can you show me the plan again?")  # the same figures: nothing new to write
+    assert [e.action for e in store.audit_events("goal", edited.id)].count("goal.updated") == 1

@@ -23,11 +23,13 @@ is used. So every number shown comes from the engine, whatever the model.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from advisor.agent.goal_targets import StatedGoal, stated_goal
 from advisor.agent.guard import ReplyGuard, Verdict, carries_instructions, repeats
 from advisor.agent.intents import Request, read_request
 from advisor.agent.language import Language, language_of
@@ -35,6 +37,7 @@ from advisor.agent.prompts import ReplyTemplates
 from advisor.agent.tools import AdvisorTools, Projection, Proposal
 from advisor.knowledge.rules import ExploitationHold, MaxProductRisk
 from advisor.llm import LanguageModelUnavailable
+from advisor.planning.goals import GoalAssessment
 from advisor.planning.mode import ILLUSTRATION_LABEL, Mode, disclosure
 from advisor.profile.handoff import ProfileIncomplete
 from advisor.profile.model import InvestorProfile
@@ -91,6 +94,7 @@ class Turn:
     projection: Projection | None = None
     projection_basis: Literal["proposal", "current_plan"] = "proposal"
     pending_change: PendingChange | None = None
+    goal: GoalAssessment | None = None
     handover_reason: str | None = None
     guard_rejections: tuple[str, ...] = ()
     degraded: bool = False
@@ -135,11 +139,38 @@ class Turn:
                 "cooling_off_hours": self.pending_change.cooling_off_hours,
                 "requires_review": True,
             },
+            "goal": None if self.goal is None else _goal_contract(self.goal),
             "handover": self.handover_reason,
             "guard_rejections": list(self.guard_rejections),
             "degraded": self.degraded,
             "templates_version": self.templates_version,
         }
+
+
+@dataclass(frozen=True)
+class _Goal:
+    """The goal the investor put figures on, if any, and the day it is assessed on."""
+
+    stated: StatedGoal | None
+    today: date
+
+
+def _goal_contract(assessed: GoalAssessment) -> dict[str, Any]:
+    goal = assessed.goal
+    return {
+        "kind": goal.kind,
+        "target_amount": goal.target_amount,
+        "target_date": goal.target_date.isoformat(),
+        "current_value": goal.current_value,
+        "monthly_deposit": goal.monthly_deposit,
+        "risk_level": assessed.risk_level,
+        "status": assessed.status,
+        "probability": assessed.probability,
+        "fixes": [
+            {"kind": fix.kind, "value": fix.value, "probability": fix.probability}
+            for fix in assessed.fixes
+        ],
+    }
 
 
 @dataclass
@@ -180,6 +211,7 @@ class Advisor:
         *,
         trusted_contact_registered: bool = False,
         current_risk_level: int | None = None,
+        today: date | None = None,
     ) -> Turn:
         """The advisor's reply to the conversation's latest user message. `current_risk_level` is
         the level of the investor's current plan, if they have one: a proposal above it waits for
@@ -196,6 +228,7 @@ class Advisor:
         if profile.ignored_instructions:
             reply.say("ignored_instruction")
         decision = self._decision(profile)
+        today = today or datetime.now(UTC).date()
         turn = self._route(
             profile,
             decision,
@@ -204,6 +237,7 @@ class Advisor:
             reply,
             trusted_contact_registered,
             current_risk_level,
+            _Goal(stated_goal(messages, profile, today), today),
         )
         return self._finish(turn, reply, last, language)
 
@@ -218,6 +252,7 @@ class Advisor:
         reply: _Reply,
         trusted_contact: bool,
         current_risk_level: int | None,
+        goal: "_Goal",
     ) -> Turn:
         flags = {finding.flag for finding in profile.flags}
         emotion = profile.emotion.current.value
@@ -245,7 +280,7 @@ class Advisor:
         if request.intent == "thanks":
             reply.say("thanks")
             return replace(base, action="acknowledge")
-        return self._propose(base, profile, decision, request, reply, current_risk_level)
+        return self._propose(base, profile, decision, request, reply, current_risk_level, goal)
 
     def _handover(self, base: Turn, reply: _Reply, reason: str) -> Turn:
         reply.say("handover", reason=reply.templates.handover_reasons[reason])
@@ -265,6 +300,7 @@ class Advisor:
         request: Request,
         reply: _Reply,
         current_risk_level: int | None,
+        goal: "_Goal",
     ) -> Turn:
         horizon = profile.horizon_years.value
         increase = current_risk_level is not None and decision.risk_level > current_risk_level
@@ -297,13 +333,49 @@ class Advisor:
                 cooling_off_hours=self.cooling_off_hours,
                 proposal=proposal,
             )
+        assessed = self._say_goal(goal, decision, reply)
         return replace(
             base,
             action="propose",
             proposal=proposal,
             projection=projection,
             pending_change=pending,
+            goal=assessed,
         )
+
+    def _say_goal(
+        self, goal: "_Goal", decision: SuitabilityDecision, reply: _Reply
+    ) -> GoalAssessment | None:
+        """The stated goal's status by the engine, and the fix that helps most if it is not on
+        track; nothing if the investor put no figures on a goal."""
+        if goal.stated is None:
+            return None
+        assessed = self.tools.assess_goal(goal.stated, decision.risk_level, goal.today)
+        templates = reply.templates
+        target = assessed.goal
+        reply.say(
+            "goal_status",
+            target=_money(target.target_amount),
+            goal=templates.goal_names[target.kind],
+            date=f"{target.target_date:%Y-%m-%d}",
+            status=templates.goal_statuses[assessed.status],
+            current=_money(target.current_value),
+            monthly=_money(target.monthly_deposit),
+            level=assessed.risk_level,
+            probability=_percent(assessed.probability, 0),
+        )
+        best = next((fix for fix in assessed.fixes if fix.reaches_on_target), None)
+        if assessed.status != "on_target" and best is not None:
+            value = f"{best.value:g}" if best.kind == "more_risk" else _money(best.value)
+            reply.facts.append(
+                templates.goal_fixes[best.kind].format(
+                    value=value,
+                    change=f"{best.change:g}",
+                    probability=_percent(best.probability, 0),
+                )
+            )
+        reply.say("goal_saved")
+        return assessed
 
     def _anxious(
         self,
@@ -592,6 +664,7 @@ class Advisor:
             return templates.opening_fallback, (), False
         rejections: list[str] = []
         gist = facts[:OPENING_CONTEXT_CHARS]
+        systems = [language_templates.system for language_templates in self.templates.values()]
         prompt = [
             SystemMessage(content=templates.system),
             HumanMessage(
@@ -606,7 +679,7 @@ class Advisor:
             except Exception as error:
                 rejections.append(f"model failed: {type(error).__name__}")
                 return templates.opening_fallback, tuple(rejections), True
-            verdict = _opening_verdict(text, guard, templates.system)
+            verdict = _opening_verdict(text, guard, systems)
             if verdict.ok:
                 return text, tuple(rejections), False
             rejections.extend(verdict.problems)
@@ -620,9 +693,9 @@ def _first_sentences(text: str, count: int = OPENING_SENTENCES) -> str:
     return " ".join(sentences[:count]).strip()
 
 
-def _opening_verdict(text: str, guard: ReplyGuard, system: str) -> Verdict:
+def _opening_verdict(text: str, guard: ReplyGuard, systems: Sequence[str]) -> Verdict:
     problems = list(guard.check(text).problems)
-    if repeats(text, system):
+    if any(repeats(text, system) for system in systems):  # in any language: a leak is a leak
         problems.append("repeats the system prompt")
     if not text:
         problems.append("empty opening")

@@ -53,6 +53,11 @@ class ReplyTemplates(BaseModel):
     handover_reasons: dict[str, str]
     handover: str
     hold: str
+    goal_status: str
+    goal_statuses: dict[str, str]
+    goal_names: dict[str, str]
+    goal_fixes: dict[str, str]
+    goal_saved: str
 
     def render(self, key: str, **values: Any) -> str:
         """A template with its placeholders filled; a missing value is a programming error."""

@@ -24,6 +24,7 @@ from typing import Any, Final, Self
 from advisor.agent.orchestrator import Advisor, PendingChange, Turn
 from advisor.agent.tools import Proposal
 from advisor.errors import AdvisorError
+from advisor.planning.goals import GoalAssessment
 from advisor.profile.text import Message
 from advisor.storage.models import MessageRole, ProposalKind, ProposalStatus, utc_now
 from advisor.storage.store import ConversationRecord, ProposalRecord, Store
@@ -177,6 +178,9 @@ class AdviceSession:
             ids = self._record_messages(store, turn, text, next_index)
             profile_version = _save_profile(store, ids.investor_id, turn)
             recorded = self._record_proposals(store, ids.investor_id, turn, now)
+            if turn.goal is not None and recorded:
+                account_id = store.accounts(ids.investor_id)[0].id  # opened for the proposal
+                _save_goal(store, ids.investor_id, account_id, turn.goal)
             _audit_turn(store, ids, turn, profile_version, recorded)
         return ids
 
@@ -219,6 +223,41 @@ class AdviceSession:
             risk_level=risk_level,
             currency=CURRENCIES.get(jurisdiction, "USD"),
         )
+
+
+def _save_goal(store: Store, investor_id: int, account_id: int, assessed: GoalAssessment) -> None:
+    """Store the goal the investor stated, or update their goal of the same kind: stating new
+    figures in the chat is how a goal is edited. Unchanged figures write nothing."""
+    goal = assessed.goal
+    existing = next((g for g in store.goals(investor_id) if g.kind == goal.kind), None)
+    if existing is None:
+        store.add_goal(
+            investor_id,
+            name=goal.kind.replace("_", " ").capitalize(),
+            kind=goal.kind,
+            target_amount=goal.target_amount,
+            target_date=goal.target_date,
+            current_value=goal.current_value,
+            monthly_deposit=goal.monthly_deposit,
+            risk_level=assessed.risk_level,
+            actor=ACTOR,
+            account_id=account_id,
+        )
+        return
+    amounts = {
+        "target_amount": (existing.target_amount, goal.target_amount),
+        "current_value": (existing.current_value, goal.current_value),
+        "monthly_deposit": (existing.monthly_deposit, goal.monthly_deposit),
+    }
+    changed: dict[str, Any] = {
+        name: new for name, (old, new) in amounts.items() if abs(float(old) - new) > 0.005
+    }  # amounts are stored to the cent
+    if existing.target_date != goal.target_date:
+        changed["target_date"] = goal.target_date
+    if existing.risk_level != assessed.risk_level:
+        changed["risk_level"] = assessed.risk_level
+    if changed:
+        store.update_goal(existing.id, changed, ACTOR)
 
 
 def _advisor_messages(stored: ConversationRecord | None) -> list[Message]:

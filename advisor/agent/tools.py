@@ -2,16 +2,21 @@
 tools, by a tool-calling model. Every number a reply shows comes out of one of these."""
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict
 
+from advisor.agent.goal_targets import StatedGoal
 from advisor.engine.account_rebalance import AccountBook
 from advisor.engine.projection import project_goal
 from advisor.knowledge.documents import Jurisdiction, Kind
 from advisor.knowledge.retrieval import Passage, Retriever
+from advisor.planning.goals import Goal, GoalAssessment, assess_goal
+from advisor.planning.service import Planning
 from advisor.profile.extractor import ProfileExtractor
 from advisor.profile.handoff import to_suitability_profile
 from advisor.profile.model import InvestorProfile
@@ -159,6 +164,34 @@ class AdvisorTools:
         self.runtime = runtime
         self.retriever = retriever
         self.extractor = extractor
+
+    @cached_property
+    def planning(self) -> Planning:
+        """The methodology, glide path and model-portfolio outlooks goals are assessed with."""
+        return Planning.load(self.runtime)
+
+    def assess_goal(self, stated: StatedGoal, suitability_cap: int, today: date) -> GoalAssessment:
+        """Whether the goal the investor stated is on track at its glide-path level within
+        their suitability, by Monte Carlo, with the fixes ranked by effect."""
+        goal = Goal(
+            id="stated",
+            name=stated.kind,
+            kind=stated.kind,
+            target_amount=stated.target_amount,
+            target_date=stated.target_date,
+            current_value=stated.current_value,
+            monthly_deposit=stated.monthly_deposit,
+            risk_level=suitability_cap,
+        )
+        planning = self.planning
+        return assess_goal(
+            goal,
+            today,
+            planning.outlooks,
+            planning.glide,
+            suitability_cap,
+            planning.methodology.goals.simulation(),
+        )
 
     def update_profile(self, messages: Sequence[Message]) -> InvestorProfile:
         """The investor's profile, from the whole conversation so far."""
