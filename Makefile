@@ -10,12 +10,12 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: run test lint typecheck unit browser bench data clean
+.PHONY: run test lint typecheck unit unit-postgres browser postgres bench data clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/advisor serve
 
-test: $(VENV)/.installed-test browser lint typecheck unit
+test: $(VENV)/.installed-test browser postgres lint typecheck unit unit-postgres
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check advisor tests benchmarks portfolios app.py
@@ -24,12 +24,24 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-test
+unit: $(VENV)/.installed-test postgres
 	$(BIN)/pytest
 
-# The browser tests drive Debian's Chromium (Playwright's own browser download needs the network).
+# The whole suite again, on a throwaway PostgreSQL server: tests/with_postgres.sh starts it in a
+# temporary directory on a free port, sets ADVISOR_TEST_DATABASE_URL (every database fixture then
+# creates a fresh database on it), runs pytest and always stops it and deletes its files.
+unit-postgres: $(VENV)/.installed-test postgres
+	PYTHON=$(BIN)/python tests/with_postgres.sh $(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs the network);
+# the Noto CJK fonts let it render the Chinese pages (without them, Chinese shows as empty boxes).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# The PostgreSQL server for `unit-postgres`, from Debian's package (initdb and pg_ctl under
+# /usr/lib/postgresql/<version>/bin); the cluster the package may start itself is not used.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/optimizer.py

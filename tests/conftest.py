@@ -1,9 +1,11 @@
 """Shared fixtures: the real data files, loaded once per test session."""
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from testdb import drop_database, new_database_url
 
 from advisor.runtime import Runtime
 from advisor.settings import PROJECT_ROOT, Settings
@@ -14,6 +16,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 PORTFOLIOS = PROJECT_ROOT / "portfolios"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test (not migrated: tests of migrations start from it):
+    a SQLite file, or a database on the PostgreSQL server named by ADVISOR_TEST_DATABASE_URL."""
+    url = new_database_url(tmp_path)
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Literal, Protocol
 
+import numpy as np
 import pandas as pd
 
 from advisor.errors import MarketDataUnavailable
@@ -267,8 +268,13 @@ class _ParquetCache:
             history_from = pd.Timestamp(frame.attrs[_HISTORY_FROM])
         except (OSError, ValueError, KeyError):
             return None  # missing or damaged: treated as absent, so it is downloaded again
-        closes = _label_by_period(closes, _PERIOD_FREQUENCY[interval]).dropna()
-        return _Cached(closes, history_from) if not closes.empty else None
+        frequency = _PERIOD_FREQUENCY[interval]
+        closes = _label_by_period(closes, frequency).dropna()
+        if closes.empty or not _clean(closes, frequency):
+            # Only validated prices are written, so bad ones mean the file was damaged or edited:
+            # treated as absent too, never served.
+            return None
+        return _Cached(closes, history_from)
 
     def store(self, ticker: str, interval: Interval, cache: _Cached) -> None:
         frame = cache.closes.rename("close").to_frame()
@@ -457,6 +463,16 @@ def _rejections(
     if cache is not None and first > cache.closes.index[0]:
         reasons.append(f"history now starts {first:%Y-%m-%d}, after the cached {_date(cache)}")
     return reasons
+
+
+def _clean(closes: pd.Series, frequency: str) -> bool:
+    """Finite, positive closes, one for every bar from the first to the last (no gap)."""
+    values = closes.to_numpy(dtype=float)
+    if not (np.isfinite(values).all() and (values > 0).all()):
+        return False
+    first, last = (pd.Period(closes.index[i], freq=frequency) for i in (0, -1))
+    bars = pd.period_range(first, last).to_timestamp(how="start")
+    return len(bars) == len(closes) and bool((bars == closes.index).all())
 
 
 def _implausible_moves(closes: pd.Series) -> pd.Series:
