@@ -726,3 +726,58 @@ def test_risk_cue_families(extractor, text, level):
 )
 def test_emotion_cue_families(extractor, text, emotion):
     assert extractor.extract(user(text)).emotion.current.value == emotion
+
+
+# --- the clause readers (advisor.profile.clauses) ---------------------------------------------
+
+
+def test_a_willingness_the_cues_miss_is_read_by_the_clause_reader(extractor):
+    """No cue lists "rather not take on much risk": the learned reader sets a cautious level,
+    quoting the clause, where the rules alone give no level at all."""
+    messages = user("I'm 40, I'd rather not take on much risk.")
+    rules_only = ProfileExtractor(use_prototypes=False, use_clause_classifier=False)
+    assert rules_only.extract(messages).risk_level.value is None
+    profile = extractor.extract(messages)
+    assert profile.risk_level.value == 2
+    assert [e.quote for e in profile.risk.willingness.evidence] == [
+        "I'd rather not take on much risk."
+    ]
+
+
+def test_the_clause_reader_reads_chinese_without_a_tokenizer(extractor):
+    profile = extractor.extract(user("我四十岁，这笔钱亏了一点也没关系。"))
+    assert profile.risk_level.value in (2, 3)
+    assert profile.risk.willingness.evidence[0].quote == "这笔钱亏了一点也没关系。"
+
+
+def test_the_clause_reader_ignores_questions_and_sentences_the_cues_read(extractor):
+    assert (
+        extractor.extract(user("Could I take a little more risk with it?")).risk_level.value is None
+    )
+    # The cues read "a 15% dip ... but not much more": the reader adds nothing to that sentence.
+    profile = extractor.extract(
+        user(
+            "I'm 34. I think I could live with a 15% dip along the way but not much more than that."
+        )
+    )
+    assert profile.risk.willingness.value == 3
+
+
+def test_the_goal_reader_finds_goals_worded_without_a_cue():
+    from advisor.profile.clauses import GOAL_EXAMPLES, GOAL_LABELS, ClauseClassifier, load_examples
+
+    reader = ClauseClassifier(load_examples(GOAL_EXAMPLES, GOAL_LABELS))
+    readings = reader.read(
+        ["money for my son's university", "hoping to leave something for the grandkids", "I'm 45"]
+    )
+    assert [r.goal for r in readings] == ["education", "legacy", None]
+    assert readings[2].label == "none"
+
+
+def test_clause_examples_name_the_line_of_a_bad_label(tmp_path):
+    from advisor.profile.clauses import load_examples
+
+    path = tmp_path / "examples.tsv"
+    path.write_text("# comment\nw2\tlow risk please\nw9\tsomething\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 3"):
+        load_examples(path)

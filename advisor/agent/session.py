@@ -26,6 +26,7 @@ from advisor.agent.tools import Proposal
 from advisor.errors import AdvisorError
 from advisor.planning.goals import GoalAssessment
 from advisor.profile.text import Message
+from advisor.profile.transcript import MAX_MESSAGE_CHARS
 from advisor.storage.models import MessageRole, ProposalKind, ProposalStatus, utc_now
 from advisor.storage.store import ConversationRecord, ProposalRecord, Store
 
@@ -137,6 +138,13 @@ class AdviceSession:
         """
         if not self._begun:
             raise AdvisorError("Start or resume the session before sending a message")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise AdvisorError(
+                f"The message is too long ({len(text):,} characters; at most "
+                f"{MAX_MESSAGE_CHARS:,}): please split it"
+            )
+        # NUL carries nothing a person typed, and PostgreSQL cannot store it in text.
+        text = text.replace("\x00", "")
         stored = self._stored()
         conversation = [*_advisor_messages(stored), Message("user", text)]
         turn = self._advisor.respond(

@@ -4,7 +4,9 @@ The extractor is made once (it loads jieba's dictionary and MiniLM, and embeds t
 prototypes) and then reads any number of conversations; it holds no state between them. Only
 user messages are evidence about the investor; an assistant message is kept as the context of
 the reply after it (a bare "41" after "How old are you?"). No generative model is involved: rules,
-lexicons and the nearest labelled prototype.
+lexicons, the nearest labelled prototype, and two small learned clause readers (`clauses`: a
+logistic regression over character n-grams) that read willingness and goals in the clauses the
+cues found nothing in.
 """
 
 from collections.abc import Callable, Sequence
@@ -13,6 +15,12 @@ from datetime import date
 from advisor.knowledge.embeddings import Embedder, SentenceTransformerEmbedder
 from advisor.knowledge.rules import ProfileFlag
 from advisor.profile import circumstances, demographics, emotion, flags, goals, horizon
+from advisor.profile.clauses import (
+    GOAL_EXAMPLES,
+    GOAL_LABELS,
+    ClauseClassifier,
+    load_examples,
+)
 from advisor.profile.instructions import find_instructions
 from advisor.profile.lexicon import CueMatcher, Hit
 from advisor.profile.model import (
@@ -39,11 +47,17 @@ class ProfileExtractor:
         embedder: Embedder | None = None,
         *,
         use_prototypes: bool = True,
+        use_clause_classifier: bool = True,
         clock: Clock = date.today,
     ) -> None:
         self._matcher = CueMatcher()
         self._clock = clock
         self._classifier: emotion.PrototypeClassifier | None = None
+        self._clauses: ClauseClassifier | None = None
+        self._goal_reader: ClauseClassifier | None = None
+        if use_clause_classifier:
+            self._clauses = ClauseClassifier()
+            self._goal_reader = ClauseClassifier(load_examples(GOAL_EXAMPLES, GOAL_LABELS))
         if use_prototypes:
             self._classifier = emotion.PrototypeClassifier(
                 embedder or SentenceTransformerEmbedder()
@@ -60,7 +74,7 @@ class ProfileExtractor:
         )
         stage_cues = demographics.find_stage_cues(conversation, self._matcher, attribution)
         life_stage = demographics.infer_life_stage(age, stage_cues)
-        found_goals = goals.find_goals(conversation, self._matcher)
+        found_goals = goals.find_goals(conversation, self._matcher, self._goal_reader)
         horizon_years = self._horizon(conversation, age, today, found_goals)
         dependants = circumstances.find_dependants(conversation, self._matcher, attribution)
         emergency = circumstances.find_emergency_fund(conversation, self._matcher)
@@ -80,7 +94,9 @@ class ProfileExtractor:
                 "dependants": dependants.evidence,
             },
         )
-        risk = assess_risk(conversation, self._matcher, attribution, facts, instructions)
+        risk = assess_risk(
+            conversation, self._matcher, attribution, facts, instructions, self._clauses
+        )
         disagreeing_ages = age.evidence if ages_disagree else ()
         return InvestorProfile(
             subject=subject,

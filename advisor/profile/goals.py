@@ -7,12 +7,14 @@ names the wish). A goal's confidence grows with the number of messages that ment
 
 import re
 
+from advisor.profile.clauses import CONFIDENT, ClauseClassifier
 from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
-from advisor.profile.model import GoalFinding
+from advisor.profile.model import Evidence, GoalFinding
 from advisor.profile.text import Conversation
 from advisor.suitability.profile import Goal
 
 BASE_CONFIDENCE = 0.7
+LEARNED_CONFIDENCE = 0.5  # a goal only the clause reader found
 PER_EXTRA_MENTION = 0.1
 GOAL_ORDER: tuple[Goal, ...] = (
     "retirement",
@@ -316,26 +318,54 @@ WANTS_BUFFER = re.compile(
 )
 
 
-def find_goals(conversation: Conversation, matcher: CueMatcher) -> tuple[GoalFinding, ...]:
-    """The investor's goals, in a fixed order, each with its evidence."""
-    hits = [
-        hit
-        for hit in matcher.find(GOAL_CUES, conversation.clauses)
-        if not hit.negated and not _held_buffer(hit)
-    ]
+def find_goals(
+    conversation: Conversation, matcher: CueMatcher, reader: ClauseClassifier | None = None
+) -> tuple[GoalFinding, ...]:
+    """The investor's goals, in a fixed order, each with its evidence. With a `reader` (see
+    `clauses`), the sentences no goal cue matched are read by it too, for goals worded in ways
+    the cues do not list; a goal found only so has a lower confidence."""
+    all_hits = matcher.find(GOAL_CUES, conversation.clauses)
+    hits = [hit for hit in all_hits if not hit.negated and not _held_buffer(hit)]
     by_goal: dict[str, list[Hit]] = {}
     for hit in hits:
         by_goal.setdefault(hit.label, []).append(hit)
+    learned = _learned_goals(conversation, all_hits, reader)
     findings = []
     for goal in GOAL_ORDER:
         goal_hits = by_goal.get(goal)
         if not goal_hits:
+            if goal in learned:
+                findings.append(
+                    GoalFinding(goal=goal, confidence=LEARNED_CONFIDENCE, evidence=learned[goal])
+                )
             continue
         messages = {hit.message_index for hit in goal_hits}
         confidence = min(0.95, BASE_CONFIDENCE + PER_EXTRA_MENTION * (len(messages) - 1))
         evidence = tuple(dict.fromkeys(hit.evidence() for hit in goal_hits))
         findings.append(GoalFinding(goal=goal, confidence=confidence, evidence=evidence))
     return tuple(findings)
+
+
+def _learned_goals(
+    conversation: Conversation, cued: list[Hit], reader: ClauseClassifier | None
+) -> dict[Goal, tuple[Evidence, ...]]:
+    """Goals the reader finds, above `CONFIDENT`, in clauses where no goal cue (negated or
+    not) matched: a cue's clause has been read by the rules, but its sentence may name a
+    second goal ("retiring next year, and we'll need about 16k a year out of it")."""
+    if reader is None:
+        return {}
+    read_clauses = {(hit.message_index, hit.clause.start) for hit in cued}
+    clauses = [
+        clause
+        for clause in conversation.clauses
+        if clause.text.strip() and (clause.message_index, clause.start) not in read_clauses
+    ]
+    found: dict[Goal, tuple[Evidence, ...]] = {}
+    for clause, reading in zip(clauses, reader.read([c.text for c in clauses]), strict=True):
+        goal = reading.goal
+        if goal is not None and reading.probability >= CONFIDENT:
+            found[goal] = (*found.get(goal, ()), clause.evidence())
+    return found
 
 
 def _held_buffer(hit: Hit) -> bool:

@@ -102,9 +102,11 @@ NUMBER_EN = (
     rf"|(?:{_WORD})(?:[\s-](?:{_WORD}))?)"
 )
 _ZH_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_UNITS, *CHINESE_BIG_UNITS, VAGUE_DIGIT])
-# A Chinese number: numerals, digits, or both (3万), with an optional approximate suffix.
+# A Chinese number: numerals, digits, or both (3万), with an optional approximate suffix. It starts
+# where a run of numerals starts: tried from inside a run too, a long run of digits took minutes.
 NUMBER_ZH = (
-    rf"(?:[0-9０-９.{_ZH_CHARS}]*[0-9０-９{_ZH_CHARS}](?:[{APPROXIMATE_SUFFIXES}](?![少]))?)"
+    rf"(?:(?<![0-9０-９.{_ZH_CHARS}])[0-9０-９.{_ZH_CHARS}]*[0-9０-９{_ZH_CHARS}]"
+    rf"(?:[{APPROXIMATE_SUFFIXES}](?![少]))?)"
 )
 
 

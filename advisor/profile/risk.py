@@ -19,7 +19,8 @@ averaged, numbers and behaviour weighing twice as much as words, rounding halves
 span 3 levels or more ("highest returns but I can't lose any money") the lowest wins and the
 answers are inconsistent — unless the later cue corrects the earlier one ("actually", "on second
 thought", 其实, 算了, 还是), which then wins alone. A momentary emotion (panic, euphoria) is not
-a willingness answer.
+a willingness answer. Sentences no cue matched are read by the learned clause reader
+(`clauses.ClauseClassifier`); a confident level it reads counts like a word cue.
 
 Capacity (1-5) is the lowest cap that the investor's circumstances set:
 
@@ -50,6 +51,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from advisor.profile.clauses import CONFIDENT, ClauseClassifier
 from advisor.profile.instructions import messages_with_overrides, sentences_with_instructions
 from advisor.profile.lexicon import CueMatcher, Hit, is_question
 from advisor.profile.model import Evidence, Inferred, RiskAssessment
@@ -72,6 +74,8 @@ INCONSISTENT_SPREAD = 3
 CONFLICT_GAP = 2
 NO_EXPERIENCE_CAP = 4
 WORD_WEIGHT, CLASS_WEIGHT = 1.0, 1.5
+LEARNED_WEIGHT = 1.0  # a clause the classifier reads (see `clauses`)
+DIGITS = re.compile(r"[0-9０-９%％]")
 HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
 RETIREMENT_HORIZON_FLOOR = 2
 STRONG_BUFFER_MONTHS = 6
@@ -139,11 +143,14 @@ def assess_risk(
     attribution: Attribution,
     circumstances: Circumstances,
     instructions: list[Hit],
+    classifier: ClauseClassifier | None = None,
 ) -> RiskOutcome:
     """Willingness, capacity and experience; the level; the inconsistencies found. Risk words
-    said together with an instruction to the advisor (`instructions`) are not weighed."""
+    said together with an instruction to the advisor (`instructions`) are not weighed. With a
+    `classifier`, clauses the cue rules found nothing in are read by it too."""
     experience = _experience(conversation, matcher, attribution)
     levels = _willingness_levels(conversation, matcher, attribution, instructions)
+    levels += _learned(conversation, matcher, attribution, instructions, levels, classifier)
     willingness, spread_conflict = _combine_willingness(levels, experience.value)
     seasoned = experience.value in ("good", "extensive") or any(lv.behaviour for lv in levels)
     capacity = _capacity(conversation, matcher, attribution, circumstances, seasoned)
@@ -220,6 +227,58 @@ def _willingness_levels(
                 _Level(found.level, found.weight, evidence, clause.message_index, corrects, True)
             )
     return levels
+
+
+def _learned(
+    conversation: Conversation,
+    matcher: CueMatcher,
+    attribution: Attribution,
+    instructions: list[Hit],
+    levels: list[_Level],
+    classifier: ClauseClassifier | None,
+) -> list[_Level]:
+    """Willingness levels the classifier reads in the sentences the cue rules found nothing
+    in, under the same guards as the cues: a question, someone else's words or facts, a
+    sentence carrying an instruction, and numbers (which `tolerance` reads) count for nothing.
+    Capacity is left to the cues: learned capacity readings confused "a fat emergency fund"
+    with "it is my emergency fund" and fear of losing savings with a fact about them."""
+    if classifier is None:
+        return []
+    ignored_sentences = sentences_with_instructions(instructions)
+    cued = {
+        (hit.message_index, hit.clause.start)
+        for hit in matcher.find(CAPACITY_CUES, conversation.clauses)
+    }
+    candidates = []
+    for clause in conversation.clauses:
+        text = clause.text.strip()
+        if not text or (clause.message_index, clause.start) in cued:
+            continue
+        if any(
+            lv.message_index == clause.message_index and lv.evidence.quote in clause.sentence
+            for lv in levels
+        ):
+            continue  # the cue rules have read this sentence
+        if is_question(clause) or DIGITS.search(text):
+            continue
+        if (clause.message_index, clause.sentence_start) in ignored_sentences:
+            continue
+        if not attribution.is_investor(clause, len(clause.text)) or attribution.is_quoted(
+            clause, 0
+        ):
+            continue
+        candidates.append(clause)
+    found: list[_Level] = []
+    for clause, reading in zip(
+        candidates, classifier.read([c.text for c in candidates]), strict=True
+    ):
+        if reading.probability < CONFIDENT:
+            continue
+        if reading.willingness is not None:
+            found.append(
+                _Level(reading.willingness, LEARNED_WEIGHT, clause.evidence(), clause.message_index)
+            )
+    return found
 
 
 def _pitched(hit: Hit) -> bool:

@@ -164,8 +164,11 @@ _W2 = (
 _W3 = (
     *english(
         "w3",
-        # A holding ("it's in a balanced fund") is no preference: only "balanced" as a wish.
-        r"moderate(?:ly)?|(?<!in a )balanced?|middle of the road|medium[- ]risk|some risk|"
+        # A holding ("it's in a balanced fund") is no preference: only "balanced" as a wish. The
+        # noun is a wish only as "a balance between/of": "Balance 250,000" on a pasted statement
+        # is an amount.
+        r"moderate(?:ly)?|(?<!in a )balanced|balance (?:between|of)|middle of the road|"
+        r"medium[- ]risk|some risk|"
         r"a bit of risk|a little risk|reasonable risk|calculated risk|mix of (?:growth|safety|"
         r"stocks)|\b(?:60|50|40)/(?:40|50|60)\b|in the middle",
         r"not too (?:risky|aggressive|conservative)|(?:some|a bit of|a little) (?:growth|"

@@ -16,7 +16,7 @@ from advisor.profile.text import Message
 ROLES = ("user", "assistant")
 # A message longer than this is refused: a chat message, even a pasted statement, is far shorter,
 # and reading a conversation costs time that grows with its longest message.
-MAX_MESSAGE_CHARS = 10_000
+MAX_MESSAGE_CHARS = 4_000
 
 
 class TranscriptError(AdvisorError):
