@@ -1,7 +1,7 @@
 """Investor-profiling benchmark: accuracy per field and latency of `ProfileExtractor`.
 
 Sets: the labelled development set (tests/fixtures/profiles/dev.yaml, falling back to smoke.yaml),
-the development set never tuned on (dev6.yaml, see tests/fixtures/profiles/README.md) and, if
+the development set never tuned on (dev7.yaml, see tests/fixtures/profiles/README.md) and, if
 present, the holdout benchmarks/data/profile_holdout.yaml. The holdout is written by
 someone else and is never looked at while building the pipeline: this script prints only its
 aggregate figures, never an item, an id or a failure.
@@ -57,7 +57,7 @@ from advisor.settings import PROJECT_ROOT
 
 PROFILES = PROJECT_ROOT / "tests" / "fixtures" / "profiles"
 DEV_SETS = (PROFILES / "dev.yaml", PROFILES / "smoke.yaml")
-UNSEEN = PROFILES / "dev6.yaml"  # written after the last fixes and never tuned on
+UNSEEN = PROFILES / "dev7.yaml"  # by an independent writer, after the last fixes; never tuned on
 HOLDOUT = PROJECT_ROOT / "benchmarks" / "data" / "profile_holdout.yaml"
 PACKAGES = ("torch", "transformers", "sentence-transformers", "jieba")
 LABELLED_YEAR = date(2026, 11, 30)  # the sets count years from 2026

@@ -50,6 +50,7 @@ LABELLED_SETS = (
     "dev4.yaml",
     "dev5.yaml",
     "dev6.yaml",
+    "dev7.yaml",
     "smoke.yaml",
 )
 
