@@ -227,7 +227,7 @@ def test_education_is_the_default_mode_and_labels_every_proposal_an_illustration
     assert Settings().mode == "education"
     proposal = label_proposal({"us_total_market": 0.6, "us_aggregate_bond": 0.4}, "education")
     assert proposal.illustration and not proposal.executable and not proposal.requires_review
-    assert proposal.label is not None and "not a recommendation" in proposal.label
+    assert proposal.label is not None and "not a personal recommendation" in proposal.label
     assert proposal.disclosure == disclosure("education")
     assert not may_execute("education")
 
