@@ -13,9 +13,9 @@ Three measurements, all on this machine and all offline:
    Monte Carlo projection, templates and the guard) is reported beside it.
 2. **The embedded model (SmolLM2-135M).** On the real prompts the advisor sends for its opening
    (captured from a sample of the turns above): time to first token (target under 1.5 s) and
-   tokens per second over whole replies (`llm_max_new_tokens`, 64 by default: the model writes only the opening), plus a few whole
-   turns with the model, which is what a user waits for: the chat shows a reply only once the
-   guard has passed it.
+   tokens per second over whole replies (`llm_max_new_tokens`, 64 by default: the model writes
+   only the opening), plus a few whole turns with the model, which is what a user waits for: the
+   chat shows a reply only once the guard has passed it.
 3. **Cold start of the app.** `advisor serve` as a new process, until its page answers HTTP 200.
    The first run in a fresh data dir indexes the knowledge base (and converts the model once the
    app loads it); target for later runs: under 10 s.

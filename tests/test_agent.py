@@ -634,7 +634,7 @@ def test_a_good_opening_passes_and_leads_the_reply(advisor: Advisor, components:
     assert SUFFICIENT["en"] in str(prompt[1].content)
     assert turn.proposal is not None
     assert turn.proposal.holdings[0].name in str(prompt[1].content)
-    assert len(str(prompt[1].content)) < len(SUFFICIENT["en"]) + OPENING_CONTEXT_CHARS + 100
+    assert len(str(prompt[1].content)) < len(SUFFICIENT["en"]) + OPENING_CONTEXT_CHARS["en"] + 100
 
 
 def test_an_opening_may_not_state_figures_even_the_engines(advisor: Advisor):

@@ -64,7 +64,9 @@ OPENING_MAX_CHARS = 300
 OPENING_SENTENCES = 2
 # The model sees the user's message and the start of the engine's reply, not all of it: a short
 # prompt keeps a small local model's first token fast, and the opening only needs the gist.
-OPENING_CONTEXT_CHARS = 400
+# A Chinese character carries about as much as two or three English letters, and costs the small
+# model's tokenizer more: the gist is counted per language.
+OPENING_CONTEXT_CHARS: dict[Language, int] = {"en": 400, "zh": 150}
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
 
@@ -663,7 +665,7 @@ class Advisor:
         if self.model is None or not last:
             return templates.opening_fallback, (), False
         rejections: list[str] = []
-        gist = facts[:OPENING_CONTEXT_CHARS]
+        gist = facts[: OPENING_CONTEXT_CHARS[templates.language]]
         systems = [language_templates.system for language_templates in self.templates.values()]
         prompt = [
             SystemMessage(content=templates.system),
