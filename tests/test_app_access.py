@@ -5,6 +5,7 @@ over HTTP) and by calling the handlers in process with another investor's id: hi
 never what protects data. Then, in a real Chromium, an investor sees only their own page.
 """
 
+import re
 from collections.abc import Iterator
 from concurrent.futures import Future
 from typing import Any
@@ -118,6 +119,47 @@ def test_the_advisor_sees_only_assigned_investors_and_a_delegate_cannot_act(
         client, delegate, "sell everything", [], api_name="/chat"
     )
     assert "do not have access" in refused(client, delegate, api_name="/accept_proposal")
+
+
+def test_an_investor_invites_a_trusted_contact_who_can_sign_in_with_what_was_granted(
+    served: ServedApp, accounts: AccountService, client: Client
+) -> None:
+    young = token_of(served, accounts, "young-investor")
+    shown = client.predict(
+        young,
+        "Mei",
+        "daughter",
+        "mei@example.org",
+        "mei-young",
+        ["view", "alerts"],
+        api_name="/invite_delegate",
+    )
+    password = re.search(r"`([^`]+)`", shown)
+    assert password is not None and "mei-young" in shown
+    mei = accounts.principal(accounts.sign_in("mei-young", password.group(1)))
+    assert mei.role == "delegate" and mei.investor_id == served.investor_ids["young-investor"]
+    assert {p.value for p in mei.permissions} == {"view", "alerts"}
+    # A delegate cannot invite others, and nobody can invite for someone else's account.
+    assert "Only an investor" in refused(
+        client,
+        accounts.sign_in("mei-young", password.group(1)),
+        "X",
+        "friend",
+        "",
+        "mei-friend",
+        ["view"],
+        api_name="/invite_delegate",
+    )
+    assert "Only an investor" in refused(
+        client,
+        token_of(served, accounts, "demo-advisor"),
+        "X",
+        "friend",
+        "",
+        "adv-friend",
+        ["view"],
+        api_name="/invite_delegate",
+    )
 
 
 def test_a_signed_out_or_forged_session_is_refused(

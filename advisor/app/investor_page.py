@@ -39,7 +39,7 @@ from advisor.app.views import (
     rules_in,
 )
 from advisor.errors import AdvisorError
-from advisor.storage.models import MessageRole, ProposalStatus
+from advisor.storage.models import DelegatePermission, MessageRole, ProposalStatus
 
 __all__ = ["InvestorPage", "add_investor_page"]
 
@@ -332,6 +332,48 @@ class InvestorPage:
         )
 
 
+INVITE_PERMISSIONS: Final = [
+    ("See my accounts", "view"),
+    ("Get alerts (large trades, worry, suspected scams)", "alerts"),
+    ("Approve large trades with me", "co_approve"),
+]
+
+
+def invite_delegate(
+    services: Services,
+    token: str,
+    name: str,
+    relationship: str,
+    contact: str,
+    username: str,
+    permissions: list[str],
+) -> str:
+    """Invite a trusted contact for the signed-in investor (never another investor: the id comes
+    from the session); their password is shown this once, to pass on."""
+    principal = signed_in(services, token)
+    if principal.role != "investor" or principal.investor_id is None:
+        raise gr.Error("Only an investor can invite a trusted contact.", title="Not allowed")
+    missing = [label for label, text in (("name", name), ("username", username)) if not text]
+    if missing:
+        raise gr.Error(f"Please fill in their {' and '.join(missing)}.")
+    try:
+        credentials = services.delegation.invite(
+            principal,
+            principal.investor_id,
+            username=username.strip(),
+            name=name.strip(),
+            relationship=relationship.strip() or "trusted contact",
+            contact=contact.strip(),
+            permissions=[DelegatePermission(p) for p in permissions],
+        )
+    except AdvisorError as error:
+        raise gr.Error(str(error)) from error
+    return (
+        f"**{name.strip()}** is invited. Give them their username **{credentials.username}** "
+        f"and this password, shown only now: `{credentials.password}`"
+    )
+
+
 def add_investor_page(services: Services, token: gr.Textbox) -> InvestorPage:
     """Add the investor page (hidden until an investor signs in)."""
     with gr.Column(visible=False, elem_id="investor-page") as column:
@@ -422,6 +464,25 @@ def add_investor_page(services: Services, token: gr.Textbox) -> InvestorPage:
                         label="Pending trades",
                         elem_id="pending-trades",
                     )
+                with gr.Tab("Family", id="family-tab"):
+                    gr.Markdown(
+                        "Invite a family member or friend as your trusted contact. They get "
+                        "their own sign-in and only what you grant; they can never trade for you."
+                    )
+                    contact_name = gr.Textbox(label="Their name", elem_id="invite-name")
+                    relationship = gr.Textbox(
+                        label="Who they are to you (e.g. daughter)", elem_id="invite-relationship"
+                    )
+                    contact = gr.Textbox(label="Phone or e-mail", elem_id="invite-contact")
+                    username = gr.Textbox(label="Their username", elem_id="invite-username")
+                    grants = gr.CheckboxGroup(
+                        INVITE_PERMISSIONS,
+                        value=["view", "alerts"],
+                        label="What they may do",
+                        elem_id="invite-permissions",
+                    )
+                    invite = gr.Button("Invite", elem_id="invite-button")
+                    invited = gr.Markdown(elem_id="invite-result")
 
     panels = [
         consent_panel,
@@ -461,6 +522,12 @@ def add_investor_page(services: Services, token: gr.Textbox) -> InvestorPage:
         concurrency_limit=CHAT_CONCURRENCY,
         concurrency_id=CHAT_CONCURRENCY_ID,
     ).then(do_refresh, [token], panels)
+    invite.click(
+        partial(invite_delegate, services),
+        [token, contact_name, relationship, contact, username, grants],
+        invited,
+        api_name="invite_delegate",
+    )
     build.click(
         partial(questionnaire, services), [token, age, horizon, loss, emergency], q_result
     ).then(do_refresh, [token], panels)
