@@ -12,7 +12,9 @@ export OMP_NUM_THREADS ?= 1
 
 .PHONY: run test lint typecheck unit unit-postgres browser postgres bench data clean
 
+# On a new database, create the demo users first and print their passwords once.
 run: $(VENV)/.installed-run
+	$(BIN)/advisor init --if-empty
 	$(BIN)/advisor serve
 
 test: $(VENV)/.installed-test browser postgres lint typecheck unit unit-postgres

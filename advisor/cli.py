@@ -227,9 +227,15 @@ def init(
     opening_balance: Annotated[
         float, typer.Option(min=0, help="Cash in the demo investor's account.")
     ] = 100_000.0,
+    if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--if-empty", help="Do nothing, successfully, if users exist (what `make run` uses)."
+        ),
+    ] = False,
 ) -> None:
     """First run: create an admin and a demo investor, advisor and delegate; print their random
-    passwords this once. Refuses if any user exists."""
+    passwords this once. Refuses if any user exists (unless --if-empty, which then does nothing)."""
     from advisor.accounts import AccountService
     from advisor.catalogue import load_catalogue
     from advisor.storage import Store, create_database_engine, upgrade_database
@@ -240,7 +246,10 @@ def init(
     local = [p for p in catalogue.products if p.jurisdiction == settings.jurisdiction]
     cash = [p.id for p in local if p.is_cash_like][:1]  # the demo starts in cash
     store = Store(create_database_engine(settings.resolved_database_url))
-    credentials = AccountService(store, settings).first_run(dict.fromkeys(cash, opening_balance))
+    accounts = AccountService(store, settings)
+    if if_empty and accounts.has_users():
+        return
+    credentials = accounts.first_run(dict.fromkeys(cash, opening_balance))
     typer.echo("Created these users. The passwords are shown only now: note them down.")
     for person in credentials:
         typer.echo(f"  {person.role:<9} {person.username:<14} {person.password}")

@@ -564,6 +564,8 @@ def test_cli_init_prints_credentials_once_and_audit_verify_reports_a_break(
     assert "demo-investor" in first.stdout and "demo-delegate" in first.stdout
     again = run("init")
     assert again.returncode == 2 and "Users exist already" in again.stderr
+    quiet = run("init", "--if-empty")  # what `make run` does on every start
+    assert (quiet.returncode, quiet.stdout) == (0, "")
     ok = run("audit", "verify")
     assert ok.returncode == 0 and "OK" in ok.stdout
 

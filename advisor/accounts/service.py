@@ -117,6 +117,11 @@ class AccountService:
             action = "user.disabled" if disabled else "user.enabled"
             audit(session, actor, action, "user", user_id, {"username": user.username})
 
+    def has_users(self) -> bool:
+        """Whether any user exists (first run has been done)."""
+        with self._store.transaction() as session:
+            return session.scalar(select(User.id).limit(1)) is not None
+
     def first_run(self, opening_holdings: Mapping[str, float] | None = None) -> list[Credentials]:
         """Create an admin, a demo investor with an account, a demo advisor assigned to them and
         a demo delegate (view, alerts, co-approve), each with a random password, returned once.
