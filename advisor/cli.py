@@ -4,10 +4,11 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast, get_args
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from advisor.agent.session import AdviceSession
     from advisor.knowledge.retrieval import Passage
     from advisor.planning.verification import Deviation
-    from advisor.profile.extractor import ProfileExtractor
+    from advisor.profile.text import Message
     from advisor.runtime import Runtime
     from advisor.settings import Settings
 
@@ -391,15 +392,21 @@ def profile(
     from advisor.profile.transcript import read_transcript
 
     if jsonl is not None:
-        _profile_batch(_read_bytes(jsonl), ProfileExtractor())
+        extractor = ProfileExtractor()
+        _write_jsonl_results(
+            _read_bytes(jsonl), lambda messages: extractor.extract(messages).contract()
+        )
     elif transcript is not None:
         messages = read_transcript(_read_bytes(transcript), _source_name(transcript))
         result = ProfileExtractor().extract(messages).contract()
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
-def _profile_batch(data: bytes, extractor: "ProfileExtractor") -> None:
-    """One output line per input line; a bad line gives an error object and the rest go on."""
+def _write_jsonl_results(
+    data: bytes, contract_of: "Callable[[Sequence[Message]], dict[str, Any]]"
+) -> None:
+    """One output line per input line, with the models loaded once; a bad line gives an error
+    object naming it, and the rest go on."""
     from advisor.profile.transcript import read_jsonl
 
     lines = failed = 0
@@ -409,7 +416,7 @@ def _profile_batch(data: bytes, extractor: "ProfileExtractor") -> None:
             failed += 1
             row: dict[str, object] = {"id": item.id, "error": item.error}
         else:
-            row = {"id": item.id, **extractor.extract(item.messages).contract()}
+            row = {"id": item.id, **contract_of(item.messages)}
         typer.echo(json.dumps(row, ensure_ascii=False))
     if failed:
         typer.echo(f"advisor: {failed} of {lines} lines could not be read", err=True)
@@ -441,7 +448,8 @@ def advise(
     # Read the input before loading any model, so that a bad file fails in a moment.
     if jsonl is not None:
         data = _read_bytes(jsonl)
-        _advise_batch(data, _advisor(load_settings()))
+        advisor = _advisor(load_settings())
+        _write_jsonl_results(data, lambda messages: advisor.respond(messages).contract())
     elif transcript is not None:
         messages = read_transcript(_read_bytes(transcript), _source_name(transcript))
         turn = _advisor(load_settings()).respond(messages)
@@ -459,24 +467,6 @@ def _advisor(settings: "Settings") -> "Advisor":
 
 def _warn(message: str) -> None:
     typer.echo(f"advisor: warning: {message}", err=True)
-
-
-def _advise_batch(data: bytes, advisor: "Advisor") -> None:
-    """One output line per input line, the models loaded once; a bad line gives an error object
-    and the rest go on."""
-    from advisor.profile.transcript import read_jsonl
-
-    lines = failed = 0
-    for item in read_jsonl(data):
-        lines += 1
-        if item.error is not None:
-            failed += 1
-            row: dict[str, object] = {"id": item.id, "error": item.error}
-        else:
-            row = {"id": item.id, **advisor.respond(item.messages).contract()}
-        typer.echo(json.dumps(row, ensure_ascii=False))
-    if failed:
-        typer.echo(f"advisor: {failed} of {lines} lines could not be read", err=True)
 
 
 QUIT_COMMANDS = frozenset({"/quit", "/exit"})

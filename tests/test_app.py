@@ -2,11 +2,8 @@
 a real headless Chromium (`pytest -m browser`)."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 import gradio as gr
 import pytest
 from playwright.sync_api import Locator, Page, expect, sync_playwright
+from test_app_harness import free_port, wait_until_serving
 
 from advisor.app.portfolio_lab import (
     DEFAULT_AMOUNT,
@@ -37,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 60
 UPDATE_MS = 30_000  # generous: the first solve compiles the optimizer
 # The app serves at once and builds the knowledge index in the background on its first start in
 # a fresh data dir (about 20 s on an idle 2-core machine, more under load).
@@ -146,27 +143,6 @@ def test_handler_rejects_impossible_inputs(
 
 
 # ---------------------------------------------------------------- the real app, in a browser
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"`advisor serve` exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"the app did not answer at {url} within {STARTUP_SECONDS}s:\n{log.read_text()}")
 
 
 @pytest.fixture

@@ -59,9 +59,11 @@ __all__ = [
     "ServedApp",
     "chromium_page",
     "contrast_ratio",
+    "free_port",
     "serve_app",
     "sign_in",
     "sign_out",
+    "wait_until_serving",
 ]
 
 
@@ -72,7 +74,7 @@ def free_port() -> int:
         return port
 
 
-def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -157,7 +159,7 @@ def serve_app(
             env=environment,
         )
         try:
-            _wait_until_serving(served.url, server, log)
+            wait_until_serving(served.url, server, log)
             yield served
         finally:
             server.terminate()
