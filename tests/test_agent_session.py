@@ -2,7 +2,7 @@
 test, or the database named by ADVISOR_TEST_DATABASE_URL (a fresh database on it per test)."""
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage
 from sqlalchemy import Engine, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
-from advisor.agent.orchestrator import Advisor, Turn
+from advisor.agent.orchestrator import Advisor, DraftTurn, Turn
 from advisor.agent.prompts import load_templates
 from advisor.agent.session import AdviceSession
 from advisor.agent.tools import AdvisorTools
@@ -101,8 +101,8 @@ class FlakyStore(Store):
 class ReviewEverything(Advisor):
     """The real advisor, except that every proposal it makes requires an adviser's review."""
 
-    def respond(self, messages: Sequence[Message], **context: Any) -> Turn:
-        turn = super().respond(messages, **context)
+    def finish(self, draft: DraftTurn) -> Turn:
+        turn = super().finish(draft)
         if turn.proposal is None:
             return turn
         reviewed = turn.proposal.model_copy(
@@ -206,11 +206,11 @@ def test_a_conversation_changed_by_another_session_mid_turn_is_refused_and_write
     conversation_id = _conversation_id(first)
 
     class Overtaken(Advisor):
-        """While it composes its reply, the same conversation moves on in another tab."""
+        """While the opening is written, the same conversation moves on in another tab."""
 
-        def respond(self, messages: Sequence[Message], **context: Any) -> Turn:
+        def finish(self, draft: DraftTurn) -> Turn:
             AdviceSession(advisor, store).resume(conversation_id).send("Thanks.")
-            return super().respond(messages, **context)
+            return super().finish(draft)
 
     overtaken = Overtaken(advisor.tools, advisor.templates, model=None)
     session = AdviceSession(overtaken, store).resume(conversation_id)
@@ -223,6 +223,30 @@ def test_a_conversation_changed_by_another_session_mid_turn_is_refused_and_write
     assert len(contents) == 4 and contents[2] == "Thanks."
     AdviceSession(advisor, store).resume(conversation_id).send("ok")
     assert [m.index for m in store.conversation(conversation_id).messages] == list(range(6))
+
+
+def test_a_drafted_turn_shows_the_engine_reply_first_and_records_only_when_completed(
+    advisor: Advisor, store: Store
+) -> None:
+    session = AdviceSession(advisor, store).start("Ada")
+    session.send(ONBOARDING)
+    conversation_id = _conversation_id(session)
+    before = len(store.conversation(conversation_id).messages)
+
+    pending = session.draft("What portfolio would you suggest for me?")
+
+    # The preview is the engine's reply with a placeholder where the opening goes.
+    assert "…" in pending.preview.split("\n\n")
+    assert pending.draft.facts and pending.draft.facts in pending.preview
+    assert len(store.conversation(conversation_id).messages) == before  # nothing recorded yet
+    turn = session.complete(pending)
+    assert turn.reply == pending.draft.reply(turn.opening, degraded=turn.degraded)
+    assert turn.opening and "…" not in turn.reply.split("\n\n")
+    stored = store.conversation(conversation_id).messages
+    assert [m.content for m in stored[before:]] == [
+        "What portfolio would you suggest for me?",
+        turn.reply,
+    ]
 
 
 # Profiles and proposals

@@ -55,18 +55,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
 
 
 def send(page: Page, text: str) -> None:
-    """Send a chat message and wait until the advisor's reply has been shown in full: the turn is
-    computed (the placeholder "…" is replaced), then streamed until the text stops growing."""
+    """Send a chat message and wait until the advisor's turn has ended: the placeholder "…" is
+    replaced by the engine's reply, the opening is written in, and the input box, locked while
+    the turn runs, opens again."""
     bots = page.locator("#investor-chat [data-testid=bot]")
+    box = page.locator("#chat-input textarea")
     before = bots.count()
-    page.locator("#chat-input textarea").fill(text)
+    box.fill(text)
     page.locator("#chat-send").click()
     expect(bots).to_have_count(before + 1, timeout=TURN_MS)
+    expect(box).not_to_be_editable()  # the embedded model takes seconds: the turn is still on
     expect(bots.last).not_to_have_text("…", timeout=TURN_MS)
-    shown = ""
-    while bots.last.inner_text() != shown:
-        shown = bots.last.inner_text()
-        page.wait_for_timeout(1_000)
+    expect(box).to_be_editable(timeout=TURN_MS)
+    expect(bots.last.get_by_text("…", exact=True)).to_have_count(0)
 
 
 @pytest.mark.browser

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Final
 
 import pytest
@@ -515,6 +516,32 @@ def test_one_client_guessing_many_usernames_is_locked_out(fresh: World) -> None:
     locks = [e for e in fresh.store.audit_events("login.client") if e.action == "login.locked"]
     assert [e.subject_id for e in locks] == ["203.0.113.9"]
     assert locks[0].payload["failures"] == 5
+
+
+def test_the_app_sign_in_counts_failures_under_the_callers_address(fresh: World) -> None:
+    """Gradio hands the app's sign-in handler the request (found by its annotation), and the
+    handler passes the caller's address to the limiter."""
+    import gradio as gr
+    from gradio.helpers import special_args
+    from starlette.requests import Request
+
+    from advisor.app.sign_in import sign_in_handler
+
+    def request_from(address: str) -> gr.Request:
+        scope = {"type": "http", "method": "POST", "headers": [], "client": (address, 50_000)}
+        return gr.Request(request=Request(scope))
+
+    handler = sign_in_handler(SimpleNamespace(accounts=fresh.accounts))  # type: ignore[arg-type]
+    wired, *_ = special_args(handler, ["alan", WRONG, False, {}], request_from("203.0.113.9"))
+    assert isinstance(wired[-1], gr.Request)  # Gradio injects it
+    for name in ["grace", "alan", "root", "ada-advisor"]:  # under each username's limit of 3
+        token, message, *_ = handler(name, WRONG, False, {}, request_from("203.0.113.9"))
+        assert token == "" and "wrong" in message
+    for name, password in [("bob-advisor", WRONG), ("alan", PASSWORD)]:  # the client's limit, 5
+        token, message, *_ = handler(name, password, False, {}, request_from("203.0.113.9"))
+        assert token == "" and "this device" in message
+    token, *_ = handler("alan", PASSWORD, False, {}, request_from("198.51.100.7"))
+    assert fresh.accounts.principal(token).username == "alan"
 
 
 def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

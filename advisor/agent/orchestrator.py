@@ -101,6 +101,7 @@ class Turn:
     guard_rejections: tuple[str, ...] = ()
     degraded: bool = False
     templates_version: str = ""
+    opening: str = ""  # the reply's opening: the model's, or the templated one
 
     def contract(self) -> dict[str, Any]:
         """The JSON `advisor advise` prints."""
@@ -147,6 +148,28 @@ class Turn:
             "degraded": self.degraded,
             "templates_version": self.templates_version,
         }
+
+
+@dataclass(frozen=True)
+class DraftTurn:
+    """A turn the engine has decided, waiting for its opening (`Advisor.finish`)."""
+
+    turn: Turn  # everything but the reply
+    greeting: str
+    facts: str  # the engine's reply, checked by the guard
+    last: str  # the user's message, which the opening answers
+    templates: ReplyTemplates
+    guard: ReplyGuard
+
+    @property
+    def preview(self) -> str:
+        """What can be shown before the opening: the greeting and the facts."""
+        return self.reply("…")
+
+    def reply(self, opening: str, *, degraded: bool = False) -> str:
+        """The whole reply with `opening` (greeting, opening, facts, the degraded notice)."""
+        notice = [self.templates.degraded] if degraded else []
+        return "\n\n".join(part for part in [self.greeting, opening, self.facts, *notice] if part)
 
 
 @dataclass(frozen=True)
@@ -218,6 +241,26 @@ class Advisor:
         """The advisor's reply to the conversation's latest user message. `current_risk_level` is
         the level of the investor's current plan, if they have one: a proposal above it waits for
         review and the cooling-off period."""
+        return self.finish(
+            self.draft(
+                messages,
+                trusted_contact_registered=trusted_contact_registered,
+                current_risk_level=current_risk_level,
+                today=today,
+            )
+        )
+
+    def draft(
+        self,
+        messages: Sequence[Message],
+        *,
+        trusted_contact_registered: bool = False,
+        current_risk_level: int | None = None,
+        today: date | None = None,
+    ) -> "DraftTurn":
+        """The engine's half of `respond`: everything decided and the facts written and checked,
+        before the model writes its opening. `finish` completes it; a page can show the draft's
+        `preview` meanwhile, so nobody waits for the shared model to see the engine's answer."""
         user_texts = [m.content for m in messages if m.role == "user"]
         last = user_texts[-1] if user_texts else ""
         language = language_of(last)
@@ -241,7 +284,20 @@ class Advisor:
             current_risk_level,
             _Goal(stated_goal(messages, profile, today), today),
         )
-        return self._finish(turn, reply, last, language)
+        return self._checked(turn, reply, last)
+
+    def finish(self, draft: "DraftTurn") -> Turn:
+        """The turn with the model's opening (or the templated one), ready to show and record."""
+        opening, rejections, degraded = self._opening(
+            draft.templates, draft.last, draft.facts, draft.guard
+        )
+        return replace(
+            draft.turn,
+            reply=draft.reply(opening, degraded=degraded),
+            opening=opening,
+            guard_rejections=(*draft.turn.guard_rejections, *rejections),
+            degraded=degraded,
+        )
 
     # Paths ---------------------------------------------------------------------------------------
 
@@ -606,8 +662,7 @@ class Advisor:
 
     # The reply -------------------------------------------------------------------------------
 
-    def _finish(self, turn: Turn, reply: _Reply, last: str, language: Language) -> Turn:
-        templates = reply.templates
+    def _checked(self, turn: Turn, reply: _Reply, last: str) -> "DraftTurn":
         guard = self._guard(turn, reply)
         # The facts are engine-made, but passages quoted from documents are checked too: one that
         # breaks a wording rule is left out rather than shown.
@@ -619,15 +674,18 @@ class Advisor:
                 kept.append(fact)
             else:
                 rejections.extend(verdict.problems)
-        facts = "\n\n".join(kept)
-        opening, opening_rejections, degraded = self._opening(templates, last, facts, guard)
-        parts = [reply.greeting, opening, facts] + ([templates.degraded] if degraded else [])
-        return replace(
-            turn,
-            reply="\n\n".join(part for part in parts if part),
-            guard_rejections=(*rejections, *opening_rejections),
-            degraded=degraded,
-            templates_version=templates.version,
+        templates = reply.templates
+        return DraftTurn(
+            turn=replace(
+                turn,
+                guard_rejections=tuple(rejections),
+                templates_version=templates.version,
+            ),
+            greeting=reply.greeting,
+            facts="\n\n".join(kept),
+            last=last,
+            templates=templates,
+            guard=guard,
         )
 
     def _guard(self, turn: Turn, reply: _Reply) -> ReplyGuard:

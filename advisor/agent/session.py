@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Self
 
-from advisor.agent.orchestrator import Advisor, PendingChange, Turn
+from advisor.agent.orchestrator import Advisor, DraftTurn, PendingChange, Turn
 from advisor.agent.tools import Proposal
 from advisor.errors import AdvisorError
 from advisor.planning.goals import GoalAssessment
@@ -75,6 +75,20 @@ class _Ids:
     conversation_id: int
     user_index: int
     reply_index: int
+
+
+@dataclass(frozen=True)
+class PendingTurn:
+    """A turn decided by the engine, not yet recorded (`AdviceSession.draft`)."""
+
+    draft: DraftTurn
+    text: str
+    next_index: int
+
+    @property
+    def preview(self) -> str:
+        """The engine's reply, with a placeholder where the opening will go."""
+        return self.draft.preview
 
 
 class AdviceSession:
@@ -136,6 +150,12 @@ class AdviceSession:
         conversation changed since it was read (the same conversation open twice); then nothing
         of the turn is recorded.
         """
+        return self.complete(self.draft(text))
+
+    def draft(self, text: str) -> PendingTurn:
+        """`send` in two steps: the engine's half of the turn now (nothing recorded yet), the
+        model's opening and the recording in `complete`. For pages that
+        show the engine's answer while the shared model is busy with someone else."""
         if not self._begun:
             raise AdvisorError("Start or resume the session before sending a message")
         if len(text) > MAX_MESSAGE_CHARS:
@@ -147,13 +167,19 @@ class AdviceSession:
         text = text.replace("\x00", "")
         stored = self._stored()
         conversation = [*_advisor_messages(stored), Message("user", text)]
-        turn = self._advisor.respond(
+        draft = self._advisor.draft(
             conversation,
             trusted_contact_registered=self._trusted_contact(),
             current_risk_level=self._current_risk_level(),
         )
         next_index = len(stored.messages) if stored is not None else 0
-        ids = self._record(turn, text, next_index)
+        return PendingTurn(draft, text, next_index)
+
+    def complete(self, pending: PendingTurn) -> Turn:
+        """The model's opening for a drafted turn, then every write of the turn in one
+        transaction (`send`'s errors apply)."""
+        turn = self._advisor.finish(pending.draft)
+        ids = self._record(turn, pending.text, pending.next_index)
         # Only now that the turn is committed: a failed turn leaves the session as it was.
         self._investor_id, self._conversation_id = ids.investor_id, ids.conversation_id
         return turn

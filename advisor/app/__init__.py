@@ -32,7 +32,7 @@ from advisor.app.sign_in import (
     remembered,
     route,
     setup_hint,
-    sign_in,
+    sign_in_handler,
     sign_out,
 )
 from advisor.app.styles import CSS, THEME
@@ -126,7 +126,7 @@ def _signed_in_app(
 
     signing_in = gr.on(
         [sign.button.click, sign.password.submit],
-        partial(sign_in, services),
+        sign_in_handler(services),
         [sign.username, sign.password, sign.elderly, sign.preferences],
         [sign.token, sign.message, sign.preferences, sign.elderly_setting, sign.who, sign.password],
     )

@@ -81,8 +81,10 @@ def chat_history(services: Services, token: str) -> tuple[Chat, int | None]:
 
 def send_message(
     services: Services, token: str, conversation_id: int | None, text: str, history: Chat | None
-) -> Iterator[tuple[Chat, int | None, str]]:
-    """One chat turn, streamed: (chat, conversation id, what is left in the input box)."""
+) -> Iterator[tuple[Chat, int | None, Any]]:
+    """One chat turn, streamed: (chat, conversation id, the input box). The box is emptied and
+    locked while the turn runs (the engine's reply shows before the model's opening, and a
+    message sent in between would race the turn), and opened again when it ends."""
     principal = signed_in(services, token)
     investor_id = own_investor(principal)
     authorized(services, token, Action.CHAT, investor_id)
@@ -91,10 +93,10 @@ def send_message(
     text = (text or "").strip()
     chat = list(history or [])
     if not text:
-        yield chat, conversation_id, ""
+        yield chat, conversation_id, _input_box(open_=True)
         return
-    chat.append({"role": "user", "content": text})
-    yield [*chat, {"role": "assistant", "content": "…"}], conversation_id, ""
+    asked = [*chat, {"role": "user", "content": text}]
+    yield [*asked, {"role": "assistant", "content": "…"}], conversation_id, _input_box(open_=False)
     session = AdviceSession(services.advisor, services.store)
     try:
         if conversation_id is None:
@@ -102,14 +104,29 @@ def send_message(
         else:
             _check_conversation(services, investor_id, conversation_id)
             session.resume(conversation_id)
-        turn = session.send(text)
+        # The engine's answer is shown as soon as it is decided; the opening, which may wait for
+        # the shared model, is written into it afterwards.
+        pending = session.draft(text)
+        preview = {"role": "assistant", "content": pending.preview}
+        yield [*asked, preview], conversation_id, _input_box(open_=False)
+        turn = session.complete(pending)
+    except gr.Error:
+        # Nothing was recorded: the message goes back into the box, to send again.
+        yield chat, conversation_id, _input_box(text, open_=True)
+        raise
     except AdvisorError as error:
+        yield chat, conversation_id, _input_box(text, open_=True)
         raise gr.Error(str(error)) from error
-    for shown in stream_chunks(turn.reply):
-        yield [*chat, {"role": "assistant", "content": shown}], session.conversation_id, ""
+    for opening in stream_chunks(turn.opening):
+        shown = {"role": "assistant", "content": pending.draft.reply(opening)}
+        yield [*asked, shown], session.conversation_id, _input_box(open_=False)
         time.sleep(STREAM_PAUSE)
-    chat.append({"role": "assistant", "content": turn.reply})
-    yield chat, session.conversation_id, ""
+    reply = {"role": "assistant", "content": turn.reply}
+    yield [*asked, reply], session.conversation_id, _input_box(open_=True)
+
+
+def _input_box(text: str = "", *, open_: bool) -> Any:
+    return gr.update(value=text, interactive=open_)
 
 
 def _check_conversation(services: Services, investor_id: int, conversation_id: int) -> None:

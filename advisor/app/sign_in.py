@@ -5,6 +5,7 @@ it returns, in a hidden field that every handler sends back. The large-text choi
 per user in the browser's local storage (`gr.BrowserState`), and can be changed after sign-in.
 """
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Final
@@ -65,17 +66,25 @@ class SignIn:
     who: gr.Markdown
 
 
+# (token, message, preferences, elderly, who, password box)
+SignInResult = tuple[str, str, dict[str, Any], bool, str, str]
+
+
 def sign_in(
     services: Services,
     username: str,
     password: str,
     elderly: bool,
     preferences: dict[str, Any] | None,
-) -> tuple[str, str, dict[str, Any], bool, str, str]:
+    request: gr.Request | None = None,
+) -> SignInResult:
     """(token, message, preferences, elderly, who, password box): a wrong password says only
-    that the username or password is wrong."""
+    that the username or password is wrong. Failures are counted per username and per client
+    address (Gradio passes the `request`), so one address cannot try many usernames."""
     try:
-        token = services.accounts.sign_in(username or "", password or "")
+        token = services.accounts.sign_in(
+            username or "", password or "", client=_client_address(request)
+        )
     except AuthenticationError as error:
         return "", f"**{error}.** Please try again.", preferences or {}, elderly, "", ""
     principal = services.accounts.principal(token)
@@ -84,6 +93,32 @@ def sign_in(
     remembered.setdefault("elderly", {})[principal.username] = bool(elderly)
     who = f"Signed in as **{principal.username}** ({principal.role})"
     return token, "", remembered, bool(elderly), who, ""
+
+
+def sign_in_handler(
+    services: Services,
+) -> Callable[[str, str, bool, dict[str, Any] | None, gr.Request], SignInResult]:
+    """`sign_in` for the page. Gradio passes the request to a parameter annotated `gr.Request`,
+    and reads annotations from plain functions only (not through a `functools.partial`)."""
+
+    def handle(
+        username: str,
+        password: str,
+        elderly: bool,
+        preferences: dict[str, Any] | None,
+        request: gr.Request,
+    ) -> SignInResult:
+        return sign_in(services, username, password, elderly, preferences, request)
+
+    return handle
+
+
+def _client_address(request: gr.Request | None) -> str | None:
+    """The caller's address, when the request carries one (behind a proxy, the proxy's: run
+    uvicorn with --proxy-headers there)."""
+    client = getattr(request, "client", None) if request is not None else None
+    host = getattr(client, "host", None)
+    return str(host) if host else None
 
 
 def sign_out(services: Services, token: str) -> tuple[str, str]:

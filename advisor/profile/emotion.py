@@ -36,6 +36,8 @@ panic if the last message panicked. A message without worry ends the run.
 """
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, get_args
@@ -76,6 +78,9 @@ BEFORE_CONTRAST_FACTOR = 0.6
 PROTOTYPE_THRESHOLD = 0.6
 PROTOTYPE_MARGIN = 0.15
 PROTOTYPE_CONFIDENCE = 0.55
+# Every turn re-reads the whole conversation, so a sentence's decision is kept rather than its
+# sentence embedded again each turn; bounded, so a long-running app does not grow.
+DECISION_CACHE_SIZE = 8192
 DEFAULT_CONFIDENCE = 0.4
 SUSTAINED_CONFIDENCE = 0.85
 
@@ -475,7 +480,8 @@ class MessageEmotion:
 
 class PrototypeClassifier:
     """Nearest labelled prototype by MiniLM cosine similarity, for English wording the lexicon
-    misses. The prototypes are embedded once, when the classifier is made."""
+    misses. The prototypes are embedded once, when the classifier is made; each sentence's
+    decision is remembered (the last `DECISION_CACHE_SIZE`), as later turns read it again."""
 
     def __init__(self, embedder: "Embedder") -> None:
         import numpy as np
@@ -488,29 +494,43 @@ class PrototypeClassifier:
         self._matrix: npt.NDArray[np.float64] = np.asarray(
             embedder.embed_documents(sentences), dtype=float
         )
+        self._decided: OrderedDict[str, tuple[Emotion, float] | None] = OrderedDict()
+        self._lock = threading.Lock()  # the app's sessions share one classifier
 
     def classify(self, texts: Sequence[str]) -> list[tuple[Emotion, float] | None]:
         """For each text, the label and similarity of its most confident sentence, else None."""
-        import numpy as np
-
         # A condition ("if it fell I'd sell") says what the investor would feel, not what they
         # feel: only the other sentences are compared.
         sentences = [
             [text[a:b] for a, b in split_sentences(text) if not is_hypothetical(text[a:b])]
             for text in texts
         ]
-        flat = [sentence for group in sentences for sentence in group]
-        if not flat:
-            return [None for _ in texts]
-        vectors = np.asarray(self._embedder.embed_documents(flat), dtype=float)
-        decisions = [self._decide(row) for row in vectors @ self._matrix.T]
+        decided = self._decisions({sentence for group in sentences for sentence in group})
         results: list[tuple[Emotion, float] | None] = []
-        position = 0
         for group in sentences:
-            confident = [d for d in decisions[position : position + len(group)] if d is not None]
+            confident = [d for d in (decided[s] for s in group) if d is not None]
             results.append(max(confident, key=lambda d: d[1]) if confident else None)
-            position += len(group)
         return results
+
+    def _decisions(self, sentences: set[str]) -> dict[str, tuple[Emotion, float] | None]:
+        import numpy as np
+
+        with self._lock:
+            known = {s: self._decided[s] for s in sentences if s in self._decided}
+            for sentence in known:
+                self._decided.move_to_end(sentence)
+        new = sorted(sentences - known.keys())
+        if new:
+            vectors = np.asarray(self._embedder.embed_documents(new), dtype=float)
+            fresh = dict(
+                zip(new, (self._decide(row) for row in vectors @ self._matrix.T), strict=True)
+            )
+            with self._lock:
+                self._decided.update(fresh)
+                while len(self._decided) > DECISION_CACHE_SIZE:
+                    self._decided.popitem(last=False)
+            known.update(fresh)
+        return known
 
     def _decide(self, row: "npt.NDArray[np.float64]") -> tuple[Emotion, float] | None:
         best: dict[Emotion, float] = {}
