@@ -40,7 +40,7 @@ _CONTEXT_WINDOW = 40
 HORIZON_BEFORE = re.compile(
     r"(?:\b(?:in|within|for|over|next|the next|another|after|at least|at most|less than|under|"
     r"more than|no more than|about|around|roughly|approximately|maybe|say|only|just|like|perhaps|"
-    r"probably|approx|possibly|"
+    r"probably|approx|possibly|so|"
     r"horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|up to|another|got)\s*"
     r"(?:the\s+)?"
     r"(?:next\s+)?"
@@ -54,7 +54,7 @@ HORIZON_BEFORE = re.compile(
 HORIZON_AFTER = re.compile(
     r"^(?:\s*(?:from now|away|later|time|or so|or more|or longer|plus|\+|until|till|to go|left|"
     r"out|horizon|timeframe|time frame|before|and then|when|at least|down the (?:road|line)|"
-    r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal))"
+    r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal|pot|money))"
     r"|后|以后|之后|过后|内|之内|以内|里|左右|不用|不动|不碰|用不到|都不用|都?用不(?:上|着|到)|以上|"
     r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|"
     r"再用|才用|要用|需要用|就要|退休|到期)",
@@ -70,8 +70,16 @@ PAST_BEFORE = re.compile(
     # months", "made 20% in a year".
     r"|\b(?:doubled|tripled|quadrupled|made|lost|gained|earned|grew|rose|fell|dropped|jumped|"
     r"returned|bought|sold)\b[^.!?;,]*$"
+    # "My 401k is down 30% in a month", "down 22% in a month": how fast a fall came.
+    r"|\b(?:is|are|was|were|'s|been|went|gone)\s+(?:\w+\s+)?(?:down|up)\b[^.!?;,]*$"
+    r"|\b(?:down|up)\s+(?:about\s+|almost\s+|nearly\s+|over\s+)?[\d.]+\s*(?:%|percent|per cent)"
+    r"[^.!?;,]*$"
     # "for the last 10 years", "over the past few months": right before the duration only.
     r"|\b(?:past|last)\s+(?:few\s+|couple of\s+)?$"
+    # A verb in the past tense, then "for": "stopped looking for a few months", "waited for
+    # two years".
+    r"|\b(?:\w+ed\s+\w+ing|waited|worked|lived|stayed|paused|stopped|struggled|suffered)\s+for"
+    r"(?:\s+about|\s+around|\s+almost|\s+nearly)?\s*$"
     r"|(?:炒股|炒|投资了|做了|买了|已经|工作了|干了|玩了|持有了|存了|拿了|投了|定投了|上班|工作|"
     r"入市)$)",
     re.IGNORECASE,
@@ -83,6 +91,14 @@ FUTURE_TURN = re.compile(
     r"until|till)\b",
     re.IGNORECASE,
 )
+# A modal verb a few words before a past participle makes the clause about what could be:
+# "I could leave invested money alone for 15 years", "I'd keep the saved money there for 10".
+MODAL_BEFORE = re.compile(
+    r"\b(?:could|would|can|will|'ll|'d|might|should|happy to|willing to|able to|prepared to|"
+    r"ready to|stay|remain|keep)\b(?:\W+\w+){0,3}"
+    r"\W*$",
+    re.IGNORECASE,
+)
 # The term of a debt ("房贷还有十五年", "mortgage has 15 years left") is not the horizon, unless
 # the money is needed to pay it off.
 DEBT_TERM = re.compile(r"\b(?:mortgage|loan|lease)\b|房贷|车贷|贷款|按揭", re.IGNORECASE)
@@ -92,7 +108,7 @@ PAST_AFTER = re.compile(
     r"^(?:['’]?[\s-]*(?:ago|of experience|experience|old|of investing|of trading|in the market|of "
     r"(?:work|saving|marriage|expenses|living|salary|income|spending|costs|bills|pay|cash)|"
     r"worth|investing|trading|now|already|back|earlier|prior|emergency|expenses|of emergency|"
-    r"of runway|runway|of (?:\w+ )?(?:cash|savings|expenses))\b"
+    r"of runway|runway|of (?:\w+ )?(?:cash|savings|expenses|money|pay|income|salary|rent|bills))\b"
     r"|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|工龄|的(?:生活费|开销|开支|工资|"
     r"支出|花销|收入|费用)|"
     r"(?:生活费|开销|开支|工资|支出|花销|收入|备用金|应急))",
@@ -116,7 +132,7 @@ NEED = re.compile(
     r"\b(?:need|needs|needed|use|spend|buy|buying|retire|retiring|start|starts|starting|move|"
     r"moving|"
     r"pay|paying|withdraw|cash out|take out|wedding|tuition|college|university|deposit|"
-    r"saving for|treatment|surgery|operation|ivf|"
+    r"saving for|treatment|surgery|operation|ivf|fees|"
     r"down payment|"
     r"by then|until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|"
     r"tuition|deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|"
@@ -235,6 +251,20 @@ AGE_BEFORE_DATE = re.compile(
     rf"reach(?:ing|es)?)\s+(?:{NUMBER_EN})\s*(?:years? old\s*)?$|birthday\s*$",
     re.IGNORECASE,
 )
+SAVINGS_BEFORE = re.compile(
+    r"\b(?:emergency|rainy[- ]day|savings?|cash|corpus|cushion|buffer|reserve|runway)\s+"
+    r"(?:fund\s+|pot\s+)?(?:of|for|worth|covering|covers|that covers)\s+(?:about\s+|around\s+|"
+    r"roughly\s+|like\s+)?$"
+    # 应急资金够一年以上, 存款能撑半年: savings that last so long.
+    r"|(?:应急|备用|生活费|存款|积蓄|现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|可以用)(?:个|用)?$",
+    re.IGNORECASE,
+)
+# A birthday earlier in the clause: "turning thirty in a couple months", "I'll be 60 in 3 years".
+AGE_IN_CLAUSE = re.compile(
+    rf"\b(?:turn(?:s|ing)?|(?:i'?ll|i will|she'?ll|he'?ll|she will|he will) be|hit(?:ting|s)?)\s+"
+    rf"(?:{NUMBER_EN})\b(?:\s*years? old)?\s+in\s+(?:about\s+|around\s+|like\s+)?$",
+    re.IGNORECASE,
+)
 # A duration standing alone after words about the long run ("for the long haul, 20+ years").
 LONG_RUN = re.compile(
     r"long haul|long run|long[- ]term|horizon|time ?frame|won'?t (?:need|touch)|leave it|"
@@ -312,7 +342,10 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     # "around four months" answers "do you have emergency savings?"; "in 30 years" still counts.
     about_savings = _answers_savings_question(clause)
     # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
-    answers_when = clause.start == 0 and bool(WHEN_QUESTION.search(_last_question(clause.asked)))
+    # "not until retirement so 20+ years I guess": anywhere in the reply's first sentence.
+    answers_when = clause.sentence_start == 0 and bool(
+        WHEN_QUESTION.search(_last_question(clause.asked))
+    )
     candidates = []
     for duration in find_durations(clause.text):
         written = clause.text[duration.start : duration.end].lower()
@@ -324,10 +357,17 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue
         if DEBT_TERM.search(clause.text) and not PAY_OFF.search(clause.sentence):
             continue  # 房贷还有十五年: the loan's term
+        if SAVINGS_BEFORE.search(clause.text[: duration.start]):
+            continue  # "an emergency corpus of 9 months": savings counted in months of spending
+        if AGE_IN_CLAUSE.search(clause.text[: duration.start]):
+            continue  # "turning thirty in a couple of months": a birthday, not the money's date
         context = _with_label(clause)
-        opens_answer = answers_when and not clause.text[: duration.start].strip()
-        if opens_answer and _past_before(clause.text[: duration.start]):
-            opens_answer = False
+        before = clause.text[: duration.start]
+        opens_answer = (
+            answers_when
+            and not _past_before(before)
+            and not PAST_AFTER.match(clause.text[duration.end :])
+        )
         if (
             opens_answer
             or _is_horizon(context, duration, _label_length(clause))
@@ -383,9 +423,11 @@ def _is_horizon(text: str, duration: Duration, offset: int = 0) -> bool:
 
 def _past_before(before: str) -> bool:
     """Whether the words before a duration put it in the past, with no need or plan after the
-    past word."""
+    past word, and no modal verb just before it ("I could leave invested money alone for")."""
     match = PAST_BEFORE.search(before)
     if match is None:
+        return False
+    if MODAL_BEFORE.search(before[: match.start()]):
         return False
     return not FUTURE_TURN.search(before[match.start() :])
 

@@ -76,6 +76,10 @@ NO_EXPERIENCE_CAP = 4
 WORD_WEIGHT, CLASS_WEIGHT = 1.0, 1.5
 LEARNED_WEIGHT = 1.0  # a clause the classifier reads (see `clauses`)
 DIGITS = re.compile(r"[0-9０-９%％]")
+WORD = re.compile(r"[A-Za-z']+")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+MIN_WORDS = 3
+MIN_HAN = 3
 HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
 RETIREMENT_HORIZON_FLOOR = 2
 STRONG_BUFFER_MONTHS = 6
@@ -259,7 +263,7 @@ def _learned(
             for lv in levels
         ):
             continue  # the cue rules have read this sentence
-        if is_question(clause) or DIGITS.search(text):
+        if is_question(clause) or DIGITS.search(text) or _too_short(text):
             continue
         if (clause.message_index, clause.sentence_start) in ignored_sentences:
             continue
@@ -279,6 +283,12 @@ def _learned(
                 _Level(reading.willingness, LEARNED_WEIGHT, clause.evidence(), clause.message_index)
             )
     return found
+
+
+def _too_short(text: str) -> bool:
+    """A fragment too short to state a tolerance ("Not", "ok so"): fewer than three words and
+    fewer than three Chinese characters. The reader's n-grams would still give it a label."""
+    return len(WORD.findall(text)) < MIN_WORDS and len(HAN.findall(text)) < MIN_HAN
 
 
 def _pitched(hit: Hit) -> bool:

@@ -54,6 +54,9 @@ _W1 = (
         r"(?:go|going|drop|dropping|fall|falling) (?:down|at all)",
         r"(?:can'?t|cannot|couldn'?t) (?:have|accept|take|afford|tolerate) any (?:loss|losses|drop|"
         r"drops|fall|falls|dip|dips|risk)",
+        # "I cannot take loss in this amount": no article, as many write it.
+        r"(?:can'?t|cannot|couldn'?t) (?:accept|take|afford|tolerate|bear) (?:a )?"
+        r"(?:loss|losses)\b",
         r"(?:somewhere|something|a place|an? (?:account|product|fund)) (?:where |that )?(?:it|the "
         r"money|the balance) (?:can'?t|cannot|won'?t|will not|doesn'?t) (?:drop|fall|go down|"
         r"lose)(?: (?:at all|a penny|a cent|anything|in value))?",
@@ -317,16 +320,21 @@ _NONE = (
         rf"(?:live|living|get by|getting by) (?:on|off) (?:\w+ ){{0,4}}?(?:my|our|her|his|the|"
         rf"this|that) {_SAVED}",
         r"(?:it'?s|this is|that'?s|(?:it|this|that|the money|this money|the \w+) is) what "
-        r"(?:i|we|she|he) (?:live|lives|get by|gets by) on",
+        r"(?:i|we|she|he)(?:'ve| have| has)? (?:live|lives|lived|get by|gets by|got by) on",
         rf"(?:the |this |that |my |our )?{_SAVED} (?:that )?(?:i|we|she|he) (?:live|lives|get by) "
         r"(?:on|off)",
         r"(?:need|use|rely on|depend on) (?:this|the|that|it|this money|that money|the money) "
         r"(?:money )?(?:to live on|to live|for (?:rent|bills|living|food|daily|groceries)|"
         r"every month|to pay (?:the )?bills)",
+        # "It's our living money", "that's the rent money".
+        r"(?:it'?s|this is|that'?s|(?:it|this|that) is) (?:my|our|her|his|the) (?:living|rent|"
+        r"bills?|food|grocery) money",
         # It is everything, or the whole emergency money.
         r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
         r"nothing else to fall back on",
         r"(?:it'?s|this is|that'?s) (?:all|everything) (?:i|we|she|he) (?:have|has|live on|own)",
+        # "its all ive got", "it's all we've got".
+        r"\b(?:it'?s|its|this is|that'?s|thats) all (?:i|we|she|he)(?:'?ve| have| has|'?s)? got\b",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
         r"savings|net)",
         r"(?:all|every penny) (?:that )?(?:i|we|she|he) (?:have|has|live on)",
@@ -340,6 +348,8 @@ _NONE = (
         r"一分(?:钱)?都亏不起",
         r"(?:是|就是|算是)(?:我的|她的|他的|我们的|全家的?|家里的?|一家人的?)?(?:生活费|救命钱|"
         r"过日子的钱|吃饭钱)",
+        # "是家里给的这学期生活费": whoever gave it, it is what they live on.
+        r"(?<!不)(?:是|就是|算是)[^，。！？,.!?]{0,10}(?:生活费|吃饭钱)",
         r"(?:就|只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         negatable=False,
     ),
@@ -351,6 +361,10 @@ _DRAWS = (
         r"(?:take|taking|draw|drawing|withdraw\w*|pull\w*) (?:\w+ ){0,4}?(?:out )?(?:of|from) "
         r"(?:this|the|my|our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?)"
         r" (?:each|every|a|per) (?:month|year|quarter)",
+        # "I take about 4% a year from this pot".
+        r"(?:take|taking|draw|drawing|withdraw\w*) (?:out )?(?:about |around |roughly )?\S+ "
+        r"(?:each|every|a|per) (?:month|year|quarter) (?:out )?(?:of|from) (?:this|the|my|our|her|"
+        r"his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?)",
         r"(?:live|lives|living) (?:on|off) (?:the |my |her |his |our )?(?:interest|dividends|"
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
@@ -387,10 +401,18 @@ _LOW = (
         r"(?:student loan|loan|borrowed|credit card|overdraft|margin loan)(?: \w+)?"
         r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
         r"(?:with|using) (?:borrowed|loan|credit card|margin) (?:money|cash|funds)",
+        r"(?:it'?s|it was|that was|this is|that'?s) (?:my|our|her|his) (?:student loan|loan|"
+        r"borrowed|credit card)(?: refund)? (?:money|cash|funds)",
         # Putting all their savings in at once: "I've got 15k saved and I want to go all in".
         r"(?:saved|savings|nest egg)\b[^.!?]{0,30}\b(?:go(?:ing)? all[- ]in|put (?:it )?all in|"
         r"every (?:penny|cent|last dollar))|all[- ]in (?:with|on) (?:my|our) (?:savings|nest egg)",
         r"no (?:other|more|further) (?:savings|cash|money|emergency fund)",
+        # The money is to become the emergency fund: it must be there whenever it is needed.
+        r"(?:build|building|start|starting|set up|setting up|save up|saving up|sort out|top up|"
+        r"topping up|grow|growing) (?:up )?(?:an?|my|our|the) (?:\w+[- ]month |proper |real |"
+        r"small )?(?:emergency|rainy[- ]day) (?:fund|savings|pot|cushion)",
+        r"(?:the|my|our) emergency (?:fund|savings) (?:money )?(?:should|would|could|will|to) "
+        r"(?:sit|go|be|live)",
         r"(?:put|invested|moved|used|took|threw|throw|dump\w*|sank|sunk|pulling|pull\w*) "
         r"(?:\w+ ){0,3}?(?:my|our|the) (?:house deposit|home deposit|down payment|deposit|"
         r"rent money|tuition money|wedding fund|emergency fund|emergency money)",
@@ -407,6 +429,10 @@ _LOW = (
     *chinese(
         "low",
         r"亏不起|输不起|赔不起",
+        # Building the emergency money: 先把应急的钱存够, 攒一笔备用金.
+        r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|当(?:作|成)?(?:应急|备用)"
+        r"(?:金|钱|资金)|"
+        r"把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
         r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
         r"毕生(?:的)?积蓄|养老本",
@@ -418,8 +444,11 @@ _LOW = (
         r"(?:房子|房产|车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
         r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
-        r"负债|欠(?:了)?(?:很多|一屁股)?(?:钱|债)",
+        # "五万块是应急的钱" whatever names the money first; not "不是应急的钱".
+        r"(?<!不)(?:是|算)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的钱|用的|金)",
+        r"(?<!没有)(?<!没)(?<!无)(?<!零)负债|欠(?:了)?(?:很多|一屁股)?(?:钱|债)",
         r"月光|没啥存款|没什么存款|没多少存款|没有?(?:应急|备用)(?:金|钱)|"
+        r"没攒(?:下|到|住)?(?:什么|啥|多少)?钱|还欠着|欠着[^，。！？]{0,4}(?:钱|万|千|块)|"
         r"没有?(?:别的|其他|其它|多余的|任何)?(?:存款|积蓄)",
         # 这笔钱要是少了，计划就泡汤了: the plan cannot survive a loss.
         r"(?:少了|亏了|没了)[^。！？]{0,10}(?:泡汤|黄了|没戏|落空|完了)|"
@@ -443,7 +472,8 @@ _UNSTABLE = (
     *chinese(
         "unstable",
         r"失业|被裁|下岗|没(?:有)?工作|待业|打零工|自由职业",
-        r"收入不稳定|收入不固定|没有固定收入|收入(?:波动|时高时低)|现金流不(?:太)?稳",
+        r"收入(?:很|非常|特别|比较|太|有点|也)?不(?:太)?稳定|收入不固定|没有固定收入|"
+        r"收入(?:波动|时高时低)|现金流不(?:太)?稳",
         r"看天吃饭|一年好一年坏|时好时坏|收成不(?:稳|好说)",
     ),
 )

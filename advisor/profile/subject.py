@@ -211,8 +211,8 @@ _MONEY_MOVE_EN = (
 # An amount before the money word or after "has": "his 90k savings", "about 60k in".
 _AMOUNT_EN = (
     r"(?:(?:about|around|roughly|nearly|almost|over|under|just over|some|maybe) )?"
-    r"(?:[$£€¥]?\d[\d,.]*\s*(?:k|m|grand|thousand|million)?(?:\s+(?:dollars|pounds|euros|"
-    r"quid|bucks))?\s+)?"
+    r"(?:[$£€¥₹]?\d[\d,.]*\s*(?:k|m|grand|thousand|million|lakhs?|crores?)?(?:\s+(?:dollars|"
+    r"pounds|euros|quid|bucks|rupees))?\s+)?"
 )
 THEIR_MONEY = (
     *english(
@@ -220,8 +220,8 @@ THEIR_MONEY = (
         rf"(?:his|her|their) {_AMOUNT_EN}(?:own |whole |entire |life |bank |retirement |savings |"
         rf"pension |state |joint |private |work )?(?:{_MONEY_EN})",
         # What a parent holds: "she has about 60k in a savings account".
-        rf"(?:he|she|they) (?:has|have|'s got|has got|keeps?) {_AMOUNT_EN}(?:in|saved|put away|"
-        r"sitting in|tied up in)\b",
+        rf"(?:he|she|they)(?: has| have|['’]s got| has got| keeps?) {_AMOUNT_EN}(?:in|saved|"
+        r"put away|sitting in|tied up in|from)\b",
         # Someone talked the parent into moving money, or the parent has to move it.
         rf"(?:talk\w*|pressur\w*|push\w*|convinc\w*|persuad\w*|got|get|getting|told|tell\w*|"
         rf"urg\w*|rush\w*|ask\w*|beg\w*|pester\w*|nag\w*|want\w*) (?:him|her|them) (?:into|to) "

@@ -18,7 +18,7 @@
 import re
 from dataclasses import dataclass
 
-from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number
+from advisor.profile.numbers import ENGLISH_TENS, ENGLISH_UNITS, NUMBER_EN, NUMBER_ZH, parse_number
 from advisor.profile.text import Clause
 
 LOSS_BANDS = ((1, 1), (10, 2), (20, 3), (35, 4))  # tolerable loss below N% → level
@@ -29,11 +29,30 @@ SOLD_SOME_LEVEL = 3
 BOUGHT_LEVEL = 5
 
 _ZH_NUM = r"[零一二两三四五六七八九十百\d.]+"
+# Percentages in words: "fifteen per cent", "twenty-five percent".
+_TENS_WORD = "|".join(sorted(ENGLISH_TENS, key=len, reverse=True))
+_UNIT_WORD = "|".join(sorted(ENGLISH_UNITS, key=len, reverse=True))
 # The first number is possessive (`\d++`): a long run of digits is not split every way between it
 # and the range's second number, which took minutes for a message of a few thousand digits.
+# "12% is about my limit": a limit is a fall they can bear.
+LIMIT = re.compile(
+    r"\b(?:my|the|her|his) (?:limit|max|maximum|threshold|breaking point|pain threshold)\b|"
+    r"底线|极限|上限",
+    re.IGNORECASE,
+)
+# A fall told in money: "if my 100k became 80k", "$200k fell to $140k", "50万跌到40万".
+_AMOUNT = r"[$£€¥]?\s?(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百]+)\s?(?:k\b|m\b|grand|万|千)?"
+_BECAME = (
+    r"(?:became|become|becomes|went (?:down )?to|go(?:es)? (?:down )?to|fell to|falls? to|"
+    r"dropped to|drops? to|turned into|turns? into|shr[au]nk to|is now|变成了?|跌到了?|"
+    r"跌成了?|缩水(?:到|成)了?|只剩(?:下)?)"
+)
 PERCENT = re.compile(
-    rf"(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|％|percent|per cent)"
-    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<tenths>[一二两三四五六七八九\d])成(?!本|交|年)"
+    rf"(?P<from_amount>{_AMOUNT})\s*{_BECAME}\s*(?P<to_amount>{_AMOUNT})(?![\d%％])"
+    rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|％|percent|per cent)"
+    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
+    r"(?P<tenths>[一二两三四五六七八九\d])成(?!本|交|年)"
+    rf"|\b(?P<words>(?:{_TENS_WORD})(?:[\s-](?:{_UNIT_WORD}))?|{_UNIT_WORD})\s*(?:percent|per cent)"
     r"|(?P<half>\bhalf\b|一半|腰斩|\bhalve[sd]?\b)|(?P<quarter>\ba quarter\b|四分之一)"
     r"|(?P<third>\ba third\b|三分之一)|(?P<fifth>\ba fifth\b|五分之一)|(?P<tenth>\ba tenth\b|"
     r"十分之一)",
@@ -56,7 +75,7 @@ ACCEPT = re.compile(
     r"(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|"
     r"fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|"
     r"最多|"
-    r"没有?紧张|不慌|拿得住|不卖|没卖|都行|还行|行|不怕|不在乎",
+    r"没有?紧张|不慌|拿得住|不卖|不会卖|没卖|都行|还行|行|不怕|不在乎",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
@@ -64,7 +83,7 @@ REFUSE = re.compile(
     r"freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful|wreck\w*|ruin\w*|gutted|"
     r"crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|them) up|sick|hate|dread)\b|"
     r"受不了|接受不了|承受不了|"
-    r"扛不住|不能|心疼|睡不着|不行|会卖|慌",
+    r"扛不住|不能|心疼|睡不着|不行|(?<!不)会卖|慌",
     re.IGNORECASE,
 )
 # A fall that happened, right before its size: "has lost a third", "is down 30%", "亏了三成".
@@ -257,6 +276,8 @@ def _band(value: float, bands: tuple[tuple[float, int], ...]) -> int:
 
 
 def _percent(match: re.Match[str]) -> float | None:
+    if match.group("from_amount"):
+        return _money_fall(match.group("from_amount"), match.group("to_amount"))
     if match.group("half"):
         return 50.0
     if match.group("quarter"):
@@ -268,10 +289,32 @@ def _percent(match: re.Match[str]) -> float | None:
     if match.group("tenth"):
         return 10.0
     if match.group("tenths"):
-        number = parse_number(match.group("tenths"))
-        return None if number is None else number.value * 10
-    number = parse_number(match.group("num") or match.group("zh"))
+        # 一两成 "one or two tenths": the middle of the range, 15%.
+        written = [match.group("low_tenths"), match.group("tenths")]
+        numbers = [parse_number(part) for part in written if part]
+        values = [number.value * 10 for number in numbers if number is not None]
+        return sum(values) / len(values) if values else None
+    number = parse_number(match.group("num") or match.group("zh") or match.group("words"))
     return None if number is None else number.value
+
+
+def _money_fall(before: str, after: str) -> float | None:
+    """The fall in percent from one amount to a smaller one; None if it is no fall."""
+    start, end = _amount(before), _amount(after)
+    if start is None or end is None or not 0 <= end < start:
+        return None
+    return round(100 * (1 - end / start), 1)
+
+
+def _amount(text: str) -> float | None:
+    written = text.strip().lstrip("$£€¥").strip().lower()
+    scale = 1.0
+    for suffix, factor in (("grand", 1e3), ("k", 1e3), ("m", 1e6), ("万", 1e4), ("千", 1e3)):
+        if written.endswith(suffix):
+            written, scale = written[: -len(suffix)].strip(), factor
+            break
+    number = parse_number(written.replace(",", ""))
+    return None if number is None else number.value * scale
 
 
 def _stated_limits(clause: Clause) -> list[Tolerance]:
@@ -287,7 +330,8 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         about_a_fall = bool(FALL.search(clause.text) or FALL.search(_clause_before(clause)))
         # "I'd buy more at -30%": a minus sign before the size is a fall too.
         minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
-        about_a_fall = about_a_fall or asked_how_much or minus
+        about_a_fall = about_a_fall or asked_how_much or minus or bool(match["from_amount"])
+        about_a_fall = about_a_fall or bool(LIMIT.search(clause.text))
         refuse = _refusal(clause.text)
         buys = BUY_MORE.search(clause.text)
         accepts = ACCEPT.search(clause.text) or buys
@@ -295,7 +339,9 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
             continue
         level = loss_level(percent)
         if refuse:
-            level = max(1, level - 1)
+            # What they cannot bear sets the band just under it: "couldn't handle 8%" is a
+            # small-falls investor (2), "can't take 20%" a moderate one (3).
+            level = loss_level(max(0.0, percent - 1))
         elif buys:
             level = min(5, level + 1)  # buying more in the fall
         found.append(Tolerance(level, clause, match.start(), match.end()))
