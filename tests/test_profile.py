@@ -57,6 +57,8 @@ LABELLED_SETS = (
     "dev11.yaml",
     "dev12.yaml",
     "dev13.yaml",
+    "dev14.yaml",
+    "dev15.yaml",
     "smoke.yaml",
 )
 
@@ -814,6 +816,7 @@ def test_clause_examples_name_the_line_of_a_bad_label(tmp_path):
         (user("It's for my master's fees next September."), pytest.approx(10 / 12, abs=0.01)),
         (user("SELL EVERYTHING. I can't watch this anymore, down 22% in a month."), None),
         (user("有房无贷，应急资金够一年以上。这笔钱十年内都不会用。"), 10),
+        (user("我下个月就满50了，打算三年后给儿子买婚房付首付。"), 3),  # a birthday, then the date
         # Anywhere in the first sentence of an answer to "when".
         (
             [
@@ -841,6 +844,9 @@ def test_horizons_told_apart_from_birthdays_and_the_past(extractor, messages, ye
         ("When it dropped 8% in a week I couldn't handle it.", 2),
         ("Honestly I thought I was fine with risk but apparently 12% is about my limit.", 3),
         ("亏个一两成还行吧，再多我就要睡不着了。", 3),  # 一两成: the middle of 10-20%
+        ("我九二年的，月薪两万，公司挺稳的。", None),  # the company is steady: no preference
+        ("My dad can't bear to lose a penny.", None),  # someone else's, not the investor's
+        ("I can't bear to lose a penny of it.", 1),
     ],
 )
 def test_willingness_worded_as_people_write_it(extractor, text, willingness):
@@ -863,6 +869,15 @@ def test_willingness_worded_as_people_write_it(extractor, text, willingness):
         ("我今年二十九，没攒下什么钱，信用卡还欠着两万。", 2),
         ("我四十岁，做外贸生意，收入很不稳定。", 3),
         ("想先存够六个月的生活费当应急金。", 2),
+        # A condition after the fact says what the money is for; it does not make it imagined.
+        ("id be ok if it went down a bit but its all ive got if my car breaks down", 1),
+        ("lost 80k on leveraged ETFs this week. that was everything", 1),
+        ("我准备把家里攒的买房首付五十万全部梭哈进去", 2),
+        ("我刚用信用卡套了五万出来准备上车", 2),
+        ("我二十八，想把全部的应急备用金十万都买成股票基金", 1),
+        ("I'm thinking of putting my whole bonus AND my emergency fund into call options.", 2),
+        ("I draw on it every month to top up the pension.", 2),
+        ("We live off our pensions plus about 4% a year from a $600k portfolio.", 2),
     ],
 )
 def test_capacity_of_money_that_must_be_there(extractor, text, capacity):

@@ -137,6 +137,7 @@ NEED = re.compile(
     r"by then|until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|"
     r"tuition|deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|"
     r"需要|要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
+    r"手术|看病|治病|住院|"
     r"还款|还贷|还钱|还清|到期",
     re.IGNORECASE,
 )
@@ -258,6 +259,11 @@ SAVINGS_BEFORE = re.compile(
     # 应急资金够一年以上, 存款能撑半年: savings that last so long.
     r"|(?:应急|备用|生活费|存款|积蓄|现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|可以用)(?:个|用)?$",
     re.IGNORECASE,
+)
+# A birthday right after a date: 下个月就满50了, 明年就六十岁了.
+ZH_AGE_AFTER_DATE = re.compile(
+    r"\s*(?:就|我|她|他|才)?(?:满|到|过)?[\d一二三四五六七八九十]+(?:岁|周岁)"
+    r"|\s*(?:就|才)?满[\d一二三四五六七八九十]+"
 )
 # A birthday earlier in the clause: "turning thirty in a couple months", "I'll be 60 in 3 years".
 AGE_IN_CLAUSE = re.compile(
@@ -459,8 +465,9 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
         for match in pattern.finditer(clause.text):
             inside = any(s <= match.start() < e for s, e in taken)
             before = clause.text[: match.start()]
-            if inside or AGE_BEFORE_DATE.search(before) or _past_before(before):
-                continue  # "turning thirty next month", "made 50k this year"
+            birthday = ZH_AGE_AFTER_DATE.match(clause.text[match.end() :])
+            if inside or AGE_BEFORE_DATE.search(before) or _past_before(before) or birthday:
+                continue  # "turning thirty next month", "made 50k this year", 下个月就满50了
             taken.append((match.start(), match.end()))
             evidence = clause.evidence(match.start(), match.end())
             candidates.append(HorizonCandidate(years, RELATIVE_CONFIDENCE, evidence))

@@ -53,7 +53,13 @@ from typing import Literal
 
 from advisor.profile.clauses import CONFIDENT, ClauseClassifier
 from advisor.profile.instructions import messages_with_overrides, sentences_with_instructions
-from advisor.profile.lexicon import CueMatcher, Hit, is_question
+from advisor.profile.lexicon import (
+    HYPOTHETICAL,
+    CueMatcher,
+    Hit,
+    answers_hypothetical,
+    is_question,
+)
 from advisor.profile.model import Evidence, Inferred, RiskAssessment
 from advisor.profile.risk_cues import (
     CAPACITY_CUES,
@@ -397,7 +403,8 @@ def _capacity(
     cited = circumstances.evidence
     secure = False
     for hit in matcher.find(CAPACITY_CUES, conversation.clauses):
-        if hit.negated or hit.hypothetical or not attribution.is_investor(hit.clause, hit.end):
+        hypothetical = hit.hypothetical and not _condition_after(hit)
+        if hit.negated or hypothetical or not attribution.is_investor(hit.clause, hit.end):
             continue
         if attribution.is_quoted(hit.clause, hit.start):
             continue  # "他说不转就冻结我所有的钱": a threat, not a fact about the money
@@ -427,6 +434,19 @@ def _capacity(
     evidence = tuple(dict.fromkeys(e for cap, found in caps if cap == value for e in found))
     confidence = min(0.9, 0.5 + 0.1 * len(caps))
     return Inferred[int](value=value, confidence=confidence, evidence=evidence)
+
+
+def _condition_after(hit: Hit) -> bool:
+    """A fact followed by the condition it is kept for: "it's all I've got if my car breaks
+    down" states the money's capacity; the "if" says what it is for, not that it is imagined."""
+    text = hit.clause.text
+    condition = HYPOTHETICAL.search(text)
+    return (
+        condition is not None
+        and condition.start() >= hit.end
+        and not HYPOTHETICAL.search(text, condition.end())
+        and not answers_hypothetical(hit.clause.asked)
+    )
 
 
 def _horizon_cap(years: float, evidence: tuple[Evidence, ...], strong: bool) -> int:

@@ -61,6 +61,10 @@ _W1 = (
         r"money|the balance) (?:can'?t|cannot|won'?t|will not|doesn'?t) (?:drop|fall|go down|"
         r"lose)(?: (?:at all|a penny|a cent|anything|in value))?",
         rf"{_NOT} want (?:any more of it|any of it|it|the balance|the money) (?:going|to go) down",
+        r"(?:horrified|devastated|distraught|gutted|heartbroken) if (?:it|the balance|the money) "
+        r"(?:went|goes|dropped|drops|fell|falls) (?:down )?(?:at all|by anything)",
+        r"(?:can'?t|cannot|couldn'?t) bear (?:to lose|losing) (?:a penny|a cent|anything|"
+        r"any of it)",
         negatable=False,
     ),
     *chinese(
@@ -150,7 +154,7 @@ _W2 = (
     *chinese(
         "w2",
         r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|"
-        r"风险(?:小|低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|稳(?:的|当|点|一些|妥的)|"
+        r"风险(?:小|低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还])稳(?:的|当|点|一些|妥的)|"
         r"靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
         r"不想冒(?:太大的?)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|多大)?的?风险|"
         r"(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|不能)(?:太|过)(?:大|高)|"
@@ -335,6 +339,7 @@ _NONE = (
         r"(?:it'?s|this is|that'?s) (?:all|everything) (?:i|we|she|he) (?:have|has|live on|own)",
         # "its all ive got", "it's all we've got".
         r"\b(?:it'?s|its|this is|that'?s|thats) all (?:i|we|she|he)(?:'?ve| have| has|'?s)? got\b",
+        r"\b(?:that|it|this) was (?:everything|all (?:i|we) had)\b",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
         r"savings|net)",
         r"(?:all|every penny) (?:that )?(?:i|we|she|he) (?:have|has|live on)",
@@ -351,6 +356,7 @@ _NONE = (
         # "是家里给的这学期生活费": whoever gave it, it is what they live on.
         r"(?<!不)(?:是|就是|算是)[^，。！？,.!?]{0,10}(?:生活费|吃饭钱)",
         r"(?:就|只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
+        r"(?:全部|所有)(?:的)?(?:应急|备用)(?:的)?(?:金|钱|资金)?",
         negatable=False,
     ),
 )
@@ -369,6 +375,12 @@ _DRAWS = (
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
         r"top-?up for (?:the )?(?:bills|rent|living)",
+        r"(?:draw|drawing|dip|dipping) (?:on|into) (?:it|this|the account|the pot|my savings|"
+        r"our savings|her savings|his savings) (?:every|each|a|per) (?:month|year|week|quarter)",
+        r"(?:pay|paying|pays) (?:it |them |that |this |for it )?(?:out of|from) (?:her|his|their|"
+        r"my|our|the) (?:investments?|savings|portfolio|pot|account)",
+        r"(?:live|lives|living) off [^.!?]{0,40}? from (?:a|an|the|our|my|her|his) [^.!?]{0,12}"
+        r"(?:portfolio|pot|account|investments?)",
         r"(?:^\W*|\b(?:to|it|this|which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
         r"covers|covering) (?:for )?(?:the |her |his |my |our )?(?:care home|nursing home|care "
         r"fees|home fees|bills|rent|living costs)",
@@ -407,14 +419,14 @@ _LOW = (
         r"(?:saved|savings|nest egg)\b[^.!?]{0,30}\b(?:go(?:ing)? all[- ]in|put (?:it )?all in|"
         r"every (?:penny|cent|last dollar))|all[- ]in (?:with|on) (?:my|our) (?:savings|nest egg)",
         r"no (?:other|more|further) (?:savings|cash|money|emergency fund)",
-        # The money is to become the emergency fund: it must be there whenever it is needed.
+        # The money is to become the emergency fund: low capacity.
         r"(?:build|building|start|starting|set up|setting up|save up|saving up|sort out|top up|"
         r"topping up|grow|growing) (?:up )?(?:an?|my|our|the) (?:\w+[- ]month |proper |real |"
         r"small )?(?:emergency|rainy[- ]day) (?:fund|savings|pot|cushion)",
         r"(?:the|my|our) emergency (?:fund|savings) (?:money )?(?:should|would|could|will|to) "
         r"(?:sit|go|be|live)",
-        r"(?:put|invested|moved|used|took|threw|throw|dump\w*|sank|sunk|pulling|pull\w*) "
-        r"(?:\w+ ){0,3}?(?:my|our|the) (?:house deposit|home deposit|down payment|deposit|"
+        r"(?:put\w*|invested|moved|used|took|threw|throw|dump\w*|sank|sunk|pull\w*) "
+        r"(?:\w+ ){0,5}?(?:my|our|the) (?:house deposit|home deposit|down payment|deposit|"
         r"rent money|tuition money|wedding fund|emergency fund|emergency money)",
         r"(?:it'?s|this is|that'?s) (?:the|my|our) (?:wedding fund|house deposit|deposit|"
         r"rent money|tuition money|emergency fund)",
@@ -431,15 +443,16 @@ _LOW = (
         r"亏不起|输不起|赔不起",
         # Building the emergency money: 先把应急的钱存够, 攒一笔备用金.
         r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|当(?:作|成)?(?:应急|备用)"
-        r"(?:金|钱|资金)|"
+        r"(?:的)?(?:金|钱|资金)|"
         r"把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
         r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
         r"毕生(?:的)?积蓄|养老本",
         # All the savings in at once (存款全部拿出来买); time deposits (定期) may not be all.
-        r"(?:攒的|存的|积蓄|存款)(?:钱)?(?:(?!定期)[^，。！？]){0,6}(?:全|都)(?:部)?"
+        r"(?:攒的|存的|积蓄|存款|首付)(?:钱)?(?:(?!定期)[^，。！？]){0,10}(?:全|都)(?:部)?"
         r"(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭)",
-        r"刷信用卡|套出来|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|"
+        r"刷信用卡|套出来|套了[^，。！？]{0,6}出来|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|"
+        r"贷款(?:来)?(?:买|投|炒)|"
         r"抵押贷|拿房子(?:去)?(?:做)?抵押|房贷\S{0,4}(?:炒|投|买)|"
         r"(?:房子|房产|车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
@@ -503,7 +516,7 @@ _HIGH = (
     *chinese(
         "high",
         r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
-        r"工作(?:很)?稳定|收入稳定|铁饭碗|体制内|公务员|事业单位",
+        r"工作(?:很)?稳定|收入稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗)(?:挺|很|还|蛮)稳",
         r"有退休金|退休金够(?:花|用)|有房无贷",
         negatable=False,
     ),
