@@ -1,7 +1,7 @@
 """Investor-profiling benchmark: accuracy per field and latency of `ProfileExtractor`.
 
 Sets: the labelled development set (tests/fixtures/profiles/dev.yaml, falling back to smoke.yaml),
-the development sets never tuned on (dev14.yaml and dev15.yaml, see
+the development sets never tuned on (dev16.yaml and dev17.yaml, see
 tests/fixtures/profiles/README.md) and, if
 present, the holdout benchmarks/data/profile_holdout.yaml. The holdout is written by
 someone else and is never looked at while building the pipeline: this script prints only its
@@ -59,7 +59,7 @@ from advisor.settings import PROJECT_ROOT
 PROFILES = PROJECT_ROOT / "tests" / "fixtures" / "profiles"
 DEV_SETS = (PROFILES / "dev.yaml", PROFILES / "smoke.yaml")
 # By independent writers, after the last fixes; never tuned on.
-UNSEEN = (PROFILES / "dev14.yaml", PROFILES / "dev15.yaml")
+UNSEEN = (PROFILES / "dev16.yaml", PROFILES / "dev17.yaml")
 HOLDOUT = PROJECT_ROOT / "benchmarks" / "data" / "profile_holdout.yaml"
 PACKAGES = ("torch", "transformers", "sentence-transformers", "jieba")
 LABELLED_YEAR = date(2026, 11, 30)  # the sets count years from 2026

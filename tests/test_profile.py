@@ -59,6 +59,8 @@ LABELLED_SETS = (
     "dev13.yaml",
     "dev14.yaml",
     "dev15.yaml",
+    "dev16.yaml",
+    "dev17.yaml",
     "smoke.yaml",
 )
 
@@ -817,6 +819,8 @@ def test_clause_examples_name_the_line_of_a_bad_label(tmp_path):
         (user("SELL EVERYTHING. I can't watch this anymore, down 22% in a month."), None),
         (user("有房无贷，应急资金够一年以上。这笔钱十年内都不会用。"), 10),
         (user("我下个月就满50了，打算三年后给儿子买婚房付首付。"), 3),  # a birthday, then the date
+        (user("36, stable job, a year's expenses in cash. Retirement is 20+ years away."), 20),
+        (user("我妈后续治疗大概要二三十万，这一两年陆续要用。"), 1.5),
         # Anywhere in the first sentence of an answer to "when".
         (
             [
@@ -847,6 +851,9 @@ def test_horizons_told_apart_from_birthdays_and_the_past(extractor, messages, ye
         ("我九二年的，月薪两万，公司挺稳的。", None),  # the company is steady: no preference
         ("My dad can't bear to lose a penny.", None),  # someone else's, not the investor's
         ("I can't bear to lose a penny of it.", 1),
+        ("中间就算跌40%我也照买。", 5),
+        ("这笔钱不能冒险。", 1),
+        ("I don't want to do anything risky right now.", 2),
     ],
 )
 def test_willingness_worded_as_people_write_it(extractor, text, willingness):
@@ -874,6 +881,8 @@ def test_willingness_worded_as_people_write_it(extractor, text, willingness):
         ("lost 80k on leveraged ETFs this week. that was everything", 1),
         ("我准备把家里攒的买房首付五十万全部梭哈进去", 2),
         ("我刚用信用卡套了五万出来准备上车", 2),
+        ("想先存够三个月的应急金再考虑投资。", 2),  # building it: low capacity
+        ("我四十，工作稳定，存了半年的应急金。", 5),  # having it: no cap
         ("我二十八，想把全部的应急备用金十万都买成股票基金", 1),
         ("I'm thinking of putting my whole bonus AND my emergency fund into call options.", 2),
         ("I draw on it every month to top up the pension.", 2),

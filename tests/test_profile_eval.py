@@ -25,8 +25,8 @@ from tests.test_profile import labelled_sets, shared_extractor
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation of margin. See tests/fixtures/profiles/README.md for each set's first (unseen)
-# figures and which sets were tuned on; dev14.yaml and dev15.yaml never were (their only
-# measurement: risk 81.2% and 83.8%). Sustained anxiety is held at 90% where labelled.
+# figures and which sets were tuned on; dev16.yaml and dev17.yaml never were (their only
+# measurement: risk 77.5% and 85.0%). Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev6.yaml": {"risk_level": 0.84},
     "dev7.yaml": {"life_stage": 0.928, "risk_level": 0.871, "emotion": 0.871},
@@ -36,8 +36,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev11.yaml": {"life_stage": 0.925, "risk_level": 0.808, "sustained_anxiety": 0.70},
     "dev12.yaml": {"sustained_anxiety": 0.66},
     "dev13.yaml": {"risk_level": 0.775},
-    "dev14.yaml": {"life_stage": 0.912, "risk_level": 0.80},
+    "dev14.yaml": {"life_stage": 0.912, "risk_level": 0.862},
     "dev15.yaml": {"life_stage": 0.925, "risk_level": 0.825, "sustained_anxiety": 0.62},
+    "dev16.yaml": {"risk_level": 0.762, "sustained_anxiety": 0.70},
+    "dev17.yaml": {"life_stage": 0.90, "risk_level": 0.837},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -74,7 +76,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 16))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 18))}
     assert expected <= names
 
 

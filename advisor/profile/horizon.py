@@ -57,7 +57,7 @@ HORIZON_AFTER = re.compile(
     r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal|pot|money))"
     r"|后|以后|之后|过后|内|之内|以内|里|左右|不用|不动|不碰|用不到|都不用|都?用不(?:上|着|到)|以上|"
     r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|"
-    r"再用|才用|要用|需要用|就要|退休|到期)",
+    r"(?:陆续|逐步|分批|慢慢)?(?:再用|才用|要用|需要用)|就要|退休|到期)",
     re.IGNORECASE,
 )
 # A duration that tells how long something has already lasted, or how old someone is.
@@ -105,7 +105,9 @@ DEBT_TERM = re.compile(r"\b(?:mortgage|loan|lease)\b|房贷|车贷|贷款|按揭
 PAY_OFF = re.compile(r"\b(?:pay (?:it |that |this )?off|repay|clear)\b|还清|提前还|还掉", re.I)
 # Past durations, ages and amounts of living costs ("6 months of expenses") are not horizons.
 PAST_AFTER = re.compile(
-    r"^(?:['’]?[\s-]*(?:ago|of experience|experience|old|of investing|of trading|in the market|of "
+    r"^(?:['’]s\s+(?:\w+\s+)?(?:expenses|living costs|salary|pay|income|spending|cash|savings|"
+    r"rent|bills)\b|"
+    r"['’]?[\s-]*(?:ago|of experience|experience|old|of investing|of trading|in the market|of "
     r"(?:work|saving|marriage|expenses|living|salary|income|spending|costs|bills|pay|cash)|"
     r"worth|investing|trading|now|already|back|earlier|prior|emergency|expenses|of emergency|"
     r"of runway|runway|of (?:\w+ )?(?:cash|savings|expenses|money|pay|income|salary|rent|bills))\b"

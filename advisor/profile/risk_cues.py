@@ -80,7 +80,7 @@ _W1 = (
         r"(?:受不了|接受不了|不行|不能接受|难受|心疼|睡不着|不可以|不愿意)",
         r"绝对(?:不能|不可以|不许)(?:出问题|出事|有闪失|亏)|不能有(?:任何|半点)?(?:闪失|差错)|"
         r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|"
-        r"不能(?:有|接受)(?:任何)?(?:亏损|损失|风险)|不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|"
+        r"不能(?:有|接受)(?:任何)?(?:亏损|损失|风险)|不能冒(?:任何|一点)?(?:险|风险)|不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|"
         r"没有风险|无风险|绝对安全|刚兑|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
         negatable=False,
     ),
@@ -88,6 +88,7 @@ _W1 = (
 _W2 = (
     *english(
         "w2",
+        r"(?:don'?t|do not|doesn'?t|does not) want to (?:do|take|try) anything (?:too )?risky",
         # Labels for a cautious investor.
         r"(?:low|lower|minimal|minimum|little|limited|small)[- ]risk",
         r"conservative(?:ly)?|cautious(?:ly)?|careful",
@@ -416,7 +417,8 @@ _LOW = (
         r"(?:it'?s|it was|that was|this is|that'?s) (?:my|our|her|his) (?:student loan|loan|"
         r"borrowed|credit card)(?: refund)? (?:money|cash|funds)",
         # Putting all their savings in at once: "I've got 15k saved and I want to go all in".
-        r"(?:saved|savings|nest egg)\b[^.!?]{0,30}\b(?:go(?:ing)? all[- ]in|put (?:it )?all in|"
+        r"(?:saved|savings|nest egg)\b[^.!?]{0,30}\b(?:(?:throw|put|chuck|dump|pour)(?:ing)? "
+        r"(?:it )?all(?: of it)? in|go(?:ing)? all[- ]in|put (?:it )?all in|"
         r"every (?:penny|cent|last dollar))|all[- ]in (?:with|on) (?:my|our) (?:savings|nest egg)",
         r"no (?:other|more|further) (?:savings|cash|money|emergency fund)",
         # The money is to become the emergency fund: low capacity.
@@ -442,7 +444,9 @@ _LOW = (
         "low",
         r"亏不起|输不起|赔不起",
         # Building the emergency money: 先把应急的钱存够, 攒一笔备用金.
-        r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|当(?:作|成)?(?:应急|备用)"
+        r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|"
+        r"(?:存|攒)够[^，。！？了]{0,6}的(?:应急|备用)(?:的)?(?:钱|金|资金)|"
+        r"当(?:作|成)?(?:应急|备用)"
         r"(?:的)?(?:金|钱|资金)|"
         r"把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
         r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|"

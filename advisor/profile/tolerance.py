@@ -111,7 +111,7 @@ HOLD = re.compile(
 )
 BUY_MORE = re.compile(
     r"\b(?:buy (?:more|the dip)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|invest "
-    r"more|double down)\b|加仓|补仓|抄底|买更多|多买|再买",
+    r"more|double down)\b|加仓|补仓|抄底|买更多|多买|再买|照(?:样)?买|接着买|继续买",
     re.IGNORECASE,
 )
 SELL_ALL = re.compile(
