@@ -52,6 +52,7 @@ from advisor.profile.evaluation import (
     Summary,
     evaluate,
     load_labelled_set,
+    summarise,
     summarise_by_language,
 )
 from advisor.settings import PROJECT_ROOT
@@ -60,6 +61,12 @@ PROFILES = PROJECT_ROOT / "tests" / "fixtures" / "profiles"
 DEV_SETS = (PROFILES / "dev.yaml", PROFILES / "smoke.yaml")
 # By independent writers, after the last fixes; never tuned on.
 UNSEEN = (PROFILES / "dev16.yaml", PROFILES / "dev17.yaml")
+# The sets the rules were written against, and those tuned on after their first measurement
+# (tests/fixtures/profiles/README.md): pooled figures, all languages.
+TUNED = {
+    "tuned on (dev to dev5, smoke)": ("dev", "dev2", "dev3", "dev4", "dev5", "smoke"),
+    "tuned after their first measurement (dev6 to dev15)": tuple(f"dev{n}" for n in range(6, 16)),
+}
 HOLDOUT = PROJECT_ROOT / "benchmarks" / "data" / "profile_holdout.yaml"
 PACKAGES = ("torch", "transformers", "sentence-transformers", "jieba")
 LABELLED_YEAR = date(2026, 11, 30)  # the sets count years from 2026
@@ -203,6 +210,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             "emotion_lexicon_only": {g: s.accuracy["emotion"] for g, s in lexical.items()},
             "risk_misses": {"all": len(misses), "no_level_given": unread},
         }
+
+    print("\nPooled, tuned sets:")
+    payload["tuned"] = {}
+    for name, stems in TUNED.items():
+        items = [item for stem in stems for item in load_labelled_set(PROFILES / f"{stem}.yaml")]
+        pooled = summarise(evaluate(items, extractor.extract))
+        figures = {field: pooled.figure(field) for field, _ in FIELDS[:6]}
+        shown = " / ".join(f"{value:.1%}" for value in figures.values())
+        print(f"  {name}, {pooled.items} conversations: {shown}")
+        payload["tuned"][name] = {"conversations": pooled.items, **figures}
+    print("  (life stage / risk level / emotion / goals recall / horizon / age)")
 
     latency = time_conversations(extractor, all_items, arguments.rounds)
     print(

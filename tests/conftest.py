@@ -5,10 +5,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from testdb import drop_database, new_database_url
 
 from advisor.runtime import Runtime
 from advisor.settings import PROJECT_ROOT, Settings
+from advisor.storage import create_database_engine, upgrade_database
 
 # The suite is offline by design: no model hub, no telemetry.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -25,6 +27,15 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     url = new_database_url(tmp_path)
     yield url
     drop_database(url)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """The database of `database_url`, migrated to the newest schema."""
+    upgrade_database(database_url)
+    engine = create_database_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

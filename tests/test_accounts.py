@@ -5,12 +5,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
+from manual_clock import START, Clock
 from sqlalchemy import Engine, select, text
 
 from advisor.accounts import (
@@ -46,29 +46,7 @@ from advisor.storage.models import (
 )
 
 PASSWORD = "correct horse battery"
-START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 ADVISOR = [sys.executable, "-m", "advisor"]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_database(database_url)
-    engine = create_database_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 test, or the database named by ADVISOR_TEST_DATABASE_URL (a fresh database on it per test)."""
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,14 +60,6 @@ def advisor(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
     return Advisor(
         tools, load_templates(PROJECT_ROOT / "prompts"), model=None, cooling_off_hours=24
     )
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_database(database_url)
-    engine = create_database_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -236,8 +227,8 @@ def test_a_drafted_turn_shows_the_engine_reply_first_and_records_only_when_compl
     pending = session.draft("What portfolio would you suggest for me?")
 
     # The preview is the engine's reply with a placeholder where the opening goes.
-    assert "…" in pending.preview.split("\n\n")
-    assert pending.draft.facts and pending.draft.facts in pending.preview
+    assert "…" in pending.draft.preview.split("\n\n")
+    assert pending.draft.facts and pending.draft.facts in pending.draft.preview
     assert len(store.conversation(conversation_id).messages) == before  # nothing recorded yet
     turn = session.complete(pending)
     assert turn.reply == pending.draft.reply(turn.opening, degraded=turn.degraded)

@@ -9,12 +9,12 @@ so a change of the rules shows up as a failing case rather than passing silently
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Final
 
 import pytest
+from manual_clock import Clock
 from sqlalchemy import Engine
 from testdb import drop_database, new_database_url
 
@@ -43,20 +43,6 @@ from advisor.storage.models import ProposalStatus
 
 PASSWORD = "correct horse battery"
 WRONG = "not the password at all"
-START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def open_database(path: Path) -> Engine:

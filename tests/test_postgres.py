@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,20 +20,12 @@ import pytest
 from sqlalchemy import Engine, func, make_url, select, text
 
 from advisor.errors import AdvisorError
-from advisor.storage import Store, create_database_engine, upgrade_database
+from advisor.storage import Store, create_database_engine
 from advisor.storage.models import AdvisorReview, AuditEvent, ProposalStatus
 
 SCRIPT = Path(__file__).with_name("with_postgres.sh")
 WRITERS = 6
 EVENTS_PER_WRITER = 15
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_database(database_url)
-    engine = create_database_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_concurrent_writers_keep_one_unbroken_audit_chain(

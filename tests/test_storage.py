@@ -1,7 +1,6 @@
 """The storage layer against a real database: a fresh SQLite file per test, or the database named by
 ADVISOR_TEST_DATABASE_URL (e.g. PostgreSQL in CI), a fresh database on it per test."""
 
-from collections.abc import Iterator
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
@@ -60,14 +59,6 @@ EXPECTED_TABLES = {
     "rebalance_runs",
     "rebalance_run_accounts",
 }
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_database(database_url)
-    engine = create_database_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

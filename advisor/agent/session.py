@@ -85,11 +85,6 @@ class PendingTurn:
     text: str
     next_index: int
 
-    @property
-    def preview(self) -> str:
-        """The engine's reply, with a placeholder where the opening will go."""
-        return self.draft.preview
-
 
 class AdviceSession:
     """One investor's conversation with the advisor, persisted turn by turn.

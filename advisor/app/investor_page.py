@@ -107,7 +107,7 @@ def send_message(
         # The engine's answer is shown as soon as it is decided; the opening, which may wait for
         # the shared model, is written into it afterwards.
         pending = session.draft(text)
-        preview = {"role": "assistant", "content": pending.preview}
+        preview = {"role": "assistant", "content": pending.draft.preview}
         yield [*asked, preview], conversation_id, _input_box(open_=False)
         turn = session.complete(pending)
     except gr.Error:

@@ -267,12 +267,8 @@ ZH_AGE_AFTER_DATE = re.compile(
     r"\s*(?:就|我|她|他|才)?(?:满|到|过)?[\d一二三四五六七八九十]+(?:岁|周岁)"
     r"|\s*(?:就|才)?满[\d一二三四五六七八九十]+"
 )
-# A birthday earlier in the clause: "turning thirty in a couple months", "I'll be 60 in 3 years".
-AGE_IN_CLAUSE = re.compile(
-    rf"\b(?:turn(?:s|ing)?|(?:i'?ll|i will|she'?ll|he'?ll|she will|he will) be|hit(?:ting|s)?)\s+"
-    rf"(?:{NUMBER_EN})\b(?:\s*years? old)?\s+in\s+(?:about\s+|around\s+|like\s+)?$",
-    re.IGNORECASE,
-)
+# "in" (and a hedge) between a birthday and its duration: "turning thirty in a couple months".
+IN_BEFORE = re.compile(r"\s+in\s+(?:about\s+|around\s+|like\s+)?$", re.IGNORECASE)
 # A duration standing alone after words about the long run ("for the long haul, 20+ years").
 LONG_RUN = re.compile(
     r"long haul|long run|long[- ]term|horizon|time ?frame|won'?t (?:need|touch)|leave it|"
@@ -367,7 +363,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # 房贷还有十五年: the loan's term
         if SAVINGS_BEFORE.search(clause.text[: duration.start]):
             continue  # "an emergency corpus of 9 months": savings counted in months of spending
-        if AGE_IN_CLAUSE.search(clause.text[: duration.start]):
+        if AGE_BEFORE_DATE.search(IN_BEFORE.sub("", clause.text[: duration.start])):
             continue  # "turning thirty in a couple of months": a birthday, not the money's date
         context = _with_label(clause)
         before = clause.text[: duration.start]

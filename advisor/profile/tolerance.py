@@ -307,14 +307,10 @@ def _money_fall(before: str, after: str) -> float | None:
 
 
 def _amount(text: str) -> float | None:
-    written = text.strip().lstrip("$£€¥").strip().lower()
-    scale = 1.0
-    for suffix, factor in (("grand", 1e3), ("k", 1e3), ("m", 1e6), ("万", 1e4), ("千", 1e3)):
-        if written.endswith(suffix):
-            written, scale = written[: -len(suffix)].strip(), factor
-            break
-    number = parse_number(written.replace(",", ""))
-    return None if number is None else number.value * scale
+    """An amount as written ("$200k", "80 grand", "四十万"): `parse_number` reads the scales."""
+    written = text.strip().lstrip("$£€¥").replace("grand", "k")
+    number = parse_number(written)
+    return None if number is None else number.value
 
 
 def _stated_limits(clause: Clause) -> list[Tolerance]:
