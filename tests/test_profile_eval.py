@@ -24,22 +24,33 @@ from tests.test_profile import labelled_sets, shared_extractor
 
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
-# conversation of margin. See tests/fixtures/profiles/README.md for each set's first (unseen)
-# figures and which sets were tuned on; dev16.yaml and dev17.yaml never were (their only
-# measurement: risk 77.5% and 85.0%). Sustained anxiety is held at 90% where labelled.
+# conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
+# set's first (unseen) figures and which sets were tuned on; dev26.yaml and dev27.yaml never were
+# (their only measurement: risk 91.2% and 83.8%).
+# Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
-    "dev6.yaml": {"risk_level": 0.84},
-    "dev7.yaml": {"life_stage": 0.928, "risk_level": 0.871, "emotion": 0.871},
-    "dev8.yaml": {"risk_level": 0.85, "sustained_anxiety": 0.77},
-    "dev9.yaml": {"life_stage": 0.912},
-    "dev10.yaml": {"risk_level": 0.883, "sustained_anxiety": 0.75},
-    "dev11.yaml": {"life_stage": 0.925, "risk_level": 0.808, "sustained_anxiety": 0.70},
-    "dev12.yaml": {"sustained_anxiety": 0.66},
-    "dev13.yaml": {"risk_level": 0.775},
-    "dev14.yaml": {"life_stage": 0.912, "risk_level": 0.862},
-    "dev15.yaml": {"life_stage": 0.925, "risk_level": 0.825, "sustained_anxiety": 0.62},
-    "dev16.yaml": {"risk_level": 0.762, "sustained_anxiety": 0.70},
-    "dev17.yaml": {"life_stage": 0.90, "risk_level": 0.837},
+    "dev7.yaml": {"emotion": 0.871},
+    "dev8.yaml": {"sustained_anxiety": 0.777},
+    "dev10.yaml": {"sustained_anxiety": 0.75},
+    "dev11.yaml": {"sustained_anxiety": 0.7},
+    "dev12.yaml": {"sustained_anxiety": 0.666},
+    "dev13.yaml": {"risk_level": 0.875},
+    "dev15.yaml": {"sustained_anxiety": 0.625},
+    "dev16.yaml": {"sustained_anxiety": 0.7},
+    "dev18.yaml": {"sustained_anxiety": 0.5},
+    "dev19.yaml": {"sustained_anxiety": 0.5},
+    "dev20.yaml": {"sustained_anxiety": 0.714},
+    "dev21.yaml": {
+        "life_stage": 0.912,
+        "emotion": 0.875,
+        "goals_recall": 0.75,
+        "sustained_anxiety": 0.5,
+    },
+    "dev22.yaml": {"life_stage": 0.912, "sustained_anxiety": 0.75},
+    "dev23.yaml": {"goals_recall": 0.82},
+    "dev25.yaml": {"life_stage": 0.912, "sustained_anxiety": 0.75},
+    "dev26.yaml": {"sustained_anxiety": 0.625},
+    "dev27.yaml": {"risk_level": 0.825, "goals_recall": 0.83},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -76,7 +87,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 18))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 28))}
     assert expected <= names
 
 

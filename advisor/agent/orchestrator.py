@@ -561,6 +561,11 @@ class Advisor:
         cut = current.equity_share - target.equity_share
         share = 1.0 if cut <= self.max_equity_cut else self.max_equity_cut / cut
         blended = self.tools.blend(current, target, share)
+        # The holdings' weights are rounded, so the blend can overshoot the cap by a hair: scale
+        # the step back by the overshoot so the cap holds exactly.
+        actual = current.equity_share - blended.equity_share
+        if actual > self.max_equity_cut:
+            blended = self.tools.blend(current, target, share * self.max_equity_cut / actual)
         return PendingChange(
             kind="conservative_tilt",
             from_level=decision.risk_level,

@@ -138,9 +138,8 @@ EMOTION_CUES = (
         r"(?:red|losses) (?:everywhere|again|across)",
         r"(?:this|the|that|a|these|another) (?:big |sharp |sudden )?(?:fall|drop|decline|dip|slump|"
         r"sell-?off|correction|downturn|plunge|losses)",
-        r"(?:fall|drop|decline|slump|dip|losses?|crash|plunge) (?:in|of) (?:bonds?|stocks?|shares|"
-        r"the "
-        r"market|markets|my|our|prices|equities|crypto|gold)",
+        r"(?:fall|drop|decline|slump|dip|loss(?:es)?|crash|plunge) (?:in|of) (?:bonds?|stocks?|"
+        r"shares|the market|markets|my|our|prices|equities|crypto|gold)",
         r"(?:keep|keeps|still|continue|continues) (?:losing|falling|dropping|going down|sliding)",
         r"(?:even )?worse (?:today|again|now|this week)",
         r"(?:lower|less|down) (?:again|than yesterday|every day|each day)",
@@ -210,8 +209,9 @@ EMOTION_CUES = (
         r"before (?:there'?s|there is) nothing left|before it all (?:goes|disappears|vanishes)",
         r"gone to water|lost my nerve|losing my nerve",
         r"(?:lose|losing|lost) (?:everything|it all|all (?:of )?(?:my|our) (?:money|savings))",
-        r"wiped out|go(?:es|ing)? to zero|total loss|lose (?:the )?(?:whole|entire) (?:thing|"
-        r"amount)",
+        # "startups that could go to zero" describes the asset; "before it goes to zero" fears.
+        r"wiped out|(?<!could )(?<!might )(?<!can )(?<!may )go(?:es|ing)? to zero|total loss|"
+        r"lose (?:the )?(?:whole|entire) (?:thing|amount)",
         r"(?:all|everything|it all) (?:in|into|to) cash(?: today| now| immediately| right now)",
         r"terrified|petrified|horrified|panick?\w*|losing my mind|desperate",
         r"can'?t (?:take|handle|do) (?:it|this) any ?more",

@@ -63,7 +63,8 @@ HORIZON_AFTER = re.compile(
 # A duration that tells how long something has already lasted, or how old someone is.
 PAST_BEFORE = re.compile(
     r"(?:\b(?:been|spent|already|since|ago|worked|saved|invested|held|owned|traded|lived|"
-    r"married|retired|invested|ran|even|(?:have|has|had|'ve)\s+(?:been|run|held|had|owned|done|"
+    r"married|retired|invested|ran|even|born|(?:have|has|had|'ve)\s+(?:been|run|held|had|owned|"
+    r"done|"
     r"spent|\w+ed)|"
     r"took)\b(?:\W+\w+){0,6}\W*$"
     # What money did, anywhere before in the clause: "tripled his money on this stock in two
@@ -105,15 +106,15 @@ DEBT_TERM = re.compile(r"\b(?:mortgage|loan|lease)\b|房贷|车贷|贷款|按揭
 PAY_OFF = re.compile(r"\b(?:pay (?:it |that |this )?off|repay|clear)\b|还清|提前还|还掉", re.I)
 # Past durations, ages and amounts of living costs ("6 months of expenses") are not horizons.
 PAST_AFTER = re.compile(
-    r"^(?:['’]s\s+(?:\w+\s+)?(?:expenses|living costs|salary|pay|income|spending|cash|savings|"
-    r"rent|bills)\b|"
-    r"['’]?[\s-]*(?:ago|of experience|experience|old|of investing|of trading|in the market|of "
-    r"(?:work|saving|marriage|expenses|living|salary|income|spending|costs|bills|pay|cash)|"
-    r"worth|investing|trading|now|already|back|earlier|prior|emergency|expenses|of emergency|"
-    r"of runway|runway|of (?:\w+ )?(?:cash|savings|expenses|money|pay|income|salary|rent|bills))\b"
-    r"|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|工龄|的(?:生活费|开销|开支|工资|"
-    r"支出|花销|收入|费用)|"
-    r"(?:生活费|开销|开支|工资|支出|花销|收入|备用金|应急))",
+    r"^(?:['’]s?\s+(?:\w+\s+)?(?:expenses|living costs|salary|pay|wages|income|spending|cash|"
+    r"savings|rent|bills)\b|['’]?[\s-]*(?:ago|of experience|experience|old|of investing|"
+    r"of trading|in the market|of (?:work|saving|marriage|expenses|living|salary|income|spending|"
+    r"costs|bills|pay|cash)|worth|investing|trading|now|already|back|earlier|prior|emergency|"
+    r"expenses|of emergency|saved|cash|in cash|in savings|set aside|put away|in the bank|"
+    r"of (?:cushion|buffer)|of runway|runway|of (?:\w+ )?(?:cash|savings|expenses|money|pay|"
+    r"income|salary|rent|bills))\b|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|"
+    r"工龄|的(?:生活费|开销|开支|工资|支出|花销|收入|费用)|(?:生活费|开销|开支|工资|支出|花销|"
+    r"收入|备用金|应急)|的(?:应急|备用)(?:的)?(?:钱|金|资金))",
     re.IGNORECASE,
 )
 # Still a horizon even after "have": "I have 10 years left", "还有十年退休".
@@ -132,14 +133,12 @@ TARGET_YEAR = re.compile(
 # A relative date is a horizon only where the sentence speaks of needing or using the money.
 NEED = re.compile(
     r"\b(?:need|needs|needed|use|spend|buy|buying|retire|retiring|start|starts|starting|move|"
-    r"moving|"
-    r"pay|paying|withdraw|cash out|take out|wedding|tuition|college|university|deposit|"
-    r"saving for|treatment|surgery|operation|ivf|fees|"
-    r"down payment|"
-    r"by then|until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|"
-    r"tuition|deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|"
-    r"需要|要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
-    r"手术|看病|治病|住院|"
+    r"moving|pay|paying|withdraw|cash out|take out|wedding|tuition|college|university|deposit|"
+    r"saving for|treatment|surgery|operation|ivf|fees|married|marry|down payment|by then|"
+    r"until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|tuition|"
+    r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
+    r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
+    r"拿去还|拿来还|用来还|换房|换新房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|"
     r"还款|还贷|还钱|还清|到期",
     re.IGNORECASE,
 )
@@ -244,8 +243,8 @@ RETIRE_AT = re.compile(
 
 # "£200 a month", "5k a year": a rate, not a stretch of time.
 RATE_BEFORE = re.compile(
-    r"(?:\d|\bk|grand|quid|bucks|dollars?|pounds?|euros?|rupees?|yuan|dirhams?|lakhs?|hundred|"
-    r"thousand|[$£€¥])\s*$",
+    r"(?:\d|(?:\d|\b)k|grand|quid|bucks|dollars?|pounds?|euros?|rupees?|yuan|dirhams?|lakhs?|"
+    r"hundred|thousand|[$£€¥])\s*$",
     re.IGNORECASE,
 )
 # "Turning thirty next month", "I'll be 54 in August": the date of a birthday, not of a need.
@@ -256,10 +255,11 @@ AGE_BEFORE_DATE = re.compile(
 )
 SAVINGS_BEFORE = re.compile(
     r"\b(?:emergency|rainy[- ]day|savings?|cash|corpus|cushion|buffer|reserve|runway)\s+"
-    r"(?:fund\s+|pot\s+)?(?:of|for|worth|covering|covers|that covers)\s+(?:about\s+|around\s+|"
-    r"roughly\s+|like\s+)?$"
+    r"(?:fund\s+|pot\s+)?(?:(?:of|for|worth|covering|covers|that covers|is|are|at|:)\s*)?"
+    r"(?:about\s+|around\s+|roughly\s+|like\s+|~\s*)?$"
     # 应急资金够一年以上, 存款能撑半年: savings that last so long.
-    r"|(?:应急|备用|生活费|存款|积蓄|现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|可以用)(?:个|用)?$",
+    r"|(?:应急|备用|生活费|存款|积蓄|现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|"
+    r"可以用)(?:个|用)?$|(?:应急|备用)(?:金|钱|资金)[^，。！？]{0,6}(?:留了|存了|备了|有)$",
     re.IGNORECASE,
 )
 # A birthday right after a date: 下个月就满50了, 明年就六十岁了.

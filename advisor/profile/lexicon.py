@@ -155,8 +155,9 @@ PAST_WINDOW = 8
 QUESTION_EN = re.compile(
     r"^\W*(?:(?:so|and|but|or|also|then|ok|okay|well|hmm|hey|just wondering|quick question)\W+)*"
     r"(?:(?:do|does) you (?:think|reckon)\W+)?"
-    r"(?:can|could|may|might|should|shall|would|will|am|is|are|do|does|did|must)(?:n'?t)?\s+"
-    r"(?:i|we|you|she|he|they|it|my|our|her|his|this|that|there|me)\b",
+    r"(?:(?:can|could|may|might|should|shall|would|will|am|is|are|do|does|did|must)(?:n'?t)?\s+"
+    r"(?:i|we|you|she|he|they|it|my|our|her|his|this|that|there|me)\b|"
+    r"what if|what about|what happens|how (?:much|long|bad|far|low|high)\b)",
     re.IGNORECASE,
 )
 QUESTION_ZH = re.compile(

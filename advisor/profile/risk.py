@@ -9,7 +9,8 @@ Willingness (1-5) is what the investor says about bearing losses:
 * 5 — aggressive: "aggressive", "high risk", "maximum returns", 激进, 高风险高收益, 不怕亏;
 * numbers and behaviour (see `tolerance`): a tolerable fall (none → 1, below 10% → 2, below 20%
   → 3, below 35% → 4, else 5), the answer to "what would you do if it fell 25%?", what they did
-  in a real fall, a return target;
+  in a real fall, a return target; a fall they refuse ("I'd be gutted at -30%") is a ceiling on
+  the rest, not a figure averaged in;
 * a stated class ("I'm a C4 investor", 我想要C4) — unless the message also tries to override the
   rules or orders a field set (see `instructions`), which counts for nothing.
 
@@ -19,8 +20,10 @@ averaged, numbers and behaviour weighing twice as much as words, rounding halves
 span 3 levels or more ("highest returns but I can't lose any money") the lowest wins and the
 answers are inconsistent — unless the later cue corrects the earlier one ("actually", "on second
 thought", 其实, 算了, 还是), which then wins alone. A momentary emotion (panic, euphoria) is not
-a willingness answer. Sentences no cue matched are read by the learned clause reader
-(`clauses.ClauseClassifier`); a confident level it reads counts like a word cue.
+a willingness answer; but someone who panicked, or worried message after message, in this
+conversation has shown how they take a fall, and their willingness is capped at 3 even once calm.
+Sentences no cue matched are read by the learned clause reader (`clauses.ClauseClassifier`); a
+confident level it reads counts like a word cue.
 
 Capacity (1-5) is the lowest cap that the investor's circumstances set:
 
@@ -29,9 +32,11 @@ Capacity (1-5) is the lowest cap that the investor's circumstances set:
   retirement caps at 2 at the lowest, as retirement money is drawn over many years;
 * the money is all they live on or their whole emergency money (救命钱, "need it for bills") → 1;
 * a retiree living on what the money pays, less than two months of emergency savings, "all my
-  savings", "can't afford to lose it", borrowed money, debt, 亏不起 → 2;
-* unemployed or unstable income → 3; three or more dependants → 4; an emergency fund of two
-  months or more is known capacity without a cap.
+  savings" (also said over a comma: "攒了八万，准备全部梭哈"), "can't afford to lose it",
+  borrowed money, debt, 亏不起, unemployed or unstable income (gig work, "income all over the
+  place") → 2;
+* self-employed, a student, or unstable income with a cushion to ride it out → 3; three or more
+  dependants → 4; an emergency fund of two months or more is known capacity without a cap.
 Age is not a cap: age rules (a product cap at 65+, the glide path) belong to the suitability
 engine, which applies them to the level given here.
 
@@ -68,10 +73,12 @@ from advisor.profile.risk_cues import (
     LEVEL_OF_LABEL,
     NEGATED_LEVEL,
     PITCH,
+    REFUSED_BETWEEN,
+    SAVINGS_ALL_IN,
     WILLINGNESS_CUES,
 )
 from advisor.profile.subject import Attribution
-from advisor.profile.text import Conversation
+from advisor.profile.text import Conversation, quote
 from advisor.profile.tolerance import tolerances
 
 Experience = Literal["none", "limited", "good", "extensive"]
@@ -92,10 +99,12 @@ STRONG_BUFFER_MONTHS = 6
 RETIRED_CAP = 2  # a retiree drawing on the money
 RETIRED_UNCOVERED_CAP = 3  # retired, with no pension or income said to cover their needs
 DISTRESSED_WILLINGNESS = 2  # wanting out in a fall: the willingness assumed when none is stated
+SHAKEN_CAP = 3  # how they took a fall in this conversation is behaviour, even once calm again
 NO_BUFFER_CAP = 1  # all they live on, their whole emergency money
 LOW_CAPACITY_CAP = 2
 THIN_BUFFER_MONTHS = 2
-UNSTABLE_CAP = 3
+UNSTABLE_CAP = 2  # unemployed, gig work, income "all over the place": the anchors' capacity 2
+SELF_EMPLOYED_CAP = 3  # also unstable income with a cushion, and students
 MANY_DEPENDANTS = 3
 MANY_DEPENDANTS_CAP = 4
 ALL_IN_CONFLICT_CAP = 2
@@ -110,6 +119,8 @@ CAP_OF_LABEL = {
     "draws": RETIRED_CAP,
     "low": LOW_CAPACITY_CAP,
     "unstable": UNSTABLE_CAP,
+    "self_employed": SELF_EMPLOYED_CAP,
+    "student": SELF_EMPLOYED_CAP,
 }
 EXPERIENCE_RANK: dict[Experience, int] = {"none": 0, "limited": 1, "good": 2, "extensive": 3}
 
@@ -121,6 +132,7 @@ class Circumstances:
     draws_income: bool  # retired and living on what the money pays
     retired: bool  # says they have retired
     distressed: bool  # panicking now, or worried about falling markets message after message
+    shaken: bool  # panicked, or anxious message after message, at some point; maybe calm now
     horizon_years: float | None
     emergency_fund_months: float | None
     dependants: int | None
@@ -145,6 +157,7 @@ class _Level:
     message_index: int
     corrects: bool = False
     behaviour: bool = False
+    ceiling: bool = False
 
 
 def assess_risk(
@@ -162,6 +175,8 @@ def assess_risk(
     levels = _willingness_levels(conversation, matcher, attribution, instructions)
     levels += _learned(conversation, matcher, attribution, instructions, levels, classifier)
     willingness, spread_conflict = _combine_willingness(levels, experience.value)
+    if circumstances.shaken and willingness.value is not None:
+        willingness = willingness.model_copy(update={"value": min(willingness.value, SHAKEN_CAP)})
     seasoned = experience.value in ("good", "extensive") or any(lv.behaviour for lv in levels)
     capacity = _capacity(conversation, matcher, attribution, circumstances, seasoned)
     inconsistencies = [
@@ -205,7 +220,7 @@ def _willingness_levels(
     instructions: list[Hit],
 ) -> list[_Level]:
     ignored_messages = messages_with_overrides(instructions)
-    ignored_sentences = sentences_with_instructions(instructions)
+    ignored_sentences = sentences_with_instructions(instructions, conversation)
     levels: list[_Level] = []
     for hit in matcher.find(WILLINGNESS_CUES, conversation.clauses):
         stated = hit.label in ("stated_class", "stated_level", "stated_type")
@@ -234,7 +249,15 @@ def _willingness_levels(
             evidence = clause.evidence(found.start, found.end)
             corrects = bool(CORRECTION.search(clause.sentence))
             levels.append(
-                _Level(found.level, found.weight, evidence, clause.message_index, corrects, True)
+                _Level(
+                    found.level,
+                    found.weight,
+                    evidence,
+                    clause.message_index,
+                    corrects,
+                    behaviour=True,
+                    ceiling=found.ceiling,
+                )
             )
     return levels
 
@@ -254,7 +277,7 @@ def _learned(
     with "it is my emergency fund" and fear of losing savings with a fact about them."""
     if classifier is None:
         return []
-    ignored_sentences = sentences_with_instructions(instructions)
+    ignored_sentences = sentences_with_instructions(instructions, conversation)
     cued = {
         (hit.message_index, hit.clause.start)
         for hit in matcher.find(CAPACITY_CUES, conversation.clauses)
@@ -383,8 +406,12 @@ def _combine_willingness(
         value = min(values)
         conflict = [lv.evidence for lv in levels if lv.value in (min(values), max(values))]
     else:
-        mean = sum(lv.value * lv.weight for lv in levels) / sum(lv.weight for lv in levels)
+        # A refused fall is an upper limit: it bounds what else they say, it is not averaged in
+        # ("I'd be gutted at -30%, so low risk" is low risk). Alone, it is the best reading.
+        stated = [lv for lv in levels if not lv.ceiling] or levels
+        mean = sum(lv.value * lv.weight for lv in stated) / sum(lv.weight for lv in stated)
         value = math.ceil(mean - 0.5)  # halves round down: cautious
+        value = min([value, *(lv.value for lv in levels if lv.ceiling)])
     if experience == "none":
         value = min(value, NO_EXPERIENCE_CAP)
     confidence = min(0.9, 0.55 + 0.1 * len(levels)) * (0.7 if conflict else 1.0)
@@ -401,17 +428,24 @@ def _capacity(
 ) -> Inferred[int]:
     caps: list[tuple[int, tuple[Evidence, ...]]] = []
     cited = circumstances.evidence
-    secure = False
+    hits = []
     for hit in matcher.find(CAPACITY_CUES, conversation.clauses):
         hypothetical = hit.hypothetical and not _condition_after(hit)
         if hit.negated or hypothetical or not attribution.is_investor(hit.clause, hit.end):
             continue
         if attribution.is_quoted(hit.clause, hit.start):
             continue  # "他说不转就冻结我所有的钱": a threat, not a fact about the money
-        cap = CAP_OF_LABEL.get(hit.label, 5)
-        secure = secure or hit.label == "high"
-        caps.append((cap, (hit.evidence(),)))
+        hits.append(hit)
     months = circumstances.emergency_fund_months
+    secure = any(hit.label == "high" for hit in hits)
+    # Income that swings, with savings to ride it out, is limited capacity, not low.
+    buffered = secure or (months is not None and months >= STRONG_BUFFER_MONTHS)
+    for hit in hits:
+        cap = CAP_OF_LABEL.get(hit.label, 5)
+        if hit.label == "unstable" and buffered:
+            cap = SELF_EMPLOYED_CAP
+        caps.append((cap, (hit.evidence(),)))
+    caps += _savings_all_in(conversation, attribution)
     if months is not None:
         cap = LOW_CAPACITY_CAP if months < THIN_BUFFER_MONTHS else 5
         caps.append((cap, cited.get("emergency_fund", ())))
@@ -434,6 +468,28 @@ def _capacity(
     evidence = tuple(dict.fromkeys(e for cap, found in caps if cap == value for e in found))
     confidence = min(0.9, 0.5 + 0.1 * len(caps))
     return Inferred[int](value=value, confidence=confidence, evidence=evidence)
+
+
+def _savings_all_in(
+    conversation: Conversation, attribution: Attribution
+) -> list[tuple[int, tuple[Evidence, ...]]]:
+    """Low capacity where a sentence names the investor's savings and then puts all of it in."""
+    caps: list[tuple[int, tuple[Evidence, ...]]] = []
+    seen: set[tuple[int, int]] = set()
+    for clause in conversation.clauses:
+        key = (clause.message_index, clause.sentence_start)
+        if key in seen:
+            continue
+        seen.add(key)
+        found = SAVINGS_ALL_IN.search(clause.sentence)
+        if found is None or is_question(clause) or REFUSED_BETWEEN.search(found.group(0)):
+            continue
+        # Attribution is read where the savings are named, from the start of the clause holding it.
+        offset = clause.sentence_start + found.start() - clause.start
+        if 0 <= offset <= len(clause.text) and not attribution.is_investor(clause, offset):
+            continue
+        caps.append((LOW_CAPACITY_CAP, (quote(clause.message_index, found.group(0)),)))
+    return caps
 
 
 def _condition_after(hit: Hit) -> bool:

@@ -34,10 +34,20 @@ _W1 = (
         r"(?:any|a (?:single )?(?:cent|penny|dime|dollar|pound|rupee|thing)|even a (?:cent|penny|"
         r"dollar|pound)|my principal|(?:any )?(?:of )?(?:my|the|this|our|her|his) (?:money|"
         r"principal|capital|savings)|money|anything|a thing)",
-        rf"{_NOT} want (?:any|to take any) (?:risk|risks|losses?)(?: (?:whatsoever|at all))?",
-        r"(?:no|zero|without any|without) (?:risk|losses?|chance of losing)(?! (?:of|at all))",
-        r"(?:no|zero) (?:risk|losses?) (?:whatsoever|at all|of any kind)",
+        rf"{_NOT} want (?:any|to take any) (?:risk|risks|loss(?:es)?)(?: (?:whatsoever|at all))?",
+        r"(?:no|zero|without any|without) (?:risk|loss(?:es)?|chance of losing)(?! (?:of|at all))",
+        r"(?:no|zero) (?:risk|loss(?:es)?) (?:whatsoever|at all|of any kind)",
         r"risk[- ]free",
+        r"(?:rather|prefer) not (?:to )?lose (?:any|a (?:single )?(?:penny|cent|dollar|pound)|"
+        r"a thing)",
+        r"(?:can'?t|cannot|couldn'?t) afford (?:to take )?any (?:risk|risks|loss|losses)",
+        r"(?:upset|devastated|gutted|heartbroken|distraught) (?:by|at|about|over|with|if (?:she|"
+        r"he|i|we|they) (?:lost|saw)) (?:any|a single|even a small|the smallest) (?:loss|drop|"
+        r"fall)",
+        r"(?:any|a single|even a small|the smallest) (?:loss|drop|fall)(?:es|s)?(?: at all|"
+        r" whatsoever)? (?:would|will) (?:\w+ )?(?:upset|devastate|kill|destroy|crush|gut|break)",
+        r"(?:terrified|scared|afraid|frightened) (?:of|about) (?:losing|lose) (?:any|"
+        r"a (?:single )?(?:penny|cent|dollar|pound)|even a little|a thing)",
         r"(?:losing|lose) (?:any )?money is (?:not an option|out of the question|unacceptable)",
         r"(?:any|a single|even a small|the smallest) loss(?:es)?(?: at all| whatsoever)? "
         r"(?:would be|is|would|will be) (?:a )?(?:disaster|catastroph\w*|unacceptable|"
@@ -49,6 +59,8 @@ _W1 = (
         r"original (?:amount|investment))",
         r"guaranteed (?:returns?|income|interest)",
         # The balance must not go down.
+        r"(?:can|must|should) never (?:go|fall|drop|dip) below what (?:i|we) put in|never (?:go|"
+        r"fall|drop) below (?:my|the|our) (?:principal|original|starting)",
         r"(?:can'?t|cannot|couldn'?t) (?:lose|risk) (?:this|it|that)\b",
         r"(?:can'?t|cannot|couldn'?t) (?:see|watch|have|let) (?:it|them|the balance|my balance) "
         r"(?:go|going|drop|dropping|fall|falling) (?:down|at all)",
@@ -69,6 +81,7 @@ _W1 = (
     ),
     *chinese(
         "w1",
+        r"一分(?:钱)?都不(?:敢|能|想)亏",
         r"保本|保证本金|本金(?:安全|一定要保住|要保住)",
         # 本金不能亏, 本金一分都不能少: the principal must stay whole.
         r"本金(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|不许|不想|不要)"
@@ -79,9 +92,10 @@ _W1 = (
         r"(?:亏|赔|损失|跌)(?:一点|一点点|一丁点|一分|一分钱|一毛|一块)(?:钱)?(?:心里)?(?:都|也)"
         r"(?:受不了|接受不了|不行|不能接受|难受|心疼|睡不着|不可以|不愿意)",
         r"绝对(?:不能|不可以|不许)(?:出问题|出事|有闪失|亏)|不能有(?:任何|半点)?(?:闪失|差错)|"
-        r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|"
-        r"不能(?:有|接受)(?:任何)?(?:亏损|损失|风险)|不能冒(?:任何|一点)?(?:险|风险)|不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|"
-        r"没有风险|无风险|绝对安全|刚兑|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
+        r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|不能(?:有|"
+        r"接受)(?:任何)?(?:亏损|损失|风险)|不能冒(?:任何|一点)?(?:险|风险)|"
+        r"不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|没有风险|无风险|绝对安全|刚兑|"
+        r"保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
         negatable=False,
     ),
 )
@@ -102,25 +116,31 @@ _W2 = (
         # preference.
         r"(?:steady|stable|predictable|boring|slow|modest|safe)(?:,? (?:boring|steady|slow|safe))? "
         r"(?:returns?|growth|investments?|gains)",
-        r"(?:want|need|prefer|looking for|after|seeking|just)\b[^.!?]{0,20}\b(?:steady|stable|"
-        r"predictable|modest|safe) income",
+        r"(?:wants?|needs?|prefers?|looking for|after|seeking|just)\b[^.!?]{0,20}\b(?:steady|"
+        r"stable|predictable|modest|safe) income",
         r"slow and steady|(?:keep|play) it (?:steady|boring)",
-        r"(?:want|need|prefer|keep it|something|somewhere|nothing but|just|stay) (?:\w+ )?safe\b",
+        r"(?:wants?|needs?|prefers?|keep it|something|somewhere|nothing but|just|"
+        r"stay) (?:\w+ )?safe\b",
         r"keep (?:it |this |them |the money |my money |the capital |everything )?(?:safe|secure)",
-        r"(?:want|need|prefer|like) (?:it|this|them|everything|(?:this|the|my|our|her|his) money) "
-        r"(?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
+        r"(?:wants?|needs?|prefers?|likes?) (?:it|this|them|everything|(?:this|the|my|our|her|"
+        r"his) money) (?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
         r"not (?:much|a lot of) risk|nothing (?:too )?(?:risky|adventurous|fancy|wild|crazy)",
         r"sleep (?:well )?at night",
+        r"gets? (?:scared|nervous|anxious|upset|worried|panicky|stressed) (?:very )?(?:easily|"
+        r"quickly|when (?:things|it|markets?|prices|stocks) (?:go|goes|drop|fall))",
+        r"(?:fine|ok|okay|happy|comfortable) with (?:a little|a bit of|small|some small|"
+        r"minor) (?:ups? and downs?|fluctuations?|wobbles?|swings|volatility)",
         r"preserv\w+|protect\w* (?:my|what i have|our)",
         r"just (?:beat|keep up with|keep pace with) inflation",
-        r"(?:need|needs) (?:it|the money) to be there",
+        r"(?:need|needs) (?:it|the money) to be there|(?:it|the money) (?:has|needs) to be there",
+        r"(?:can'?t|cannot) (?:really )?(?:afford to )?lose (?:much|a lot|too much|a big chunk)",
         # Disliking risk, swings and losses.
         rf"{_NOT} {_ADV}(?:like|want|need|enjoy) (?:much |a lot of |too much |any )?(?:\w+ )?"
         r"(?:risk|volatility|surprises|ups and downs|swings|gambling|drama)",
         rf"{_NOT} {_WANT_TO} (?:take|lose|risk|see it (?:drop|fall)) (?:much|a lot|too much|"
         r"any big|big|a big|loads|heaps|a ton)",
         rf"{_NOT} want to see (?:big |large |major |any )?{_MOVES}",
-        rf"{_NOT} {_WANT_TO} lose (?:it|this|them|my \w+|the \w+)(?! (?:all|at all))",
+        rf"{_NOT} {_WANT_TO} lose (?:it|this|them|what|my \w+|the \w+)(?! (?:all|at all))",
         r"(?:prefer|rather) not (?:to )?(?:lose|risk|take (?:much )?risk)",
         rf"(?:hates?|hated|dislikes?|fear|fears|can'?t stand|can'?t bear|(?:'d|would) hate to) "
         rf"(?:seeing |to see |watching |see |lose |losing )?(?:risk|losing|volatility|losses|the "
@@ -164,7 +184,12 @@ _W2 = (
         r"受不了(?:大的?)?(?:波动|亏损|回撤)|承受不了(?:大的?)?(?:波动|亏损|回撤)",
         r"(?:宁可|宁愿|还不如|只想|还是)(?:存|放)(?:在)?(?:银行|定期)|(?:存|放)(?:在)?(?:银行|定期)"
         r"(?:就行|算了|比较放心|最放心)",
-        r"亏一点(?:没关系|可以|能接受|还行)|小亏|(?:别|不要|不能)亏(?:得)?太多|少亏|亏得不多",
+        r"(?:亏|跌)一点(?:也)?(?:没关系|可以|能接受|还行|没事)|小亏|(?:别|不要|不能)(?:亏|"
+        r"跌)(?:得)?太多|少亏|亏得不多",
+        r"亏(?:个)?[一两三四五六七八九几]{1,2}(?:百|千)(?:块|元)?(?:以内|之内)?(?:还行|可以|"
+        r"能接受|没事|没关系|还能接受)",
+        r"小(?:幅|小)?(?:的)?(?:波动|回撤)(?:可以|能接受|没问题|还行|没事)|大(?:的)?(?:亏损|回撤|"
+        r"波动)(?:不行|不可以|受不了|不能接受)",
         r"(?:能|可以)?(?:接受|承受)(?:一点点|一丁点|一丢丢|很小|小|少量|轻微)(?:的)?(?:波动|亏损|"
         r"风险|亏)",
     ),
@@ -172,13 +197,18 @@ _W2 = (
 _W3 = (
     *english(
         "w3",
+        r"(?:content|happy|willing|prepared|comfortable|ok|okay|fine) (?:to accept|"
+        r"with) (?:a fair|a reasonable|a moderate|some|a certain) (?:degree|amount|level|"
+        r"bit) of (?:fluctuation|volatility|risk|ups and downs)",
+    ),
+    *english(
+        "w3",
         # A holding ("it's in a balanced fund") is no preference: only "balanced" as a wish. The
         # noun is a wish only as "a balance between/of": "Balance 250,000" on a pasted statement
         # is an amount.
         r"moderate(?:ly)?|(?<!in a )balanced|balance (?:between|of)|middle of the road|"
-        r"medium[- ]risk|some risk|"
-        r"a bit of risk|a little risk|reasonable risk|calculated risk|mix of (?:growth|safety|"
-        r"stocks)|\b(?:60|50|40)/(?:40|50|60)\b|in the middle",
+        r"medium[- ]risk|some risk|a bit of risk|a little risk|reasonable risk|calculated risk|"
+        r"mix of (?:growth|safety|stocks)|\b(?:60|50|40)/(?:40|50|60)\b|in the middle(?! of)",
         r"not too (?:risky|aggressive|conservative)|(?:some|a bit of|a little) (?:growth|"
         r"volatility|ups and downs)",
         r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:some|a bit of|a little|moderate) "
@@ -196,6 +226,7 @@ _W3 = (
     ),
     *chinese(
         "w3",
+        r"(?:别|不要|不用|不必)太(?:激进|冒险|保守)",
         r"平衡|中等风险|中风险|适度|一点风险|一定的?风险|一些风险|稳健|中庸|攻守兼备|不要太激进",
         r"(?:亏了|赔了|跌了)(?:就)?(?:当|算)(?:交)?(?:学费|买教训|学习|经验)",
         r"(?:能|可以)(?:接受|承受)(?:一些|一点|点|一定)(?:的)?(?:波动|亏损|风险)|愿意(?:承担|冒|"
@@ -226,12 +257,16 @@ _W4 = (
         r"(?:a |the |any )?(?:bad|down|red|rough|crash|dip|drop|fall|correction|bear|volatile|"
         r"market)",
         r"(?:take|taking|have) a (?:punt|flutter|gamble)|roll the dice|take (?:a )?chances?",
+        r"(?:don'?t|do not) (?:really )?care if it (?:dips|drops|falls|goes down)",
     ),
     *chinese(
         "w4",
         r"成长|积极|(?:较|比较)?高(?:一点|一些)?的?收益|偏股|以股票为主",
         r"(?:能|可以)(?:接受|承受)(?:较大|比较大|大一点)的?(?:波动|亏损|风险|回撤)|"
         r"不介意(?:波动|风险)",
+        # 跌了也不怕: a fall does not frighten them (with no size named).
+        r"(?<!亏)(?:跌|回撤)了?(?:也|都)不(?:怕|慌|在乎)|(?:跌|回撤)了?(?:正好|就|还能|"
+        r"刚好)(?:多买|加仓|补仓|抄底)",
         r"(?:风险|波动|回撤)(?:大|高)(?:一)?点(?:儿)?(?:也|都)?(?:行|没关系|无所谓|可以|不怕|能接受)|"
         r"(?:能|可以)?承受的?风险(?:比较|较|很|"
         r"挺)?高|风险承受能力(?:比较|较|很|挺)?(?:强|高)",
@@ -260,7 +295,7 @@ _W5 = (
         "w5",
         r"激进|进取|高风险高收益|高风险|追求高收益|收益越高越好|最高(?:的)?收益|收益最大化",
         r"不怕(?:亏|赔|风险|波动)|亏了也无所谓|敢冒险|喜欢冒险|博一把|搏一把|赌一把|全仓股票",
-        r"亏了也(?:没关系|不怕|认了|能接受|不心疼)|亏光了?也(?:没事|无所谓|没关系)",
+        r"亏了也(?:没关系|不怕|认了|能接受|不心疼|没事)|亏(?:光|完)了?也(?:没事|无所谓|没关系)",
         r"愿意(?:承担|冒|接受)(?:较?高|很大|大|高)的?风险",
     ),
 )
@@ -322,42 +357,66 @@ _NONE = (
         # It is what they live on.
         r"(?:draw|drawing|take|taking|live|living) (?:on|from|off) (?:it|this|this money|"
         r"the money) (?:for|to (?:cover|pay)) (?:living|bills|expenses|rent|food)",
-        rf"(?:live|living|get by|getting by) (?:on|off) (?:\w+ ){{0,4}}?(?:my|our|her|his|the|"
-        rf"this|that) {_SAVED}",
-        r"(?:it'?s|this is|that'?s|(?:it|this|that|the money|this money|the \w+) is) what "
-        r"(?:i|we|she|he)(?:'ve| have| has)? (?:live|lives|lived|get by|gets by|got by) on",
+        # Not a portfolio or investments, which a retiree draws on (see "draws").
+        rf"(?:lives?|living|gets? by|getting by) (?:on|off) (?:\w+ ){{0,4}}?(?:my|our|her|his|the|"
+        rf"this|that|these|those) (?!portfolio|investments){_SAVED}",
+        r"(?:it'?s|this is|that'?s|which is|(?:it|this|that|the money|this money|that money|"
+        r"the \w+) is) what (?:i|we|she|he|they)(?:'ve| have| has)? (?:live|lives|lived|get by|"
+        r"gets by|got by|rely|relies|depend|depends) on",
+        # "living off this 200k for groceries and rent".
+        r"(?:live|lives|living) (?:on|off) (?:this|that|the|my|her|his|our) \S*\d\S*",
+        # Paying for care or rent out of it: "Dad's savings are what pays his care home fees",
+        # "which we pay out of her investments", "that money is what pays my rent".
+        r"(?:savings|money|investments?|pension pot|pot|sum) (?:are|is) what (?:pays?|covers?)\b",
+        r"(?:'s|is|are) (?:what'?s |what is )?(?:paying|covering) (?:for )?(?:her|his|their|my|"
+        r"our) (?:care|rent|bills)",
+        r"(?:pays?|paying|covers?|covering) (?:for )?(?:her|his|their|the|my) (?:care|care home|"
+        r"nursing home|home care)",
+        r"pay (?:it |them )?out of (?:her|his|their|my|our) (?:investments?|savings|pot|portfolio)",
+        r"(?:my|our) (?:whole|entire) (?:pay ?check|paycheque|wages?|salary)",
+        # "that's my only cushion": nothing else to fall back on.
+        r"(?:my|our|her|his|the) only (?:cushion|buffer|safety net|savings|money|reserve)",
         rf"(?:the |this |that |my |our )?{_SAVED} (?:that )?(?:i|we|she|he) (?:live|lives|get by) "
         r"(?:on|off)",
-        r"(?:need|use|rely on|depend on) (?:this|the|that|it|this money|that money|the money) "
-        r"(?:money )?(?:to live on|to live|for (?:rent|bills|living|food|daily|groceries)|"
-        r"every month|to pay (?:the )?bills)",
+        r"(?:needs?|uses?|rel(?:y|ies) on|depends? on) (?:this|the|that|it|this money|that money|"
+        r"the money) (?:money )?(?:to live on|to live|for (?:rent|bills|living|food|daily|"
+        r"groceries)|every month|to pay (?:the )?bills)",
         # "It's our living money", "that's the rent money".
-        r"(?:it'?s|this is|that'?s|(?:it|this|that) is) (?:my|our|her|his|the) (?:living|rent|"
-        r"bills?|food|grocery) money",
+        r"(?:it'?s|its|this is|that'?s|(?:it|this|that) is) (?:my|our|her|his|the) (?:living|rent|"
+        r"bills?|food|grocery) (?:money|buffer)",
+        r"(?:with|using|from|throw\w*|put\w*|chuck\w*|dump\w*) (?:my|our|the|her|his) (?:rent|"
+        r"bills?|grocery|food|living) money",
+        # Medical money: "it's mostly for her maintenance meds and check-ups".
+        r"for (?:her|his|my|our|their) (?:\w+ )?(?:meds|medicine|medication|medical (?:bills|"
+        r"costs)|check-?ups|treatment|care)\b",
         # It is everything, or the whole emergency money.
         r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
         r"nothing else to fall back on",
         r"(?:it'?s|this is|that'?s) (?:all|everything) (?:i|we|she|he) (?:have|has|live on|own)",
         # "its all ive got", "it's all we've got".
-        r"\b(?:it'?s|its|this is|that'?s|thats) all (?:i|we|she|he)(?:'?ve| have| has|'?s)? got\b",
+        r"\b(?:it'?s|its|this is|that'?s|thats|is) all (?:i|we|she|he)(?:'?ve| have| has|"
+        r"'?s)? got\b",
         r"\b(?:that|it|this) was (?:everything|all (?:i|we) had)\b",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
         r"savings|net)",
         r"(?:all|every penny) (?:that )?(?:i|we|she|he) (?:have|has|live on)",
-        r"(?:only|all the) (?:money|savings) (?:i|we|she|he) (?:have|has)",
+        r"only (?:money|savings) (?:i|we|she|he) (?:have|has)",
         negatable=False,
     ),
     *chinese(
         "none",
-        r"救命钱|保命钱|棺材本|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|过日子的钱|吃饭的钱|全部家当|"
-        r"靠\S{0,14}过日子|"
-        r"一分(?:钱)?都亏不起",
+        r"救命钱|保命钱|棺材本|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|(?:看病|治病|"
+        r"住院)的(?:备用|应急)钱|过日子的钱|吃饭的钱|全部家当|全部的?家底|(?:看病|养老|"
+        r"吃饭)[^，。！？]{0,4}(?:都)?指着|靠\S{0,14}过日子|一分(?:钱)?都亏不起",
         r"(?:是|就是|算是)(?:我的|她的|他的|我们的|全家的?|家里的?|一家人的?)?(?:生活费|救命钱|"
         r"过日子的钱|吃饭钱)",
         # "是家里给的这学期生活费": whoever gave it, it is what they live on.
         r"(?<!不)(?:是|就是|算是)[^，。！？,.!?]{0,10}(?:生活费|吃饭钱)",
-        r"(?:就|只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
+        r"(?:就|只)?(?:靠|指望)(?:这|这笔|这些)钱(?:养老|生活|过日子|吃饭|看病|周转)|(?:就|"
+        r"只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         r"(?:全部|所有)(?:的)?(?:应急|备用)(?:的)?(?:金|钱|资金)?",
+        r"(?:应急|备用)(?:金|钱|资金)[^，。！？]{0,6}?(?:也|都)?(?:全|全部|都)(?:拿|取|投|砸|梭)|"
+        r"(?:应急|备用)用的[^，。！？]{0,4}(?:也|都)?(?:取|拿)出来",
         negatable=False,
     ),
 )
@@ -369,13 +428,21 @@ _DRAWS = (
         r"(?:this|the|my|our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?)"
         r" (?:each|every|a|per) (?:month|year|quarter)",
         # "I take about 4% a year from this pot".
-        r"(?:take|taking|draw|drawing|withdraw\w*) (?:out )?(?:about |around |roughly )?\S+ "
-        r"(?:each|every|a|per) (?:month|year|quarter) (?:out )?(?:of|from) (?:this|the|my|our|her|"
-        r"his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?)",
+        r"(?:take|taking|draw|drawing|withdraw\w*) (?:out )?(?:about |around |"
+        r"roughly )?\S+ (?:each|every|a|per) (?:month|year|quarter) (?:out )?(?:of|from) (?:it\b|"
+        r"(?:this|the|my|our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|sipp|"
+        r"investments?))",
         r"(?:live|lives|living) (?:on|off) (?:the |my |her |his |our )?(?:interest|dividends|"
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
         r"top-?up for (?:the )?(?:bills|rent|living)",
+        r"(?:pension|income) drawdown|drawdown (?:fund|pot|pension|account)|(?:live|lives|"
+        r"living) off (?:the |my |our )?drawdown",
+        r"(?:fees|bills|rent|costs) (?:come|comes|are paid) out of (?:it|this|that|the savings)",
+        r"(?:are|am|is|'re|'m) (?:\w+ )?drawing (?:on|from) it",
+        r"(?:lives?|living) (?:on|off) (?:my|our|her|his|the|this|that) (?:portfolio|investments)",
+        r"withdraw(?:al|als|ing) (?:of )?(?:about |around |roughly |~ ?)?\S*\d\S* (?:a|per|each|"
+        r"every) (?:year|month)",
         r"(?:draw|drawing|dip|dipping) (?:on|into) (?:it|this|the account|the pot|my savings|"
         r"our savings|her savings|his savings) (?:every|each|a|per) (?:month|year|week|quarter)",
         r"(?:pay|paying|pays) (?:it |them |that |this |for it )?(?:out of|from) (?:her|his|their|"
@@ -389,31 +456,39 @@ _DRAWS = (
     ),
     *chinese(
         "draws",
-        r"吃利息|靠利息(?:生活|过日子|过活)|每(?:个)?月(?:从\S{0,6})?(?:取|拿)(?:出)?(?:点|些)?"
-        r"(?:钱|利息)?(?:出来)?(?:补贴|贴补|用|花|生活)",
+        r"吃利息|靠利息(?:生活|过日子|过活)|靠这笔(?:钱|养老钱|存款)?贴补|"
+        r"每(?:个)?月(?:从\S{0,6})?(?:要)?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)?(?:出来)?(?:补贴|"
+        r"贴补|用|花|生活)",
         negatable=False,
     ),
 )
 _LOW = (
     *english(
         "low",
-        r"(?:can'?t|cannot|couldn'?t) afford to lose",
+        r"(?:can'?t|cannot|couldn'?t|cant) (?:really )?afford to (?:lose|(?:watch|"
+        r"see) it (?:disappear|dissapear|vanish|shrink))",
         # All or most of what they have.
-        r"(?:all|most|every penny) of (?:my|our|her|his) (?:life )?savings",
-        r"(?:my|our|her|his) (?:entire|whole|only|life|full) (?:\w+ )?(?:savings|pension|nest egg|"
+        r"(?:all|most|every penny) of (?:my|our|her|his) (?:life |retirement )?savings",
+        r"(?:still )?owes? (?:the |my |a )?(?:\w+ ){0,2}?(?:about |around |over |"
+        r"nearly )?[$£€¥]?\d",
+        r"(?:my|our|her|his) (?:entire|whole) retirement (?:is|sits|'s)\b",
+        r"(?:my|our|her|his) (?:entire|whole|only|life|full) (?:\S+ )?(?:savings|pension|nest egg|"
         r"retirement (?:fund|savings|pot)|401k|ira|super)",
-        r"all (?:of )?(?:my|our|her|his) (?:money|savings|cash)",
+        r"all (?:of )?(?:my|our|her|his) (?:money|savings|cash)|all the (?:money|savings|"
+        r"cash) (?:i|we|she|he)(?:'ve| have| has)? (?:have|has|got)",
         r"(?:all|most|nearly all|almost all|the bulk|the lion'?s share) of what (?:i|we|she|he)"
         r"(?:'ve| have| has)? (?:got|have|has|own|saved)",
         r"(?<!lose )(?<!losing )(?<!lost )everything (?:that )?(?:i|we|she|he)(?:'ve| have| has)? "
         r"(?:saved|got|put away|scraped together)",
         # Money that is borrowed or set aside for something else.
-        r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|(?:re)?mortgag\w+)\s+"
-        r"(?:\w+\s+){0,3}(?:to|and) (?:invest|buy|put|get in|go in|pile in|throw|fund|trade|"
-        r"gamble)",
+        r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|"
+        r"(?:re)?mortgag\w+)\s+(?:\w+\s+){0,3}(?:to|and) (?:invest|buy|put|get into|get in|"
+        r"go into|go in|pile into|pile in|buy into|throw|fund|trade|gamble)",
         r"(?:student loan|loan|borrowed|credit card|overdraft|margin loan)(?: \w+)?"
         r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
         r"(?:with|using) (?:borrowed|loan|credit card|margin) (?:money|cash|funds)",
+        r"(?:money|cash|funds|naira|rupees|pesos|dollars|\d\S*) (?:\w+ )?(?:i|we|she|"
+        r"he) (?:borrow|borrowed|took out)\b",
         r"(?:it'?s|it was|that was|this is|that'?s) (?:my|our|her|his) (?:student loan|loan|"
         r"borrowed|credit card)(?: refund)? (?:money|cash|funds)",
         # Putting all their savings in at once: "I've got 15k saved and I want to go all in".
@@ -427,38 +502,52 @@ _LOW = (
         r"small )?(?:emergency|rainy[- ]day) (?:fund|savings|pot|cushion)",
         r"(?:the|my|our) emergency (?:fund|savings) (?:money )?(?:should|would|could|will|to) "
         r"(?:sit|go|be|live)",
-        r"(?:put\w*|invested|moved|used|took|threw|throw|dump\w*|sank|sunk|pull\w*) "
-        r"(?:\w+ ){0,5}?(?:my|our|the) (?:house deposit|home deposit|down payment|deposit|"
-        r"rent money|tuition money|wedding fund|emergency fund|emergency money)",
-        r"(?:it'?s|this is|that'?s) (?:the|my|our) (?:wedding fund|house deposit|deposit|"
-        r"rent money|tuition money|emergency fund)",
+        r"(?:put\w*|invested|moved|used|took|taking|threw|throw|dump\w*|sank|sunk|"
+        r"pull\w*) (?:\w+ ){0,5}?(?:my|our|the) (?:house deposit|home deposit|down payment|"
+        r"deposit|rent money|tuition money|wedding fund|emergency fund|emergency money)",
+        r"(?:it'?s|this is|that'?s|that was|it was|which is|which'?s|which was) (?:\w+ly )?(?:the|"
+        r"my|our) (?:rainy[- ]day (?:money|fund)|wedding fund|house deposit|deposit|rent money|"
+        r"tuition money|emergency fund)",
+        r"(?:lump sum|money|cash|savings|pot) is (?:now |basically |really )?(?:my|our|her|"
+        r"his) (?:emergency (?:fund|money|savings)|rainy[- ]day (?:fund|money))",
+        r"(?:saved|put aside|set aside|keep) (?:for|in case) (?:if )?(?:the|my|our) (?:bike|car|"
+        r"van|boiler|roof|phone) (?:breaks|dies|goes)",
         # Thin or no savings, debt.
         r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
         r"pay ?check to pay ?check",
         r"(?:no|don'?t have an?y?) (?:real |proper |much )?(?:emergency (?:fund|savings)|savings|"
         r"safety net|cushion|buffer)",
         r"(?:basically |almost )?nothing saved|only \S+ (?:in cash|saved|in savings|in the bank)",
+        r"(?:only|just) (?:have |got )?(?:about |like |around )?(?:a|one|two|\d+) (?:month|"
+        r"week)s?['’]?s? (?:\w+ )?saved",
         negatable=True,
     ),
     *chinese(
         "low",
         r"亏不起|输不起|赔不起",
         # Building the emergency money: 先把应急的钱存够, 攒一笔备用金.
-        r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|"
-        r"(?:存|攒)够[^，。！？了]{0,6}的(?:应急|备用)(?:的)?(?:钱|金|资金)|"
-        r"当(?:作|成)?(?:应急|备用)"
-        r"(?:的)?(?:金|钱|资金)|"
-        r"把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
+        r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|(?:存|"
+        r"攒)够[^，。！？了]{0,6}的(?:应急|备用)(?:的)?(?:钱|金|资金)|(?:存|"
+        r"攒)够[^，。！？了]{0,10}(?:当|作为)(?:应急|备用)(?:的)?(?:钱|金|资金)|"
+        r"(?<!生活费)(?<!开销)(?<!工资)(?<!花销)(?<!开支)当(?:作|成)?(?:应急|备用)(?:的)?(?:金|钱|"
+        r"资金)|把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
         r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
         r"毕生(?:的)?积蓄|养老本",
+        # 这二十几万是她全部的养老钱, 这是我的养老钱啊: the money they will live on.
+        # Not a plain 这是养老的钱, which someone fifteen years from retiring says too.
+        r"(?:全部|所有|剩下|就这点|存的|攒的)(?:的)?[^，。！？]{0,6}养老钱|(?:这可是|那可是)(?:我|"
+        r"她|他|我们|老两口)?(?:的|家)?(?:全部的?)?(?:养老钱|养老的钱|退休(?:攒下|存下|攒|"
+        r"存)?的钱)|养老钱啊",
+        r"就这点(?:底子|家底|钱|积蓄|存款)|(?:家里|全家)(?:就|只有)(?:这点|这些)(?:钱|底子|家底)",
         # All the savings in at once (存款全部拿出来买); time deposits (定期) may not be all.
         r"(?:攒的|存的|积蓄|存款|首付)(?:钱)?(?:(?!定期)[^，。！？]){0,10}(?:全|都)(?:部)?"
         r"(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭)",
-        r"刷信用卡|套出来|套了[^，。！？]{0,6}出来|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|"
-        r"贷款(?:来)?(?:买|投|炒)|"
-        r"抵押贷|拿房子(?:去)?(?:做)?抵押|房贷\S{0,4}(?:炒|投|买)|"
-        r"(?:房子|房产|车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
+        r"(?:找|跟|向)[^，。！？]{1,4}借的|借呗|花呗|微粒贷|能借的|借出来|"
+        r"借了[^，。！？]{0,6}(?:炒|投|买|加仓)|融资(?:炒|买|加仓)|刷信用卡|套出来|"
+        r"套了[^，。！？]{0,6}出来|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|"
+        r"投|炒)|抵押贷|拿房子(?:去)?(?:做)?抵押|房贷\S{0,4}(?:炒|投|买)|(?:房子|房产|"
+        r"车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
         r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
         # "五万块是应急的钱" whatever names the money first; not "不是应急的钱".
@@ -480,18 +569,44 @@ _UNSTABLE = (
         r"out of work|might lose my job|job (?:is )?(?:not secure|insecure|at risk)",
         r"no (?:stable |steady |regular )?income|(?:unstable|irregular|unpredictable|variable|"
         r"lumpy|patchy) income|zero[- ]hours?|on benefits",
-        r"(?:freelanc|gig|commission)\w*|contract (?:job|work)|self[- ]employed",
+        r"(?:freelanc|gig)\w*|(?:drive|driving|drives) (?:for )?(?:uber|lyft|grab|a cab|a taxi)|"
+        r"(?:uber|lyft|doordash|deliveroo|grab|uber eats|delivery) (?:driver|rider|courier)|"
+        r"(?:driver|rider|courier) for (?:uber|lyft|doordash|deliveroo|grab)|(?:do|doing|"
+        r"drive for|work for) (?:uber|lyft|doordash|deliveroo|instacart|grab)",
         r"(?:income|pay|earnings)(?:'s| is| are)? (?:very |quite |really |a bit |pretty )?"
         r"(?:all over the place|varies|swings|irregular|seasonal|unpredictable|lumpy|patchy|"
         r"up and down|erratic|inconsistent)|seasonal (?:income|business|work)",
-        r"(?:goes|go|going) up and down|fluctuat\w+",
+        r"(?:income|pay|earnings) depends? on (?:the )?(?:season|weather|harvest|orders|tips)|"
+        r"hours (?:get|got|keep getting|are|were) cut",
+        r"(?:income|pay|earnings|work|business|sales|salary)\b[^.!?,]{0,20}?(?:goes|go|"
+        r"going) up and down|(?:income|pay|earnings|sales|salary) fluctuat\w+",
     ),
     *chinese(
         "unstable",
         r"失业|被裁|下岗|没(?:有)?工作|待业|打零工|自由职业",
-        r"收入(?:很|非常|特别|比较|太|有点|也)?不(?:太)?稳定|收入不固定|没有固定收入|"
-        r"收入(?:波动|时高时低)|现金流不(?:太)?稳",
-        r"看天吃饭|一年好一年坏|时好时坏|收成不(?:稳|好说)",
+        r"收入(?:很|非常|特别|比较|太|有点|也)?不(?:太)?稳定|收入不固定|没有固定收入|收入(?:波动|"
+        r"时高时低)|(?:收入|工资)[^，。！？]{0,6}不(?:固定|稳定?)(?!的工作)",
+        r"看天吃饭|靠天吃饭|全看天|一年好一年坏|时好时坏|收成不(?:稳|好说)",
+    ),
+)
+# Working for themselves: income that varies, from a business that carries on.
+_SELF_EMPLOYED = (
+    *english("self_employed", r"commission\w*|contract (?:job|work)|self[- ]employed"),
+    *chinese("self_employed", r"现金流不(?:太)?稳"),
+)
+# Students live on an allowance, a loan or a part-time job: limited capacity.
+_STUDENT = (
+    *english(
+        "student",
+        r"(?:uni|university|college|grad|phd|full[- ]time|undergrad|a) student|(?:1st|2nd|3rd|"
+        r"first|second|third|final)[- ]year (?:at uni|student|undergrad|of uni)",
+        negatable=False,
+    ),
+    # Not 风险大一点: a year of university, not "a bit bigger".
+    *chinese(
+        "student",
+        r"(?<![险动度])大[一二三四](?![点些倍截])|研[一二三](?![点些])|大学生|在读|读研",
+        negatable=False,
     ),
 )
 _HIGH = (
@@ -505,12 +620,21 @@ _HIGH = (
         r"(?:don'?t|do not|won'?t|will not) need (?:this|the|that|it|the) (?:money )?(?:for|"
         r"any ?time|soon)",
         r"(?:money|sum|amount) (?:i|we|she|he)(?:'ll| will)? never (?:spend|need|touch)",
+        r"not (?:money|cash) (?:i|we|she|he) (?:need|needs|will need)|(?:money|cash) (?:i|"
+        r"we) (?:don'?t|do not) need",
         r"(?:spare|extra|surplus|excess|play|fun) (?:money|cash)",
+        r"comfortably off|(?:well|very well) off|financially (?:comfortable|secure|independent)",
+        r"(?:pot|fund|buffer|cushion|savings|money) (?:in the bank )?(?:that )?(?:i|we) (?:don'?t|"
+        r"do not|never) touch",
+        r"(?:good|big|healthy|decent|solid|large|fat|comfortable) (?:cash )?(?:cushion|buffer|"
+        r"emergency fund|rainy[- ]day fund|cash reserve)",
+        r"(?:job|income|salary|pension|work|pay)(?:'s| is) (?:very |pretty |really |quite |super |"
+        r"totally |as )?(?:secure|safe|stable|steady|solid)",
         r"(?:money|cash) i (?:can|could) afford to lose|can afford to lose",
-        r"(?:pension|annuity|salary|income|social security|rental income|other assets)\b"
-        r"[^.,;]{0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
-        r"takes? care of)",
-        r"no (?:consumer )?debt|debt[- ]free|(?:mortgage|house|home) (?:is )?(?:all )?paid off|"
+        r"(?:pensions?|annuity|salary|income|social security|rental income|"
+        r"other assets)\b[^.,;]{0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|"
+        r"pays? for|takes? care of)",
+        r"no (?:consumer )?debts?|debt[- ]free|(?:mortgage|house|home) (?:is )?(?:all )?paid off|"
         r"own (?:my|our) (?:home|house|practice|place) outright",
         r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
         r"emergency fund (?:is )?(?:\w+ )?(?:separate|separately|kept separately|set aside|"
@@ -520,12 +644,34 @@ _HIGH = (
     *chinese(
         "high",
         r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
-        r"工作(?:很)?稳定|收入稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗)(?:挺|很|还|蛮)稳",
+        r"工作(?:很)?稳定|收入稳定|工资稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗)(?:挺|很|还|蛮)稳",
         r"有退休金|退休金够(?:花|用)|有房无贷",
+        r"房子(?:也)?没(?:有)?(?:贷款|房贷)|没有?房贷|房贷(?:已经)?还(?:清|完)了?|(?:应急|"
+        r"备用)的?(?:钱|金)另外(?:留|存|放)|另外(?:留|存)(?:了|着)?(?:应急|备用)|(?:退休金|养老金|"
+        r"工资|收入)[^，。！？]{0,8}(?:花不完|用不完)|根本花不完|现金流(?:很|非常|挺)?(?:好|稳|"
+        r"充足)",
         negatable=False,
     ),
 )
-CAPACITY_CUES = (*_NONE, *_DRAWS, *_LOW, *_UNSTABLE, *_HIGH)
+CAPACITY_CUES = (*_NONE, *_DRAWS, *_LOW, *_UNSTABLE, *_SELF_EMPLOYED, *_STUDENT, *_HIGH)
+
+# Their savings, and later in the same sentence, all of it going in: low capacity. Read over the
+# sentence, as people put a comma between the two ("攒了八万，准备全部梭哈", "got 12k saved,
+# gonna throw all of it in").
+SAVINGS_ALL_IN = re.compile(
+    r"\b(?:saved|savings|nest egg|student loan|loan|"
+    r"overdraft)\b[^.!?]{0,60}?(?<!not )(?<!n't )(?<!never )\b(?:(?:throw|put|chuck|dump|pour|"
+    r"sink|yeet|move)(?:ing)? (?:all of it|it all|everything|the lot|the whole (?:thing|lot|"
+    r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的钱|存的钱|"
+    r"工资卡里的钱)[^。！？]{0,20}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全)(?:拿来|拿去|"
+    r"拿出来)?(?:梭哈|投|买|砸|押|上|冲)",
+    re.IGNORECASE,
+)
+# A refusal between the savings and "all in": "存款十万，不打算全部投进去", "won't put it all in".
+REFUSED_BETWEEN = re.compile(
+    r"不(?:打算|想|会|准备|要|敢)|别|没(?:打算|想)|\b(?:not|never|won'?t|don'?t|wouldn'?t)\b",
+    re.IGNORECASE,
+)
 
 # --- experience -------------------------------------------------------------------------------
 

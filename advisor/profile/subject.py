@@ -2,7 +2,9 @@
 
 The person typing is the investor unless they say they are asking for someone: "I'm asking for
 my mother", "my dad wants to invest his pension", "help my parents decide", 帮我妈问问,
-我爸想买点理财, 我妈的退休金怎么投. The relation is the family word used (mother, father,
+我爸想买点理财, 我妈的退休金怎么投 — or describe a relative as the one who holds the money or
+states the wishes while saying nothing of themselves as an investor ("Dad's 77 ... He wants it
+safe", 我爸退休了，他说亏一点都不行). The relation is the family word used (mother, father,
 parents, spouse, son, daughter, grandmother, ...); "asking for her" takes the person mentioned
 nearest to it.
 
@@ -15,6 +17,7 @@ import re
 
 from advisor.profile.lexicon import CueMatcher, chinese, english
 from advisor.profile.model import Evidence, Subject
+from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH
 from advisor.profile.text import Clause, Conversation, quote
 
 RELATIONS_EN = {
@@ -65,6 +68,17 @@ RELATIONS_EN = {
     "neighbour": "neighbour",
     "neighbor": "neighbour",
     "client": "client",
+    # Family words English speakers borrow from Tagalog and South Asian languages.
+    "nanay": "mother",
+    "inay": "mother",
+    "tatay": "father",
+    "itay": "father",
+    "lola": "grandmother",
+    "lolo": "grandfather",
+    "amma": "mother",
+    "ammi": "mother",
+    "appa": "father",
+    "abba": "father",
 }
 RELATIONS_ZH = {
     "妈妈": "mother",
@@ -275,7 +289,8 @@ RELATION_MENTION = re.compile(
 FIRST_PERSON = re.compile(
     r"(?<![\w'])(?:i|i'm|im|i've|i'd|i'll|me|myself|we|we're|us)(?![\w'])|"
     r"(?<![\w'])my(?!\s+(?:\w+\s+)?(?:" + _REL_EN + r")(?![\w-]))(?![\w'])|"
-    r"我(?!(?:的)?(?:" + _REL_ZH + r"))(?:们)?",
+    # Not the typist as the object: 瞒着我把存款投了期货 is the spouse acting.
+    r"(?<!瞒着)(?<!背着)我(?!(?:的)?(?:" + _REL_ZH + r"))(?:们)?",
     re.IGNORECASE,
 )
 # A relation word with no possessive is still a person ("Mum is 72", "老公37"); third-person
@@ -324,11 +339,58 @@ COUPLE = re.compile(
 )
 
 
+# What the typist says of themselves as an investor: their age, their own money, their plans.
+# "I have power of attorney" or "I'm so worried" are not such facts.
+TYPIST_FACTS = re.compile(
+    rf"(?<![\w'])(?:i'?m|i am|im)\s+(?:only\s+|now\s+|just\s+|turning\s+)?(?:{NUMBER_EN}\b"
+    r"(?!\s*(?:k|grand|thousand|million|%|percent|months?|years? (?:in|into|of)))|retired\b)|"
+    r"(?<![\w'])(?:i|we)(?:'d| would)?\s+(?:\w+\s+)?(?:want|like|need|plan|hope|intend|am looking|"
+    r"'m looking|am planning|'m planning|am saving|'m saving)\s+to\s+(?:invest|put|buy|start|"
+    r"save|grow|retire|move|park)|"
+    r"(?<![\w'])my\s+(?:own\s+|whole\s+|entire\s+)?(?:savings|portfolio|pension|401k|isa|ira|"
+    r"investments?|money|salary|income|nest egg|retirement)\b|"
+    r"(?<![\w'])(?:i|we)(?:'ve| have)?\s+(?:got|saved|earn|make|invested|bought)\b|"
+    rf"我(?:今年|已经|都|才)?{NUMBER_ZH}(?:岁|了|(?=[，,。！\s]))|我(?:想|要|打算|准备|计划)(?:把|拿|买|投|存|定投|理财)|"
+    r"我(?:的|自己的)(?:钱|存款|积蓄|工资|退休金|养老金|养老钱|收入)|我(?:有|攒了|存了)",
+    re.IGNORECASE,
+)
+# What a relative is said to be, hold or want: "Dad's 77", "My wife (she's 50)", "he lives on
+# his pension", "my wife asked me", 我爸今年七十五, 我爸退休了, 我妈平时就靠退休金过日子.
+_HOLDS_EN = (
+    r"(?:wants|would like|'d like|needs|says|said|doesn'?t want|does not want|lives|relies|"
+    r"inherited|has got|has about|has around|has \S*\d\S*|got \S*\d\S*|is terrified|is scared|"
+    r"is afraid|"
+    r"is very|is pretty|is quite|is retired|retired|would be (?:very )?upset|put|is about to|"
+    r"asked me|has asked me|has decided|'s decided)"
+)
+_AGE_EN = rf"\s*(?:{NUMBER_EN})\b(?!\s*(?:k|grand|thousand|million|%|percent|months?|years?))"
+RELATIVE_FACTS = re.compile(
+    rf"(?:(?<![\w])(?:my|our)\s+(?:(?!and\b)\w+\s+)?|(?:^|(?<=[.!?]\s)))(?P<en>{_REL_EN})"
+    rf"(?:'s|’s|\s+is|\s+was|\s+just turned|\s+turned|\s*\((?:she'?s|he'?s)?|"
+    rf",?\s*(?:she'?s|he'?s|shes|hes))(?:\s+(?:now|only|just))?{_AGE_EN}|"
+    rf"(?<![\w])(?:my|our)\s+(?:(?!and\b)\w+\s+)?(?P<en2>{_REL_EN})\s+(?:\w+\s+)?{_HOLDS_EN}\b|"
+    rf"(?:我的?|咱)(?P<zh>{_REL_ZH})(?:今年|都|已经|现在)?(?:{NUMBER_ZH}(?:岁|了)?(?=[，,。！!\s]|$)|"
+    r"退休了|(?:想|要|说|有|只要|靠|就靠|平时就靠|非要|背着我|瞒着我))",
+    re.IGNORECASE,
+)
+# A pronoun for the relative named nearest: "I'm writing about my dad. He's 81."
+PRONOUN_FACTS = re.compile(
+    rf"(?<![\w])(?P<age>(?:she|he)(?:'s| is|s)(?:\s+(?:now|only|just))?{_AGE_EN})|"
+    rf"(?<![\w])(?:she|he)\s+(?:\w+\s+)?{_HOLDS_EN}\b|"
+    r"(?:他|她)(?:说|只要|就靠|平时就靠|想|要|有)",
+    re.IGNORECASE,
+)
+# Children are often whom the money is for, not who holds it: their age alone does not count.
+CHILD_RELATIONS = frozenset({"son", "daughter"})
+HOLDER_RELATIONS = ELDER_RELATIONS | {"spouse"} | CHILD_RELATIONS
+
+
 def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
     """Self, unless a user message says they speak for someone; then that person."""
     hits = [hit for hit in matcher.find(SPEAKING_FOR, conversation.clauses) if not hit.negated]
     if not hits:
-        return _elder_money(conversation, matcher)
+        found = _elder_money(conversation, matcher)
+        return found if found.who == "other" else _relative_described(conversation)
     evidence: list[Evidence] = []
     relation: str | None = None
     for hit in hits:
@@ -356,6 +418,50 @@ def _elder_money(conversation: Conversation, matcher: CueMatcher) -> Subject:
             evidence = quote(turn.index, trades.group(0))
             return Subject(who="other", relation="spouse", evidence=(evidence,))
     return Subject()
+
+
+def _relative_described(conversation: Conversation) -> Subject:
+    """Other, when the user's messages describe a relative as the one who holds the money or
+    states the wishes ("Dad's 77 ... He wants it safe", 我爸退休了，他说亏一点都不行) and say
+    nothing of the typist as an investor: no age, money or plan of their own."""
+    if any(TYPIST_FACTS.search(turn.content) for turn in conversation.turns):
+        return Subject()
+    for turn in conversation.turns:
+        for match in RELATIVE_FACTS.finditer(turn.content):
+            relation = _relation_of(match.group("en") or match.group("en2") or match.group("zh"))
+            is_age = match.group("en") is not None or re.search(r"\d|岁|了$", match.group(0))
+            if _holder(relation, holds=not is_age):
+                return _other(relation, turn.index, match.group(0))
+        for clause in turn.clauses:
+            for match in PRONOUN_FACTS.finditer(clause.text):
+                relation = _relation_before(conversation, clause, match.start())
+                if _holder(relation, holds=match.group("age") is None):
+                    return _other(relation, turn.index, match.group(0))
+    return Subject()
+
+
+def _relation_before(conversation: Conversation, clause: Clause, start: int) -> str | None:
+    """The relative named last before a pronoun at `start` in `clause`: whom "she" is."""
+    found: str | None = None
+    for other in conversation.clauses:
+        text = other.text[:start] if other == clause else other.text
+        for match in RELATION_MENTION.finditer(text):
+            found = _relation_of(match.group("en") or match.group("zh")) or found
+        if other == clause:
+            break
+    return found
+
+
+def _holder(relation: str | None, holds: bool) -> bool:
+    """Whether a relative described this way holds the money: a parent, grandparent or spouse
+    by their age alone, a child only by what they have or want."""
+    if relation not in HOLDER_RELATIONS:
+        return False
+    return holds or relation not in CHILD_RELATIONS
+
+
+def _other(relation: str | None, message_index: int, words: str) -> Subject:
+    return Subject(who="other", relation=relation, evidence=(quote(message_index, words),))
 
 
 def _relation_of(word: str | None) -> str | None:

@@ -30,7 +30,9 @@ CLAUSE_BREAK = re.compile(
     r",(?!\d{3})|[，、:：]|\s[-–—]+\s|[(（](?![\d\s,and&]+[)）])|(?<![\d\s])[)）]"
 )
 CONTRAST = re.compile(
-    r"\b(?:but|however|although|though|whereas|yet|except|then again)\b|但是|但|可是|不过|然而",
+    # 这可是我的养老钱 "this really is": 可是 after 这/那 is emphasis, not "but".
+    r"\b(?:but|however|although|though|whereas|yet|except|then again)\b|但是|但|(?<![这那])可是|"
+    r"不过|然而",
     re.IGNORECASE,
 )
 QUOTE_LIMIT = 200  # longer clauses are quoted around the match only

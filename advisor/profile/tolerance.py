@@ -3,15 +3,18 @@
 * A tolerable fall: a percentage (or half, a quarter, 三成, 一半, 腰斩) with a word of
   acceptance ("I could live with a 15% dip", "a 40% drop doesn't scare me", 亏一半也认,
   百分之五十以内都无所谓), or alone in reply to "how much of a fall could you accept?"
-  ("Maybe 5%?"). A word of refusal instead ("can't take a 10% loss", 亏个百分之十就心疼了)
-  puts the limit one level lower. Levels: no loss → 1, below 10% → 2, below 20% → 3, below 35%
-  → 4, from 35% → 5.
+  ("Maybe 5%?"), or in the next clause ("30% down, I'd shrug"). A word of refusal instead
+  ("can't take a 10% loss", 亏个百分之十就心疼了) puts the limit just under the fall, never in
+  the top class, and marks it a ceiling (see `risk`); a stated maximum ("10% but not much more",
+  "10-15% max") puts a fall on a band's edge in the band below. Levels: no loss → 1, below 10% →
+  2, below 20% → 3, below 35% → 4, from 35% → 5.
 * An answer to "what would you do / how would you feel if it fell 25%?": hold (stay the course,
   拿着不动) or fine (无所谓) → the level of that fall (4 with no number); buy more (加仓) → one
   level above it; sell everything → 2; sell some → 3; it would feel terrible (受不了) → one level
   below that fall.
-* Past behaviour in a real fall: held through it without selling (2022年亏过两成多也没卖,
-  "sat through 2020") → 4 (or the level of the fall named); bought more → 5; sold → 2.
+* Behaviour in a real fall, past or happening now ("market's down 15%"): held through it without
+  selling (2022年亏过两成多也没卖, "sat through 2020") → 4, or the level of the fall named (at
+  least 3); bought more → 5; sold → 2; unmoved by the fall they are in ("not bothered") → 4.
 * A return target: 10% a year or more → 5, 6% → 4, 4% → 3, less → 2.
 """
 
@@ -27,6 +30,9 @@ HOLD_WITHOUT_NUMBER = 4
 SOLD_LEVEL = 2
 SOLD_SOME_LEVEL = 3
 BOUGHT_LEVEL = 5
+REFUSED_LEVEL_CAP = 4
+CALM_IN_FALL_LEVEL = 4
+HELD_NAMED_FLOOR = 3
 
 _ZH_NUM = r"[零一二两三四五六七八九十百\d.]+"
 # Percentages in words: "fifteen per cent", "twenty-five percent".
@@ -49,7 +55,8 @@ _BECAME = (
 )
 PERCENT = re.compile(
     rf"(?P<from_amount>{_AMOUNT})\s*{_BECAME}\s*(?P<to_amount>{_AMOUNT})(?![\d%％])"
-    rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|％|percent|per cent)"
+    rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?P<num_high>\d+(?:\.\d+)?)?\s*(?:%|％|percent|"
+    rf"per cent)"
     rf"|百分之(?P<zh>{_ZH_NUM})|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
     r"(?P<tenths>[一二两三四五六七八九\d])成(?!本|交|年)"
     rf"|\b(?P<words>(?:{_TENS_WORD})(?:[\s-](?:{_UNIT_WORD}))?|{_UNIT_WORD})\s*(?:percent|per cent)"
@@ -66,16 +73,17 @@ FALL = re.compile(
 )
 ACCEPT = re.compile(
     r"\b(?:live with|accept\w*|tolerat\w*|stomach|handle|take|bear|ok|okay|fine|comfortable|"
-    r"survive|ride (?:it )?out|hold|held|sit through|happy|wouldn'?t (?:make me sell|change|bother|"
-    r"scare|worry|faze)|doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|"
-    r"won'?t sell|"
-    r"not sell|without selling|easy|no problem|no biggie|no sweat|cope|at most|no more than|"
-    r"max(?:imum)?|up to|within|limit|tops|at the most|or so|ish|more than|beyond|"
-    r"(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|"
-    r"(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|"
-    r"fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|"
-    r"最多|"
-    r"没有?紧张|不慌|拿得住|不卖|不会卖|没卖|都行|还行|行|不怕|不在乎",
+    r"survive|ride (?:it )?out|hold|held|sit through|happy|(?:be|is) a (?:sale|discount|bargain)|"
+    r"buying opportunity|cop|wear|shrug|carry on|not blink|without blinking|wouldn'?t blink|"
+    r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
+    r"like|accept|take|handle)|wouldn'?t (?:make me sell|change|bother|scare|worry|faze)|"
+    r"doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|won'?t sell|not sell|"
+    r"without selling|easy|no problem|no biggie|no sweat|cope|at most|no more than|max(?:imum)?|"
+    r"up to|within|limit|tops|at the most|or so|ish|more than|beyond|(?:doesn'?t|don'?t|wouldn'?t|"
+    r"won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|"
+    r"won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|"
+    r"可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|最多|没有?紧张|不慌|拿得住|不卖|"
+    r"不会卖|没卖|不会割肉|不割肉|没割|都行|还行|行|不怕|不在乎",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
@@ -88,10 +96,10 @@ REFUSE = re.compile(
 )
 # A fall that happened, right before its size: "has lost a third", "is down 30%", "亏了三成".
 ACTUAL_FALL = re.compile(
-    r"\b(?:has|have|had|is|are|was|'s|'ve|already|just)\s+(?:\w+\s+)?(?:lost|fallen|dropped|"
+    r"\b(?:has|have|had|is|are|was|'s|its|'ve|already|just)\s+(?:\w+\s+)?(?:lost|fallen|dropped|"
     r"crashed|tanked|plunged|sunk|slid|down|dipped|shed)\s+(?:by\s+)?(?:about\s+|almost\s+|"
-    r"nearly\s+|over\s+|another\s+|more than\s+|around\s+)?$|"
-    r"(?:已经|现在|又|都|目前|一共)(?:亏了|跌了|亏损了|缩水了|回撤了|少了|套了)(?:有|快|近|差不多)?$",
+    r"nearly\s+|over\s+|another\s+|more than\s+|around\s+)?$|(?:已经|现在|又|都|目前|一共)(?:亏了|"
+    r"跌了|亏损了|缩水了|回撤了|少了|套了)(?:有|快|近|差不多)?$",
     re.IGNORECASE,
 )
 NEGATED_BEFORE = re.compile(
@@ -110,8 +118,10 @@ HOLD = re.compile(
     re.IGNORECASE,
 )
 BUY_MORE = re.compile(
-    r"\b(?:buy (?:more|the dip)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|invest "
-    r"more|double down)\b|加仓|补仓|抄底|买更多|多买|再买|照(?:样)?买|接着买|继续买",
+    r"\b(?:buy (?:more|the dip)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|"
+    r"invest more|double down|keep buying|kept buying|keep adding|continue(?:d)? (?:to buy|"
+    r"buying))\b|加仓|补仓|加了仓|补了仓|抄底|买更多|多买|再买|再补|补点|补一些|照(?:样)?买|"
+    r"接着买|继续买",
     re.IGNORECASE,
 )
 SELL_ALL = re.compile(
@@ -120,6 +130,16 @@ SELL_ALL = re.compile(
     r"(?:out|to cash|into cash)|withdraw\w*|bail\w*)\b|"
     r"全(?:部)?卖|清仓|割肉|赎回|卖掉|卖了|撤出来|取出来|拿出来",
     re.IGNORECASE,
+)
+UPPER_BOUND = re.compile(
+    r"\b(?:not|no|nothing) (?:much |a lot |any )?(?:more|bigger|worse) than (?:that|this)\b|"
+    r"\bthe most (?:i|we)(?:'d| would)? (?:want|like|accept|take|handle)\b|\bat (?:the )?most\b|"
+    r"\bno more than\b|\btops\b|\bmax(?:imum)?\b|最多|不超过|别超过|以内|之内|再多(?:就|"
+    r"了)?(?:不行|受不了|不能)",
+    re.IGNORECASE,
+)
+WOULD_NOT_SELL = re.compile(
+    r"\b(?:wouldn'?t|won'?t|would not|will not) sell\b|不会卖", re.IGNORECASE
 )
 # How the investor says they would feel about the fall the question names.
 FEEL_FINE = re.compile(
@@ -140,27 +160,45 @@ FEEL_BAD = re.compile(
 SELL_SOME = re.compile(
     r"\b(?:sell (?:some|a (?:bit|little|part))|trim|reduce)\b|卖一部分|减仓|卖一半"
 )
+# A fall that is happening now: "market's down 15% and I've been buying more".
+CURRENT_FALL = re.compile(
+    r"\b(?:down|drop|dropped|fall|fell|fallen|lost|dip|dipped)\s+(?:by\s+)?(?:about\s+|almost\s+|"
+    r"nearly\s+|over\s+|around\s+|roughly\s+)?\d+\s*%",
+    re.IGNORECASE,
+)
 REAL_FALL = re.compile(
+    rf"{CURRENT_FALL.pattern}|"
     r"\b(?:19|20)\d\d\b|\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear "
     r"market|dot-?com|last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次",
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
-    r"\b(?:never|not) (?:once |ever )?(?:sold|panic[- ]sold|pulled out|cashed out)\b|"
-    r"\b(?:sat|sit|held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) "
-    r"(?:\w+ ){0,3}?(?:through|in|out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|"
-    r"kept (?:investing|buying)|stayed the course|sold nothing|sold none|(?:didn'?t|did not|"
-    r"never) sell (?:a thing|anything|a share|a single share|a penny)|held on)\b|没卖|没有卖|"
-    r"也没卖|一股(?:都|也)没卖|扛过来|扛过去|拿住|"
-    r"坚持下来|没动|见得多|(?:没|没有|从没|从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
+    r"\b(?:never|not) (?:once |ever )?(?:sold|panic[- ]sold|pulled out|cashed out)\b|\b(?:sat|sit|"
+    r"held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) (?:\w+ ){0,3}?(?:through|in|"
+    r"out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|kept (?:investing|buying|"
+    r"contributing|dca\w*|putting (?:money )?in)|stayed the course|kept (?:the |"
+    r"my )?(?:monthly )?(?:direct debit|contributions?|sips?|payments?|standing order) going|"
+    r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
+    r"sold none|(?:didn'?t|did not|never|haven'?t|hasn'?t) sold? (?:a thing|anything|a share|"
+    r"a single share|a penny)|held on)\b|没卖|没有卖|也没卖|一股(?:都|也)没卖|扛过来|扛过去|拿住|"
+    r"一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|从来没有?|都没|"
+    r"也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
-    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|加仓|补仓|抄底",
+    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|"
+    r"\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|加了仓|"
+    r"补了仓|抄底",
     re.IGNORECASE,
 )
 SOLD_IN_FALL = re.compile(
     r"\b(?:sold|panic[- ]sold|pulled out|got out|cashed out|made me sell)\b|割肉|清仓|卖了|全卖",
+    re.IGNORECASE,
+)
+# Unmoved by the fall they are in: "the market's down 15% since January, not bothered".
+CALM_IN_FALL = re.compile(
+    r"\bnot (?:bothered|worried|fazed|concerned|phased)\b|\bunbothered\b|\b(?:doesn'?t|"
+    r"does not) (?:bother|worry|faze) me\b|没啥感觉|一点(?:都|也)不慌|不慌|淡定",
     re.IGNORECASE,
 )
 BUYING_THE_DIP = re.compile(
@@ -244,6 +282,7 @@ class Tolerance:
     start: int
     end: int
     weight: float = NUMBER_WEIGHT
+    ceiling: bool = False  # a fall they refuse: a limit on willingness, not a statement of it
 
 
 def tolerances(clause: Clause) -> list[Tolerance]:
@@ -328,19 +367,29 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
         about_a_fall = about_a_fall or asked_how_much or minus or bool(match["from_amount"])
         about_a_fall = about_a_fall or bool(LIMIT.search(clause.text))
-        refuse = _refusal(clause.text)
-        buys = BUY_MORE.search(clause.text)
-        accepts = ACCEPT.search(clause.text) or buys
+        # "30% down, I'd shrug": the answer may follow the fall in the next clause.
+        answer = clause.text + _clause_after(clause)
+        refuse = _refusal(answer)
+        buys = BUY_MORE.search(answer)
+        accepts = ACCEPT.search(answer) or buys
         if not about_a_fall or not (accepts or refuse or asked_how_much):
             continue
         level = loss_level(percent)
         if refuse:
             # What they cannot bear sets the band just under it: "couldn't handle 8%" is a
-            # small-falls investor (2), "can't take 20%" a moderate one (3).
-            level = loss_level(max(0.0, percent - 1))
+            # small-falls investor (2), "can't take 20%" a moderate one (3); someone who
+            # refuses a fall is never the top class ("couldn't stomach a 40% drawdown": 4).
+            level = min(REFUSED_LEVEL_CAP, loss_level(max(0.0, percent - 1)))
         elif buys:
             level = min(5, level + 1)  # buying more in the fall
-        found.append(Tolerance(level, clause, match.start(), match.end()))
+        elif UPPER_BOUND.search(clause.sentence):
+            # "10% but not much more", "20% tops": the size is the most they bear, so a size on
+            # a band's edge belongs to the band below (10% at most is a small-falls investor); of
+            # a range ("10-15% max"), the top.
+            most = float(match["num_high"]) if match["num_high"] else percent
+            over = clause.text[match.end() :].lstrip().startswith(("多", "+", "plus"))
+            level = loss_level(most if over else max(0.0, most - 1))  # 一成多: over 10%
+        found.append(Tolerance(level, clause, match.start(), match.end(), ceiling=bool(refuse)))
     return found[:1]
 
 
@@ -348,6 +397,15 @@ def _clause_before(clause: Clause) -> str:
     """The clause before this one in its sentence: "big drops scare me, maybe 10% tops"."""
     before = clause.sentence[: clause.start - clause.sentence_start]
     return re.split(r"[,，;；:：]\s*(?=\S)", before.rstrip(" ,，;；:："))[-1] if before else ""
+
+
+def _clause_after(clause: Clause) -> str:
+    """The next clause of this one's sentence, when this one only names a fall ("a 30% drop,
+    I could live with that"); "" otherwise."""
+    if ACCEPT.search(clause.text) or REFUSE.search(clause.text) or "了" in clause.text:
+        return ""  # 跌了5%，我一点都不慌: a fall that happened, and how they feel now
+    after = clause.sentence[clause.end - clause.sentence_start :]
+    return re.split(r"[,，;；:：]", after, maxsplit=1)[0] if after.strip() else ""
 
 
 def _refusal(text: str) -> re.Match[str] | None:
@@ -377,10 +435,18 @@ def _answers(clause: Clause) -> list[Tolerance]:
         (FEEL_FINE, held),
     ):
         match = pattern.search(clause.text)
+        if match and pattern is FEEL_BAD and _holds_after(clause):
+            return []  # "it would hurt, but I wouldn't sell": what they do is the answer
         if match:
             weight = NUMBER_WEIGHT if fall is not None else BEHAVIOUR_WEIGHT
             return [Tolerance(level, clause, match.start(), match.end(), weight)]
     return []
+
+
+def _holds_after(clause: Clause) -> bool:
+    """Whether the rest of the clause's sentence says they would hold or buy more."""
+    after = clause.sentence[clause.end - clause.sentence_start :]
+    return bool(HOLD.search(after) or BUY_MORE.search(after) or WOULD_NOT_SELL.search(after))
 
 
 def _past_behaviour(clause: Clause) -> list[Tolerance]:
@@ -396,12 +462,18 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
         (BOUGHT_IN_FALL, BOUGHT_LEVEL),
         (HELD_IN_FALL, HOLD_WITHOUT_NUMBER),
         (SOLD_IN_FALL, SOLD_LEVEL),
+        (CALM_IN_FALL, CALM_IN_FALL_LEVEL),
     ):
         match = pattern.search(clause.text)
-        if match:
+        if match and pattern is CALM_IN_FALL and CURRENT_FALL.search(clause.sentence):
+            weight = BEHAVIOUR_WEIGHT
+            return [Tolerance(level, clause, match.start(), match.end(), weight)]
+        if match and pattern is not CALM_IN_FALL:
             named = [p for p in (_percent(m) for m in PERCENT.finditer(clause.text)) if p]
-            if level == HOLD_WITHOUT_NUMBER:
-                level = max([HOLD_WITHOUT_NUMBER, *(loss_level(p) for p in named)])
+            if level == HOLD_WITHOUT_NUMBER and named:
+                # Held through the fall they name: its level ("rode out a 15% drop" is 3), at
+                # least moderate.
+                level = max(HELD_NAMED_FLOOR, *(loss_level(p) for p in named))
             weight = NUMBER_WEIGHT if named else BEHAVIOUR_WEIGHT
             return [Tolerance(level, clause, match.start(), match.end(), weight)]
     return []
