@@ -983,16 +983,13 @@ def test_third_person_facts_set_the_relatives_level(extractor):
     assert profile.risk_level.value == 1
 
 
-def test_a_panic_in_the_conversation_caps_willingness_once_calm(extractor):
-    profile = extractor.extract(
-        user(
-            "SELL EVERYTHING my portfolio is down 35k today",
-            "ok ok. I'm 30, it's retirement money, not touching it til 60. I've got a year of "
-            "expenses in savings.",
-            "thanks, feeling a lot better, I'll leave it alone. maybe even buy a bit more",
-        )
-    )
-    assert profile.risk.willingness.value == 3
+def test_a_panic_never_lowers_a_stated_willingness(extractor):
+    """Fear is answered by the agent's reviewed, cooled-off tilt; if the panic itself lowered the
+    level, the engine would de-risk at the bottom."""
+    calm = ["I'm 45, saving for retirement in 20 years. I could live with a 20% drop."]
+    panicked = [*calm, "It fell again, I can't sleep, sell everything now!"]
+    assert extractor.extract(user(*panicked)).risk_level.value == 4
+    assert extractor.extract(user(*calm)).risk_level.value == 4
 
 
 @pytest.mark.parametrize(

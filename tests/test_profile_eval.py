@@ -34,7 +34,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev10.yaml": {"sustained_anxiety": 0.75},
     "dev11.yaml": {"sustained_anxiety": 0.7},
     "dev12.yaml": {"sustained_anxiety": 0.666},
-    "dev13.yaml": {"risk_level": 0.875},
+    "dev13.yaml": {"risk_level": 0.862},
     "dev15.yaml": {"sustained_anxiety": 0.625},
     "dev16.yaml": {"sustained_anxiety": 0.7},
     "dev18.yaml": {"sustained_anxiety": 0.5},

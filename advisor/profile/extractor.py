@@ -24,7 +24,6 @@ from advisor.profile.clauses import (
 from advisor.profile.instructions import find_instructions
 from advisor.profile.lexicon import CueMatcher, Hit
 from advisor.profile.model import (
-    EmotionReading,
     Evidence,
     FlagFinding,
     GoalFinding,
@@ -85,7 +84,6 @@ class ProfileExtractor:
             draws_income=_draws_income(stage_cues, found_goals),
             retired=any(hit.label == "retired" for hit in stage_cues),
             distressed=feeling.sustained_anxiety or feeling.current.value == "panic",
-            shaken=_shaken(feeling.history),
             horizon_years=horizon_years.value,
             emergency_fund_months=emergency.value,
             dependants=dependants.value,
@@ -148,12 +146,6 @@ class ProfileExtractor:
             FlagFinding(flag=flag, evidence=tuple(dict.fromkeys(evidence)))
             for flag, evidence in found.items()
         )
-
-
-def _shaken(history: tuple[EmotionReading, ...]) -> bool:
-    """Panicked, or anxious in two or more messages, at any point of the conversation."""
-    anxious = sum(reading.emotion == "anxious" for reading in history)
-    return anxious >= 2 or any(reading.emotion == "panic" for reading in history)
 
 
 def _draws_income(stage_cues: list[Hit], found_goals: tuple[GoalFinding, ...]) -> bool:

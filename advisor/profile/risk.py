@@ -20,10 +20,11 @@ averaged, numbers and behaviour weighing twice as much as words, rounding halves
 span 3 levels or more ("highest returns but I can't lose any money") the lowest wins and the
 answers are inconsistent — unless the later cue corrects the earlier one ("actually", "on second
 thought", 其实, 算了, 还是), which then wins alone. A momentary emotion (panic, euphoria) is not
-a willingness answer; but someone who panicked, or worried message after message, in this
-conversation has shown how they take a fall, and their willingness is capped at 3 even once calm.
-Sentences no cue matched are read by the learned clause reader (`clauses.ClauseClassifier`); a
-confident level it reads counts like a word cue.
+a willingness answer, and it never lowers one that was stated: the agent answers fear with a
+cooled-off tilt a person reviews, and a level lowered by the panic itself would have the engine
+de-risk at the bottom (the labelling conventions pull such investors towards caution; the
+profile does not). Sentences no cue matched are read by the learned clause reader
+(`clauses.ClauseClassifier`); a confident level it reads counts like a word cue.
 
 Capacity (1-5) is the lowest cap that the investor's circumstances set:
 
@@ -99,7 +100,6 @@ STRONG_BUFFER_MONTHS = 6
 RETIRED_CAP = 2  # a retiree drawing on the money
 RETIRED_UNCOVERED_CAP = 3  # retired, with no pension or income said to cover their needs
 DISTRESSED_WILLINGNESS = 2  # wanting out in a fall: the willingness assumed when none is stated
-SHAKEN_CAP = 3  # how they took a fall in this conversation is behaviour, even once calm again
 NO_BUFFER_CAP = 1  # all they live on, their whole emergency money
 LOW_CAPACITY_CAP = 2
 THIN_BUFFER_MONTHS = 2
@@ -132,7 +132,6 @@ class Circumstances:
     draws_income: bool  # retired and living on what the money pays
     retired: bool  # says they have retired
     distressed: bool  # panicking now, or worried about falling markets message after message
-    shaken: bool  # panicked, or anxious message after message, at some point; maybe calm now
     horizon_years: float | None
     emergency_fund_months: float | None
     dependants: int | None
@@ -175,8 +174,6 @@ def assess_risk(
     levels = _willingness_levels(conversation, matcher, attribution, instructions)
     levels += _learned(conversation, matcher, attribution, instructions, levels, classifier)
     willingness, spread_conflict = _combine_willingness(levels, experience.value)
-    if circumstances.shaken and willingness.value is not None:
-        willingness = willingness.model_copy(update={"value": min(willingness.value, SHAKEN_CAP)})
     seasoned = experience.value in ("good", "extensive") or any(lv.behaviour for lv in levels)
     capacity = _capacity(conversation, matcher, attribution, circumstances, seasoned)
     inconsistencies = [
