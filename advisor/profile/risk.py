@@ -104,7 +104,7 @@ NO_BUFFER_CAP = 1  # all they live on, their whole emergency money
 LOW_CAPACITY_CAP = 2
 THIN_BUFFER_MONTHS = 2
 UNSTABLE_CAP = 2  # unemployed, gig work, income "all over the place": the anchors' capacity 2
-SELF_EMPLOYED_CAP = 3  # also unstable income with a cushion, and students
+LIMITED_CAPACITY_CAP = 3  # self-employed, students, unstable income with a cushion
 MANY_DEPENDANTS = 3
 MANY_DEPENDANTS_CAP = 4
 ALL_IN_CONFLICT_CAP = 2
@@ -119,8 +119,8 @@ CAP_OF_LABEL = {
     "draws": RETIRED_CAP,
     "low": LOW_CAPACITY_CAP,
     "unstable": UNSTABLE_CAP,
-    "self_employed": SELF_EMPLOYED_CAP,
-    "student": SELF_EMPLOYED_CAP,
+    "self_employed": LIMITED_CAPACITY_CAP,
+    "student": LIMITED_CAPACITY_CAP,
 }
 EXPERIENCE_RANK: dict[Experience, int] = {"none": 0, "limited": 1, "good": 2, "extensive": 3}
 
@@ -440,7 +440,7 @@ def _capacity(
     for hit in hits:
         cap = CAP_OF_LABEL.get(hit.label, 5)
         if hit.label == "unstable" and buffered:
-            cap = SELF_EMPLOYED_CAP
+            cap = LIMITED_CAPACITY_CAP
         caps.append((cap, (hit.evidence(),)))
     caps += _savings_all_in(conversation, attribution)
     if months is not None:
