@@ -97,11 +97,15 @@ def find_instructions(conversation: Conversation, matcher: CueMatcher) -> list[H
 
 
 def _clause_at(conversation: Conversation, message_index: int, offset: int) -> Clause:
-    """The clause of a message that holds a message offset."""
-    return next(
-        clause
-        for clause in conversation.clauses
-        if clause.message_index == message_index and clause.start <= offset < clause.end
+    """The last clause of a message that starts at or before a message offset (blank stretches
+    between clauses belong to no clause, so "holds" would not always find one)."""
+    return max(
+        (
+            clause
+            for clause in conversation.clauses
+            if clause.message_index == message_index and clause.start <= offset
+        ),
+        key=lambda clause: clause.start,
     )
 
 

@@ -114,7 +114,7 @@ HOLD = re.compile(
     r"\b(?:hold|held|stay the course|stay(?:ed)? invested|sit tight|do nothing|nothing|wait|"
     r"ride it "
     r"out|keep (?:it|investing)|not sell|wouldn'?t sell|won'?t sell|leave it)\b|"
-    r"拿着|不动|持有|不卖|等|扛着|继续拿|坚持|不管它|放着",
+    r"拿着|不动|持有|不卖|不会卖|等|扛着|继续拿|坚持|不管它|放着",
     re.IGNORECASE,
 )
 BUY_MORE = re.compile(
@@ -137,9 +137,6 @@ UPPER_BOUND = re.compile(
     r"\bno more than\b|\btops\b|\bmax(?:imum)?\b|最多|不超过|别超过|以内|之内|再多(?:就|"
     r"了)?(?:不行|受不了|不能)",
     re.IGNORECASE,
-)
-WOULD_NOT_SELL = re.compile(
-    r"\b(?:wouldn'?t|won'?t|would not|will not) sell\b|不会卖", re.IGNORECASE
 )
 # How the investor says they would feel about the fall the question names.
 FEEL_FINE = re.compile(
@@ -446,7 +443,7 @@ def _answers(clause: Clause) -> list[Tolerance]:
 def _holds_after(clause: Clause) -> bool:
     """Whether the rest of the clause's sentence says they would hold or buy more."""
     after = clause.sentence[clause.end - clause.sentence_start :]
-    return bool(HOLD.search(after) or BUY_MORE.search(after) or WOULD_NOT_SELL.search(after))
+    return bool(HOLD.search(after) or BUY_MORE.search(after))
 
 
 def _past_behaviour(clause: Clause) -> list[Tolerance]:
