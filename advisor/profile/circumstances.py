@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from advisor.profile.lexicon import CueMatcher, chinese, english
 from advisor.profile.model import Evidence, Inferred
-from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, find_durations, parse_number
+from advisor.profile.numbers import (
+    APPROXIMATE_ONLY,
+    NUMBER_EN,
+    NUMBER_ZH,
+    find_durations,
+    parse_number,
+)
 from advisor.profile.subject import Attribution
 from advisor.profile.text import Conversation
 
@@ -57,14 +63,15 @@ SUPPORTED_ZH = re.compile(
 )
 
 EMERGENCY_EN = re.compile(
-    r"(?<![\w])(?P<what>emergency (?:fund|savings|money|cash|reserve|buffer|cushion)|rainy[- ]day "
-    r"(?:fund|savings|money)|savings|cash|saved|set aside|put aside|in the bank|cushion|buffer)",
+    r"(?<![\w])(?P<what>emergency (?:fund|savings|money|cash|reserve|buffer|cushion|pot)|"
+    r"rainy[- ]day (?:fund|savings|money|pot)|savings|cash|saved|set aside|put aside|in the bank|"
+    r"cushion|buffer)",
     re.IGNORECASE,
 )
 EXPENSES_EN = re.compile(
     r"^['’]?\s*(?:worth\s+)?(?:of\s+)?(?:\w+\s+){0,2}?(?:expenses|costs|living|salary|income|"
-    r"spending|bills|pay|cash|savings|runway|reserves?|buffer)\b|^\s*(?:saved|set aside|put aside|"
-    r"in (?:the bank|savings|cash|an? \S+ account))",
+    r"spending|bills|pay|wages|cash|savings|runway|reserves?|buffer)\b|^\s*(?:saved|set aside|"
+    r"put aside|in (?:the bank|savings|cash|an? \S+ account))",
     re.IGNORECASE,
 )
 EMERGENCY_QUESTION = re.compile(r"emergency|rainy|cushion|buffer|应急|备用", re.IGNORECASE)
@@ -92,7 +99,8 @@ NO_EMERGENCY = (
     ),
 )
 EMERGENCY_ZH_CONTEXT = re.compile(
-    r"应急|备用|生活费|开销|开支|支出|花销|工资|存款|积蓄|存了|留了|备了|现金"
+    # 够半年花: enough to live on for that long.
+    r"应急|备用|生活费|开销|开支|支出|花销|工资|存款|积蓄|存了|留了|备了|现金|够(?:花|用|生活)?"
 )
 
 
@@ -173,8 +181,15 @@ def find_emergency_fund(conversation: Conversation, matcher: CueMatcher) -> Infe
         for duration in find_durations(clause.text):
             after = clause.text[duration.end :]
             before = clause.text[: duration.start]
-            english_fund = EXPENSES_EN.match(after) or (
-                answers and EMERGENCY_EN.search(clause.sentence)
+            english_fund = (
+                EXPENSES_EN.match(after)
+                or (answers and EMERGENCY_EN.search(clause.sentence))
+                # "a decent emergency pot, about eight months"
+                or (
+                    APPROXIMATE_ONLY.fullmatch(before)
+                    and not after.strip(" .,;!?")
+                    and EMERGENCY_EN.search(clause.previous())
+                )
             )
             chinese_fund = EMERGENCY_ZH_CONTEXT.search(before[-8:] + after[:8])
             replied = answers and not find_horizon_words(clause.text)

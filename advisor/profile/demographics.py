@@ -20,7 +20,7 @@ from advisor.knowledge.rules import LifeStage
 from advisor.profile.derived_ages import derived_ages
 from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
 from advisor.profile.model import Evidence, Inferred
-from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number
+from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number, parse_year_in_words
 from advisor.profile.subject import FIRST_PERSON, RELATIONS_EN, RELATIONS_ZH, Attribution
 from advisor.profile.text import Clause, Conversation, UserTurn, quote
 from advisor.suitability.profile import RETIREMENT_FROM, YOUTH_BELOW
@@ -95,13 +95,17 @@ DECADE_EN = re.compile(
 BORN_EN = re.compile(
     r"(?:born|dob|d\.o\.b\.?|year of birth)\s*:?\s+(?:in\s+|"
     r"on\s+)?(?:[a-z]+\s+(?:\d{1,2},?\s+)?)?(?:(?P<year>(?:19|20)\d\d)|"
-    r"['’](?P<short>\d\d))",
+    r"['’](?P<short>\d\d)|"
+    # Said aloud: "born in nineteen seventy-nine", "born in ninety-six".
+    r"(?P<words>(?:nineteen|twenty|two thousand(?: and)?)[ -](?:oh[ -])?[a-z]+(?:[ -][a-z]+)?|"
+    r"(?:fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|four|five|six|seven|eight|"
+    r"nine))?)\b)",
     re.I,
 )
 AGE_ZH = re.compile(
     rf"(?P<n>{NUMBER_ZH})(?:周岁|岁)(?!(?:的|大的|多的)?{_CHILD_ZH})(?P<tail>出头|左右|了)?"
     rf"|(?:今年|现在|已经|已|都|满|刚满)(?P<k>{NUMBER_ZH})(?=了|，|,|。|$|\s|岁|周岁)"
-    rf"|(?P<near>快|年近|将近|马上|奔)(?P<f>{NUMBER_ZH})(?:岁|了)"
+    rf"|(?P<near>快|年近|将近|马上|奔|明年就)(?P<f>{NUMBER_ZH})(?:岁|了)"
     rf"|(?P<o>{NUMBER_ZH})出头"
     rf"|(?P<h>{NUMBER_ZH})好几"
     # A clause that opens on the age: "老伴走了以后我一个人住，七十三了".
@@ -114,12 +118,22 @@ LABELLED_AGE_EN = re.compile(r"(?<![\w'])(?:me|myself|age|my age)\s*[:：=-]\s*$
 LONE_WORD_AGE_EN = re.compile(
     rf"^\s*(?P<n>{NUMBER_EN})\s*(?:y/?o|(?:yrs?|years?) old)?\s*[,.;]?\s*$", re.IGNORECASE
 )
+# What may come before a caller's age said alone: a greeting, filler, "I'm" or their name.
+INTRODUCTION = re.compile(
+    r"(?:(?i:hi|hello|hey|hiya|yes|yeah|yep|ok|okay|so|uh|um|er|erm|well|right|alright|morning|"
+    r"evening|good (?:morning|afternoon|evening)|i'?m|i am|im|it'?s|this is|me)\W*)*"
+    r"(?:[A-Z][\w'’-]+(?:\s+(?i:here))?)?\W*"
+)
+SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|im)\s+(?:a|an)\s+\w", re.IGNORECASE)
+NOT_AN_AGE_NEARBY = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+LIST_GOES_ON = re.compile(rf"\s*(?:maybe|perhaps|or|to|and|tops|max|{NUMBER_EN})\b", re.IGNORECASE)
+ADULT_AGE = 18
 # "25 years." alone is a stretch of time ("for the long haul, 25 years"); "25 years old" an age.
 LONE_NUMBER = re.compile(
     r"^\s*(?P<n>[1-9][0-9])\s*(?:y/?o|(?:yrs?|years?) old|岁)?\s*[,，.。]?\s*$", re.IGNORECASE
 )
 BORN_ZH = re.compile(
-    r"(?P<year>(?:19|20)?\d\d)年(?:出生|生|的人|生人)|(?:是|^\s*)(?P<short>\d\d)年的"
+    r"(?P<year>(?:19|20)?\d\d)年(?:出生|生|的人|生人)|(?:是|我|^\s*)(?P<short>\d\d)年的"
     r"|(?:是|我|本人|^\W*)(?P<spoken>[零〇一二三四五六七八九]{2})年(?:的(?=[，,。！!\s]|$|人)|出生|生)"
 )
 # An age the person will reach (四十五岁前躺平, 60岁退休, 到六十岁): a target, not the age.
@@ -128,7 +142,22 @@ TARGET_AGE_AFTER_ZH = re.compile(
 )
 TARGET_AGE_BEFORE_ZH = re.compile(r"(?:到|活到|干到|熬到)$")
 SPOKEN_DIGITS_ZH = dict(zip("零〇一二三四五六七八九", "00123456789", strict=True))
-SEX_AGE_EN = re.compile(r"(?<![\w$£€¥])(?P<n>[1-9]\d)\s?(?:[mf]|male|female)(?![\w])", re.I)
+# Not an amount: "there's about 20M".
+SEX_AGE_EN = re.compile(
+    r"(?<![\w$£€¥~])(?<!about )(?<!around )(?<!over )(?<!roughly )(?<!nearly )(?<!almost "
+    r")(?P<n>[1-9]\d)\s?(?:[mf]|male|female)(?![\w])",
+    re.I,
+)
+# An age said in passing: "(24 btw)", "44 by the way", "33 now." at a sentence's start.
+ASIDE_AGE_EN = re.compile(
+    rf"(?<![\w.])(?P<n>{NUMBER_EN})\s*(?:btw|by the way)\b|"
+    rf"(?:^\W*|(?<=[.!?]\s))(?P<now>{NUMBER_EN})\s+now\b",
+    re.IGNORECASE,
+)
+# A birthday close ahead, opening a message: "Fifty-one next month", "26 this year".
+TURNING_SOON_EN = re.compile(
+    rf"^\W*(?P<n>{NUMBER_EN})\s+(?:next (?:month|week)|this (?:year|month))\b", re.IGNORECASE
+)
 # "I (36)", "my wife (34)": an age in brackets after a person, attributed like any other. The
 # match starts at a word's start: without the lookbehind a long word is retried from each of its
 # letters, and a 20,000-letter message takes seconds.
@@ -191,6 +220,7 @@ LEADING_NUMBER = re.compile(
     r"\s*(?:[,，.。!！;；]|$)",
     re.IGNORECASE,
 )
+LONE_BIRTH_YEAR = re.compile(r"^\s*(?P<year>19\d\d|20[01]\d)\s*[.!。]?\s*$")
 BIRTH_YEAR_ANSWER = re.compile(r"^\s*(?:born (?:in )?)?(?P<year>(?:19|20)\d\d)(?:年)?\s*[,，.。!]?")
 BARE_ANSWER = re.compile(
     rf"^\s*(?:i'?m\s+|she'?s\s+|he'?s\s+|about\s+|今年)?(?P<n>{NUMBER_EN}|{NUMBER_ZH})"
@@ -208,7 +238,7 @@ DECADE_WORDS = {
     "nineties": 90,
 }
 DECADE_PART = {"early": 2, "mid": 5, "mid-": 5, "late": 8, None: 5}
-NEAR_ZH = {"快": -1, "年近": -1, "将近": -1, "马上": -1, "奔": -2}
+NEAR_ZH = {"快": -1, "年近": -1, "将近": -1, "马上": -1, "奔": -2, "明年就": -1}
 
 
 @dataclass(frozen=True)
@@ -252,7 +282,13 @@ def _derived_ages(turn: UserTurn, attribution: Attribution) -> list[AgeMention]:
 def _bare_answer(turn: UserTurn, year: int) -> AgeMention | None:
     """A reply to "how old are you?" / "what year were you born?" that starts with the number
     or the year ("41", "27. no real savings", "五十二，还有八年退休", "1988"); else a clause
-    of the reply that is only a number ("送外卖的，二十四，每个月…")."""
+    of the reply that is only a number ("送外卖的，二十四，每个月…"). A message that is nothing
+    but an adult's birth year ("1979") answers the question even when the question is not in
+    the transcript."""
+    lone_year = LONE_BIRTH_YEAR.match(turn.content)
+    if lone_year and INVESTOR_AGES[0] <= year - int(lone_year.group("year")) <= INVESTOR_AGES[1]:
+        evidence = _quote_span(turn, lone_year.start("year"), lone_year.end("year"))
+        return AgeMention(float(year - int(lone_year.group("year"))), False, evidence)
     if not turn.asked or not AGE_QUESTION.search(turn.asked):
         return None
     born = BIRTH_YEAR_ANSWER.match(turn.content)
@@ -288,6 +324,12 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
     if lone and not found:
         # "Female, 34, nurse": a clause that is nothing but a two-digit number.
         found.append((lone.start("n"), float(lone.group("n")), False))
+    spoken = LONE_WORD_AGE_EN.match(clause.text)
+    if spoken and not found and _introduced(clause):
+        # "Gareth, forty-five, I teach maths", "So I'm, uh, forty-three": the caller's age.
+        number = parse_number(spoken.group("n"))
+        if number is not None and not number.approximate and number.value >= ADULT_AGE:
+            found.append((spoken.start("n"), number.value, False))
     mentions = [
         AgeMention(age, approximate, clause.evidence(start, start + 1))
         for start, age, approximate in found
@@ -315,6 +357,15 @@ def _english_ages(clause: Clause, year: int) -> list[tuple[int, float, bool]]:
         number = parse_number(match.group("n"))
         if number is not None:
             found.append((match.start("n"), number.value - 1, False))
+    for match in TURNING_SOON_EN.finditer(text):
+        number = parse_number(match.group("n"))
+        if number is not None:
+            found.append((match.start("n"), number.value - 1, True))
+    for match in ASIDE_AGE_EN.finditer(text):
+        group = "n" if match.group("n") else "now"
+        number = parse_number(match.group(group))
+        if number is not None and not number.approximate:
+            found.append((match.start(group), number.value, False))
     for match in DECADE_EN.finditer(text):
         decade_word = match.group("decade").lower().rstrip("s").rstrip("'")
         decade = DECADE_WORDS.get(match.group("decade").lower()) or int(decade_word)
@@ -326,8 +377,9 @@ def _english_ages(clause: Clause, year: int) -> list[tuple[int, float, bool]]:
         for match in pattern.finditer(text):
             found.append((match.start("n"), float(match.group("n")), False))
     for match in BORN_EN.finditer(text):
-        born = int(match.group("year") or _full_year(int(match.group("short")), year))
-        found.append((match.end(), float(year - born), False))
+        born = _birth_year(match, year)
+        if born is not None:
+            found.append((match.end(), float(year - born), False))
     labelled = LABELLED_AGE_EN.search(clause.sentence[: clause.start - clause.sentence_start])
     lone_word = LONE_WORD_AGE_EN.match(text) if labelled else None
     if lone_word and not found:
@@ -342,6 +394,19 @@ def _english_ages(clause: Clause, year: int) -> list[tuple[int, float, bool]]:
         if number is not None and not number.approximate:
             found.append((leading.start("n"), number.value, False))
     return found
+
+
+def _introduced(clause: Clause) -> bool:
+    """Whether a clause that is only a number in words follows a greeting, a name, "I'm" or
+    what they do ("Hi, Frank, sixty,", "I'm a self-employed plumber, fifty-one."), and is no
+    list of numbers or amounts ("fifteen, maybe twenty percent")."""
+    after = clause.sentence[clause.end - clause.sentence_start :]
+    if NOT_AN_AGE_NEARBY.search(clause.sentence) or LIST_GOES_ON.match(after):
+        return False
+    previous = clause.previous().strip()
+    if not previous:
+        return _opens_its_message(clause)  # not "It's down sixty percent. Sixty."
+    return bool(INTRODUCTION.fullmatch(previous) or SELF_DESCRIPTION.search(previous))
 
 
 def _opens_its_message(clause: Clause) -> bool:
@@ -456,6 +521,22 @@ def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
     return found
 
 
+def _birth_year(match: re.Match[str], year: int) -> int | None:
+    """The year a `BORN_EN` match gives, in digits or in words."""
+    if match.group("year"):
+        return int(match.group("year"))
+    if match.group("short"):
+        return _full_year(int(match.group("short")), year)
+    words = match.group("words").lower().replace("-", " ")
+    if words.startswith("nineteen "):
+        rest = parse_number(words.removeprefix("nineteen "))
+        return None if rest is None else 1900 + int(rest.value)
+    if words.startswith(("twenty ", "two thousand")):
+        return parse_year_in_words(words)
+    short = parse_number(words)
+    return None if short is None else _full_year(int(short.value), year)
+
+
 def _full_year(written: int, year: int) -> int:
     """A year written with two digits ('61, 88年) in the most recent century that fits."""
     if written >= 100:
@@ -531,7 +612,10 @@ STAGE_CUES = (
     ),
     *english(
         "youth",
-        r"(?:just|recently|newly) graduated",
+        r"(?:just|recently|newly) graduated|(?:just|recently) (?:finished|done|"
+        r"completed) my (?:masters?|degree|phd|studies|uni|a-levels)",
+        r"(?:final|last)[- ]year (?:med|medical|law|uni|university|college|phd) student|(?:med|"
+        r"medical|law|nursing) student",
         r"(?:fresh|recent|new) (?:grad|graduate)",
         r"(?:college|university|uni|grad|graduate|phd|masters?) student",
         r"(?:i'?m|i am|im) (?:still )?(?:in|at) (?:college|university|uni|school|grad school)",

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, get_args
 
 from advisor.profile.lexicon import (
+    A_NOT_A,
     CueMatcher,
     Hit,
     answers_hypothetical,
@@ -66,6 +67,7 @@ FACT_LABELS = ("drop", "ask_action", "urgent", "alarm")
 WORRY_LABELS = ("anxious", "drop", "ask_action")
 SUSTAINED_RUN = 3
 NEGATED_CALM_WEIGHT = 1.0
+ASKED_SALE_WEIGHT = 0.6  # 要不要赶紧赎回？: as much as any other request for what to do
 HYPOTHETICAL_FACTOR = 0.3
 PAST_FACTOR = 0.3
 # A clause that grants something before the investor sets it aside: "虽然最近大家都在买",
@@ -208,7 +210,13 @@ EMOTION_CUES = (
         r"shifted) (?:to|into) cash",
         r"before (?:there'?s|there is) nothing left|before it all (?:goes|disappears|vanishes)",
         r"gone to water|lost my nerve|losing my nerve",
-        r"(?:lose|losing|lost) (?:everything|it all|all (?:of )?(?:my|our) (?:money|savings))",
+        # Thoughts of not being here: extreme distress (and a person is called, see `flags`).
+        r"better off without me|end it all|(?:don'?t|do not) want to (?:be here|live|go on)|"
+        r"no (?:point|reason) (?:in )?(?:going on|living|being here)",
+        r"(?:lose|losing|lost) (?:everything|it all|all of it|all (?:of )?(?:my|our) (?:money|"
+        r"savings))",
+        r"(?:need|want) (?:it|it all|everything|my money|the money) out (?:now|today|right now|"
+        r"immediately|tonight)",
         # "startups that could go to zero" describes the asset; "before it goes to zero" fears.
         r"wiped out|(?<!could )(?<!might )(?<!can )(?<!may )go(?:es|ing)? to zero|total loss|"
         r"lose (?:the )?(?:whole|entire) (?:thing|amount)",
@@ -321,6 +329,7 @@ EMOTION_CUES = (
     *chinese(
         "anxious",
         r"担心|担忧|焦虑|紧张|害怕|不安|忐忑|心慌|发慌|慌|着急|急死|揪心|闹心|心里没底|没底|不踏实|"
+        r"直突突|直打鼓|七上八下|"
         r"压力(?:很|好|特别|太)?大|心疼|难受|郁闷|烦死|心烦|吓人|恐惧|忧虑|睡不好|很怕|好怕|真怕|"
         r"放心不下|一直在想|老是想|总是想|总在想|天天看|一直看|坐立不安|心神不宁|心里很乱|心乱|"
         r"不知所措|"
@@ -363,7 +372,8 @@ EMOTION_CUES = (
     *chinese(
         "panic",
         r"全部(?:卖掉|卖了|卖出|赎回|清仓|取出|撤出)|全卖|都卖了|都卖掉|统统卖|清仓|割肉|"
-        r"赶紧(?:卖|跑|赎回|撤|清仓|出来)|马上(?:卖|赎回|全部|清仓|撤)|立刻(?:卖|赎回|清仓)|"
+        r"赶紧(?:帮我)?(?:全部?|都)?(?:卖|跑|赎回|撤|清仓|出来)|马上(?:卖|赎回|全部|清仓|撤)|"
+        r"立刻(?:卖|赎回|清仓)|(?:一晚上|一夜|整晚|几天|两天|三天|好几天)(?:都)?没合(?:过)?眼|"
         r"受不了|扛不住|撑不住|崩溃|睡不着|失眠|整夜|吃不下饭|血本无归|倾家荡产|一无所有|全亏|亏光|"
         r"归零|完蛋|天塌|吓死|要疯了|绝望|救命|不想活|全没了|都没了|一分不剩|恐慌",
         r"完了完了|爆仓|(?:脑子|大脑)(?:里)?一片空白|手(?:都|一直)?在抖|心跳(?:得)?(?:好|很|特别)?快",
@@ -372,7 +382,8 @@ EMOTION_CUES = (
     *chinese(
         "euphoric",
         r"梭哈|满仓|全仓|借钱(?:来)?(?:加仓|投资|买|炒|理财)|贷款(?:来)?(?:买|炒|投资|加仓)|"
-        r"加杠杆|上杠杆|杠杆|融资(?:买|加仓)|配资|大家都在赚|别人都(?:在)?赚|身边的人都|"
+        r"加杠杆|上杠杆|杠杆|融资(?:买|加仓)|配资|大家都在(?:赚|上车|买|抢|冲)|别人都(?:在)?赚|"
+        r"身边的人都|(?:再|现在)?不上车就(?:晚|来不及)|"
         r"(?:朋友|同事|邻居|亲戚)都(?:在)?(?:赚|买|发财)|都发财|发大财|暴富|一夜暴富|翻倍|翻几倍|"
         r"十倍|"
         # 稳赚 as a belief; 我要稳赚不赔 is a demand (a tolerance answer), not excitement.
@@ -597,6 +608,8 @@ def _effective(hit: Hit) -> tuple[str | None, float]:
             label, weight = "anxious", NEGATED_CALM_WEIGHT
         else:
             return None, 0.0
+    if label == "panic" and A_NOT_A.search(hit.clause.text[: hit.start]):
+        label, weight = "ask_action", ASKED_SALE_WEIGHT  # 要不要赶紧赎回？ asks whether to sell
     asked = hit.clause.sentence.rstrip().endswith(("?", "？"))
     if hit.hypothetical and label != "calm" and not (asked and label in WORRY_LABELS):
         weight *= HYPOTHETICAL_FACTOR

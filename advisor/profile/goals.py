@@ -43,6 +43,9 @@ GOAL_CUES = (
         "retirement",
         r"retir(?:e|ed|es|ee|ees|ing|ement)\w*",
         r"pension(?! (?:is|pays|covers))",
+        # "for when I'm done at sixty", "until I finish work at sixty-five".
+        r"(?:when|until|till|til) (?:i|we)(?:'m| am|'re| are)? (?:done|finish(?:ed)? work(?:ing)?|"
+        r"stop work(?:ing)?) at\b",
         # Retirement accounts by country: US, UK, Canada, Australia, New Zealand.
         r"401\(?k\)?|403\(?b\)?|457(?:\(?b\)?)?(?= |$|\.|,)|tsp|thrift savings plan|"
         r"(?:sep|simple|solo) (?:ira|401k)|sep|keogh|sipp|rrsp|kiwisaver|workplace pension",
@@ -86,7 +89,9 @@ GOAL_CUES = (
         r"for)\s+(?:a|an|our|my|the|their|her|his)\s+(?:first\s+|own\s+|new\s+|bigger\s+|dream\s+)?"
         r"(?:home|house|flat|apartment|condo|place|property)",
         r"down ?payment",
-        r"deposit (?:on|for) (?:a|an|our|my|the) (?:home|house|flat|apartment|condo|place)",
+        r"deposit (?:on|for) (?:a|an|our|my|the) (?:\w+ )?(?:home|house|flat|apartment|condo|"
+        r"place)",
+        r"(?:move|moving) (?:somewhere|to somewhere) (?:\w+ )?and buy it",
         r"(?:house|home|flat|apartment|condo|property) (?:deposit|purchase|fund)",
         r"first[- ]time (?:home|house)? ?buyer",
         r"(?:home|house|property) ownership",
@@ -180,6 +185,9 @@ GOAL_CUES = (
         r"(?:regular|steady|stable|monthly|passive|extra|additional|retirement|supplementa\w*|"
         r"reliable|predictable|fixed) income",
         r"income (?:stream|from|to live on|each month|every month|in retirement)",
+        # "it sends me a bit every month", "give me a steady bit each month".
+        r"(?:sends?|gives?|pays?) (?:me|us) (?:a|some) (?:steady |little |regular )?(?:bit|amount|"
+        r"sum|something) (?:every|each|a) month",
         r"dividends?",
         r"cash ?flow",
         r"(?:interest|payouts?|coupons?|distributions?) (?:income|payments|each|every|to live|"
@@ -243,7 +251,8 @@ GOAL_CUES = (
         r"trust fund for",
         r"for (?:my|our|her|his|the) (?:grandkids|grandchildren|grandson|granddaughter|heirs)",
         r"(?:go|goes|going|pass|left|leave|leaving)(?: \w+){0,3}? (?:to|for) (?:my|our|the|her|"
-        r"his) (?:\w+ )?(?:grand)?(?:kids|children|child|son|daughter|sons|daughters|heirs|family)",
+        r"his) (?:\w+ )?(?:grand)?(?:kids|children|child|son|daughter|sons|daughters|heirs|family|"
+        r"boys|girls)",
     ),
     *chinese(
         "retirement",
@@ -295,10 +304,10 @@ GOAL_CUES = (
     ),
     *chinese(
         "legacy",
-        r"留给(?:我的?)?\S{0,2}(?:孩子|子女|儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|"
-        r"儿孙|小孩)|(?:留|作为)(?:下)?遗产|传承|"
-        r"家族财富|传给|"
-        r"身后|走了以后|百年之后|遗嘱|信托",
+        # 给孙子留着: kept for the grandson.
+        r"给(?:我的?)?(?:孙子|孙女|外孙|外孙女|孙辈|儿孙)留着|留给(?:我的?)?\S{0,2}(?:孩子|子女|"
+        r"儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|儿孙|小孩)|(?:留|"
+        r"作为)(?:下)?遗产|传承|家族财富|传给|身后|走了以后|百年之后|遗嘱|信托",
     ),
 )
 

@@ -26,7 +26,16 @@ from datetime import date
 
 from advisor.profile.lexicon import is_question
 from advisor.profile.model import Evidence, Inferred
-from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, Duration, find_durations, parse_number
+from advisor.profile.numbers import (
+    APPROXIMATE_ONLY,
+    NUMBER_EN,
+    NUMBER_ZH,
+    YEAR_IN_WORDS,
+    Duration,
+    find_durations,
+    parse_number,
+    parse_year_in_words,
+)
 from advisor.profile.text import Clause, Conversation
 
 MAX_HORIZON_YEARS = 80.0
@@ -40,15 +49,11 @@ _CONTEXT_WINDOW = 40
 HORIZON_BEFORE = re.compile(
     r"(?:\b(?:in|within|for|over|next|the next|another|after|at least|at most|less than|under|"
     r"more than|no more than|about|around|roughly|approximately|maybe|say|only|just|like|perhaps|"
-    r"probably|approx|possibly|so|"
-    r"horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|up to|another|got)\s*"
-    r"(?:the\s+)?"
-    r"(?:next\s+)?"
-    r"(?:about\s+|around\s+|roughly\s+|maybe\s+|another\s+|at least\s+)?"
-    r"|未来|接下来|今后|再过|还有|还剩|还要|大概|大约|打算|计划|准备|期限|至少|起码|最多|放|存|投|"
-    r"拿|持有|放着|存着|投个|放个|拿个|做个|做|坚持|定投|"
-    r"投资|"
-    r"预计|差不多|估计|只有|不到|过|要)$",
+    r"probably|approx|possibly|so|horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|"
+    r"up to|another|got)\s*(?:the\s+)?(?:next\s+)?(?:about\s+|around\s+|roughly\s+|maybe\s+|"
+    r"another\s+|at least\s+)?|未来|接下来|今后|再过|还有|还剩|还要|大概|大约|打算|计划|准备|期限|"
+    r"至少|起码|最多|放|存|投|拿|持有|放着|存着|投个|放个|拿个|做个|做|坚持|定投|投资|预计|差不多|"
+    r"估计|只有|不到|过|要)(?:快|近|将近|差不多|大概|大约|约)?$",
     re.IGNORECASE,
 )
 HORIZON_AFTER = re.compile(
@@ -67,6 +72,10 @@ PAST_BEFORE = re.compile(
     r"done|"
     r"spent|\w+ed)|"
     r"took)\b(?:\W+\w+){0,6}\W*$"
+    # "I was a dinner lady for thirty-one years", "full time for 15 years", "not once in forty
+    # years".
+    r"|\b(?:was|were)\s+(?:a|an|the)\s+(?:\w+\s+){0,3}for\s*$|\b(?:full|part)[- ]time\s+for\s*$"
+    r"|\b(?:not once|never once|never)\s+in\s*$"
     # What money did, anywhere before in the clause: "tripled his money on this stock in two
     # months", "made 20% in a year".
     r"|\b(?:doubled|tripled|quadrupled|made|lost|gained|earned|grew|rose|fell|dropped|jumped|"
@@ -106,15 +115,20 @@ DEBT_TERM = re.compile(r"\b(?:mortgage|loan|lease)\b|房贷|车贷|贷款|按揭
 PAY_OFF = re.compile(r"\b(?:pay (?:it |that |this )?off|repay|clear)\b|还清|提前还|还掉", re.I)
 # Past durations, ages and amounts of living costs ("6 months of expenses") are not horizons.
 PAST_AFTER = re.compile(
+    # "after 30 years with the fire department": a career, told after it.
+    r"^\s*(?:with the|at the|of service|in the (?:job|force|army|navy|trade))\b|"
+    # "brilliant for three months and then there's nothing": income that comes and goes.
+    r"^\s*and then (?:there'?s |it'?s |it )?(?:nothing|zero|dries up|dry)\b|"
     r"^(?:['’]s?\s+(?:\w+\s+)?(?:expenses|living costs|salary|pay|wages|income|spending|cash|"
     r"savings|rent|bills)\b|['’]?[\s-]*(?:ago|of experience|experience|old|of investing|"
     r"of trading|in the market|of (?:work|saving|marriage|expenses|living|salary|income|spending|"
     r"costs|bills|pay|cash)|worth|investing|trading|now|already|back|earlier|prior|emergency|"
     r"expenses|of emergency|saved|cash|in cash|in savings|set aside|put away|in the bank|"
     r"of (?:cushion|buffer)|of runway|runway|of (?:\w+ )?(?:cash|savings|expenses|money|pay|"
-    r"income|salary|rent|bills))\b|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|"
+    r"income|salary|wages|rent|bills))\b|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|"
     r"工龄|的(?:生活费|开销|开支|工资|支出|花销|收入|费用)|(?:生活费|开销|开支|工资|支出|花销|"
-    r"收入|备用金|应急)|的(?:应急|备用)(?:的)?(?:钱|金|资金))",
+    # 一个月退休金三千: a monthly amount.
+    r"收入|备用金|应急|退休金|养老金|挣|赚|能拿|到手|房租|房贷|月供)|的(?:应急|备用)(?:的)?(?:钱|金|资金))",
     re.IGNORECASE,
 )
 # Still a horizon even after "have": "I have 10 years left", "还有十年退休".
@@ -126,8 +140,22 @@ STILL_AHEAD_AFTER = re.compile(
 )
 TARGET_YEAR = re.compile(
     r"(?:\b(?:by|in|until|till|around|before|through|after)\s+(?:the\s+year\s+|early\s+|late\s+|"
-    r"mid-?\s*|end of\s+)?(?P<en>20\d\d)\b)|(?:到|在)?(?P<zh>20\d\d)年(?:前|之前|以前|左右|底|初|"
-    r"退休|要用|用|的时候|(?=移民|出国|留学|买房|换房|结婚|上学|上大学|装修|回国))",
+    rf"mid-?\s*|end of\s+)?(?:(?P<en>20\d\d)\b|(?P<words>{YEAR_IN_WORDS})))"
+    r"|(?:到|在)?(?P<zh>20\d\d)年(?:前|之前|以前|左右|底|初|"
+    r"退休|要用|用|的时候|(?=移民|出国|留学|买房|换房|结婚|上学|上大学|装修|回国))"
+    # A message that opens on a year, answering when: "about 2029 hopefully", "2030 if all goes
+    # well" (a year to come; a past one is no date of need).
+    r"|^\W*(?:about\s+|around\s+|maybe\s+|probably\s+|hopefully\s+|"
+    r"roughly\s+)?(?P<opening>20\d\d)\b(?![\d%])",
+    re.IGNORECASE,
+)
+# A job that starts, not a need: "first data analyst job starts next month", "starting residency
+# this summer".
+JOB_STARTS = re.compile(
+    r"\b(?:job|work|contract|role|position|residency|internship|placement|"
+    r"course)\s+(?:\w+\s+)?(?:starts|begins|starting|beginning)\b|\b(?:starting|start|begin|"
+    r"beginning)\s+(?:my\s+|a\s+|the\s+)?(?:new\s+|first\s+)?(?:job|work|residency|internship|"
+    r"placement)\b",
     re.IGNORECASE,
 )
 # A relative date is a horizon only where the sentence speaks of needing or using the money.
@@ -139,7 +167,7 @@ NEED = re.compile(
     r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
     r"拿去还|拿来还|用来还|换房|换新房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|"
-    r"还款|还贷|还钱|还清|到期",
+    r"还款|还贷|还钱|还清|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
@@ -167,7 +195,7 @@ MONTH_DATE = re.compile(
     r"\b(?P<when>next|this|in|by|until|till|before|coming)\s+(?P<month>"
     + "|".join(MONTHS)
     + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|spring|summer|autumn|fall|winter)\b"
-    r"(?:\s+(?P<year>20\d\d))?"
+    rf"(?:\s+(?P<year>20\d\d)|\s+(?P<year_words>{YEAR_IN_WORDS}))?"
     r"|(?P<zhyear>明年|今年|后年)?(?P<zhmonth>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
     r"(?:底|初|前|之前|左右|的时候)?",
     re.IGNORECASE,
@@ -183,7 +211,13 @@ RELATIVE = (
         ),
         1.0,
     ),
-    (re.compile(r"\bnext year\b|\bwithin (?:a|the) year\b|明年|来年", re.I), 1.0),
+    (
+        re.compile(
+            r"\bnext year\b|\bwithin (?:a|the) year\b|明年|(?<![十百几一二三四五六七八九两])来年",
+            re.I,
+        ),
+        1.0,
+    ),
     (re.compile(r"\bthe year after next\b|后年", re.I), 2.0),
     (re.compile(r"\bnext month\b|\bsoon as possible\b|下个月|下月", re.I), 1 / 12),
     (re.compile(r"\bin the second half of (?:the|this) year\b|(?:今年)?下半年", re.I), 0.5),
@@ -229,14 +263,12 @@ WHEN_QUESTION = re.compile(r"\bwhen\b|how long|horizon|什么时候|多久|多�
 RETIRE_AT = re.compile(
     rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work)?|"
     rf"finish(?:ing)? work(?:ing)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|"
-    rf"when (?:i'?m|she'?s|he'?s)|age)\s+"
-    rf"(?:age\s+)?(?P<en>{NUMBER_EN})\b"
-    rf"|\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
-    rf"he turns)\s+(?P<by>{NUMBER_EN})\b"
-    rf"|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|she turns|he turns)\s+"
-    rf"(?P<until>{NUMBER_EN})\b"
-    rf"|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|的时候)?(?:退休|要用|用)"
-    rf"|(?:到|等到)(?P<to>{NUMBER_ZH})岁",
+    rf"when (?:i'?m|she'?s|he'?s)|age)\s+(?:age\s+)?(?P<en>{NUMBER_EN})\b|\b(?:by the time|when|"
+    rf"once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
+    rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
+    rf"she turns|he turns)\s+(?P<until>{NUMBER_EN})\b|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|"
+    rf"的时候)?(?:退休|要用|用)|(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|"
+    rf"等到)(?P<to>{NUMBER_ZH})岁",
     re.IGNORECASE,
 )
 
@@ -253,13 +285,16 @@ AGE_BEFORE_DATE = re.compile(
     rf"reach(?:ing|es)?)\s+(?:{NUMBER_EN})\s*(?:years? old\s*)?$|birthday\s*$",
     re.IGNORECASE,
 )
+FUND_NAMED = re.compile(r"\b(?:emergency|rainy[- ]day)\b", re.IGNORECASE)
 SAVINGS_BEFORE = re.compile(
     r"\b(?:emergency|rainy[- ]day|savings?|cash|corpus|cushion|buffer|reserve|runway)\s+"
     r"(?:fund\s+|pot\s+)?(?:(?:of|for|worth|covering|covers|that covers|is|are|at|:)\s*)?"
     r"(?:about\s+|around\s+|roughly\s+|like\s+|~\s*)?$"
     # 应急资金够一年以上, 存款能撑半年: savings that last so long.
-    r"|(?:应急|备用|生活费|存款|积蓄|现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|"
-    r"可以用)(?:个|用)?$|(?:应急|备用)(?:金|钱|资金)[^，。！？]{0,6}(?:留了|存了|备了|有)$",
+    # 应急资金一年以上: the fund, then how long it lasts.
+    r"|(?:应急|备用)(?:的)?(?:金|钱|资金)(?:有|大概|差不多|约)?$|(?:应急|备用|生活费|存款|积蓄|"
+    r"现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|可以用)(?:个|用)?$|(?:应急|备用)(?:金|钱|"
+    r"资金)[^，。！？]{0,6}(?:留了|存了|备了|有)$",
     re.IGNORECASE,
 )
 # A birthday right after a date: 下个月就满50了, 明年就六十岁了.
@@ -361,7 +396,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue
         if DEBT_TERM.search(clause.text) and not PAY_OFF.search(clause.sentence):
             continue  # 房贷还有十五年: the loan's term
-        if SAVINGS_BEFORE.search(clause.text[: duration.start]):
+        if SAVINGS_BEFORE.search(_lead_in(clause, duration)):
             continue  # "an emergency corpus of 9 months": savings counted in months of spending
         if AGE_BEFORE_DATE.search(IN_BEFORE.sub("", clause.text[: duration.start])):
             continue  # "turning thirty in a couple of months": a birthday, not the money's date
@@ -383,6 +418,19 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     return candidates
 
 
+def _lead_in(clause: Clause, duration: Duration) -> str:
+    """The words before a duration; for a clause that is nothing but the duration ("about eight
+    months"), with the clause before it ("a decent emergency pot, about eight months")."""
+    before = clause.text[: duration.start]
+    bare = not clause.text[duration.end :].strip(" .,;!?，。；！？")
+    if bare and APPROXIMATE_ONLY.fullmatch(before):
+        previous = clause.previous()
+        # "Emergency fund is separate, about 5 months": the fund named anywhere before.
+        named = FUND_NAMED.search(previous)
+        return f"{previous} {before.lstrip()}" if not named else f"{named.group(0)} fund "
+    return before
+
+
 def _is_rate(before: str, written: str) -> bool:
     """An amount per unit of time: "£200 a month", "5k a year"."""
     return written.startswith(("a ", "an ")) and bool(RATE_BEFORE.search(before))
@@ -393,9 +441,9 @@ def _after_long_run(clause: Clause, duration: Duration) -> bool:
     ("This money's for the long haul, 20+ years")."""
     if clause.text[: duration.start].strip():
         return False
-    before = clause.sentence[: clause.start - clause.sentence_start]
-    last_clause = re.split(r"[,，;；:：]\s*(?=\S)", before.rstrip(" ,，;；:："))[-1]
-    return bool(LONG_RUN.search(last_clause)) and not PAST_AFTER.match(clause.text[duration.end :])
+    return bool(LONG_RUN.search(clause.previous())) and not PAST_AFTER.match(
+        clause.text[duration.end :]
+    )
 
 
 def _with_label(clause: Clause) -> str:
@@ -439,7 +487,10 @@ def _past_before(before: str) -> bool:
 def _target_years(clause: Clause, year: int) -> list[HorizonCandidate]:
     candidates = []
     for match in TARGET_YEAR.finditer(clause.text):
-        target = int(match.group("en") or match.group("zh"))
+        if match.group("opening") and clause.start != 0:
+            continue
+        written = match.group("en") or match.group("zh") or match.group("opening")
+        target = int(written) if written else parse_year_in_words(match.group("words")) or 0
         before = clause.text[max(0, match.start() - 12) : match.start()].lower()
         if target <= year or "born" in before:
             continue
@@ -466,6 +517,8 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
             birthday = ZH_AGE_AFTER_DATE.match(clause.text[match.end() :])
             if inside or AGE_BEFORE_DATE.search(before) or _past_before(before) or birthday:
                 continue  # "turning thirty next month", "made 50k this year", 下个月就满50了
+            if JOB_STARTS.search(clause.text):
+                continue  # "my first job starts next month": their work's date, not the money's
             taken.append((match.start(), match.end()))
             evidence = clause.evidence(match.start(), match.end())
             candidates.append(HorizonCandidate(years, RELATIVE_CONFIDENCE, evidence))
@@ -479,7 +532,8 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
     candidates = []
     for match in MONTH_DATE.finditer(clause.text):
         month = _month_number(match)
-        if month is None or AGE_BEFORE_DATE.search(clause.text[: match.start()]):
+        before = clause.text[: match.start()]
+        if month is None or AGE_BEFORE_DATE.search(before) or JOB_STARTS.search(clause.text):
             continue
         years_ahead = _years_ahead(match, month, today)
         months = years_ahead * 12 + month - today.month
@@ -506,6 +560,8 @@ def _years_ahead(match: re.Match[str], month: int, today: date) -> int:
     otherwise it is the coming occurrence of the month ("next March" in November: next year)."""
     if match.group("year"):
         return int(match.group("year")) - today.year
+    if match.group("year_words"):
+        return (parse_year_in_words(match.group("year_words")) or today.year) - today.year
     if match.group("zhyear"):
         return ZH_YEARS_AHEAD[match.group("zhyear")]
     return 0 if month > today.month else 1
@@ -518,7 +574,7 @@ def find_derived_horizons(conversation: Conversation, age: int | None) -> list[H
     found = []
     for clause in conversation.clauses:
         for match in RETIRE_AT.finditer(clause.text):
-            written = next(g for g in ("en", "by", "until", "zh", "to") if match.group(g))
+            written = next(g for g in ("en", "by", "until", "zh", "zh2", "to") if match.group(g))
             target = parse_number(match.group(written))
             if target is None or not age < target.value <= 110:
                 continue

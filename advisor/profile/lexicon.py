@@ -119,6 +119,7 @@ CHINESE_NEGATORS = frozenset(
 CHINESE_NEGATION_BREAKERS = frozenset(
     ["知道", "知", "确定", "清楚", "懂", "明白", "停", "得不", "住", "了解", "晓得"]
 )
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 CHINESE_WINDOW = 3
 CONSEQUENCE_WORD = "就"
 HYPOTHETICAL = re.compile(
@@ -145,7 +146,9 @@ FALL_WORDS = re.compile(r"fall|fell|drop|lose|loss|down|decline|crash|跌|亏|�
 PAST = re.compile(
     r"\b(?:was|were|used to|had been|back then|at first|at the time|earlier|before|last "
     r"(?:week|month|year|time)|that time|previously|yesterday|back in|in (?:19|20)\d\d)\b|"
-    r"之前|以前|刚才|当时|那时|原来|本来|曾经|起初|一开始|上次|那次|那年",
+    r"之前|以前|刚才|当时|那时|原来|本来|曾经|起初|一开始|上次|那次|那年|当年|那会儿?|股灾|"
+    # A year gone by: 2015年, 二零一五年 (2020 on is left to the date readers).
+    r"(?:19\d\d|20[01]\d)年|(?:一九|二零[零一])[零一二三四五六七八九]年",
     re.IGNORECASE,
 )
 PAST_WINDOW = 8
@@ -157,12 +160,13 @@ QUESTION_EN = re.compile(
     r"(?:(?:do|does) you (?:think|reckon)\W+)?"
     r"(?:(?:can|could|may|might|should|shall|would|will|am|is|are|do|does|did|must)(?:n'?t)?\s+"
     r"(?:i|we|you|she|he|they|it|my|our|her|his|this|that|there|me)\b|"
-    r"what if|what about|what happens|how (?:much|long|bad|far|low|high)\b)",
+    r"what if|what about|what happens|how (?:much|long|bad|far|low|high)\b|"
+    r"(?:what|how|why|which|where|when)\s+(?:does|do|did|is|are|would|should|can|could)\s+\w)",
     re.IGNORECASE,
 )
 QUESTION_ZH = re.compile(
     r"(?:吗|么|嘛)\s*[？?。!！…~～]*\s*$|(?:能不能|可不可以|可以不可以|行不行|可否|是否|该不该|"
-    r"好不好|能否)[^，。！？,.!?]*[？?]?\s*$"
+    r"好不好|能否|要不要|会不会|是不是|用不用|需不需要|应不应该)[^，。！？,.!?]*[？?]?\s*$"
 )
 JIEBA_QUIET = logging.WARNING
 
@@ -296,6 +300,8 @@ class CueMatcher:
         return self._chinese_negated(before)
 
     def _chinese_negated(self, before: str) -> bool:
+        # 要不要, 能不能, 有没有 ask; they negate nothing.
+        before = A_NOT_A.sub(r"\1", before)
         words = [w for w, _, _ in self._segmenter.tokenize(before) if w.strip() and w not in "，,"]
         if CONSEQUENCE_WORD in words:
             # 再不卖就亏光了: "if not... then" — a negator before 就 belongs to the condition.
@@ -327,6 +333,8 @@ def _hypothetical(clause: Clause, previous: Clause | None) -> bool:
     same_sentence = previous is not None and previous.sentence_start == clause.sentence_start
     if same_sentence and previous is not None and CONDITION_START.match(previous.text):
         return True
+    if same_sentence and previous is not None and previous.text.rstrip(" ,，").endswith("的话"):
+        return True  # 再多的话，说实话有点扛不住: the consequence of a condition
     question = _last_question(clause)
     return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
 

@@ -91,6 +91,14 @@ CHINESE_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1_000, "�
 CHINESE_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 VAGUE_DIGIT = "几"  # 十几 / 几十: "some"
 APPROXIMATE_SUFFIXES = "多来余"  # 三十多: "thirty-odd"
+FIRST_CALENDAR_YEAR = 1900  # a count of 年 this large is a year of the calendar
+ODD_SHARE, ABOUT_SHARE = 0.5, 0.15  # of the smallest unit, added for 多/余 and for 来
+# Nothing but a hedge before a number: "about", "maybe around", 大概.
+APPROXIMATE_ONLY = re.compile(
+    r"\s*(?:(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|over|just "
+    r"over|~)\s*)*|\s*(?:大概|大约|差不多|将近)?",
+    re.IGNORECASE,
+)
 
 _WORD = "|".join(sorted([*ENGLISH_UNITS, *ENGLISH_TENS], key=len, reverse=True))
 _DIGITS = r"[0-9０-９]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?"
@@ -116,6 +124,27 @@ class Number:
 
     value: float
     approximate: bool = False
+
+
+# A year said aloud: "twenty twenty", "twenty twenty-two", "twenty oh eight", "two thousand and
+# eight".
+_YEAR_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_YEAR_TEEN = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+YEAR_IN_WORDS = (
+    rf"\b(?:two thousand(?: and)? (?:{_YEAR_TEEN}|{_YEAR_UNIT})|twenty[ -](?:oh[ -]{_YEAR_UNIT}|"
+    rf"{_YEAR_TEEN}|(?:twenty|thirty)(?:[ -]{_YEAR_UNIT})?))\b"
+)
+
+
+def parse_year_in_words(text: str) -> int | None:
+    """The year a `YEAR_IN_WORDS` match says: "twenty twenty-two" → 2022."""
+    words = text.lower().replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        rest = [word for word in words[2:] if word != "and"]
+    else:
+        rest = [word for word in words[1:] if word != "oh"]
+    number = _english_words(" ".join(rest))
+    return None if number is None else 2000 + int(number.value)
 
 
 def parse_number(text: str) -> Number | None:
@@ -168,9 +197,10 @@ def _english_words(text: str) -> Number | None:
 def parse_chinese_number(text: str) -> Number | None:
     """Chinese numerals, digits or a mix; 一万五 is 15,000 and 十几 about 15."""
     cleaned = _ascii_digits(text.strip())
-    approximate = False
-    if cleaned and cleaned[-1] in APPROXIMATE_SUFFIXES:
-        cleaned, approximate = cleaned[:-1], True
+    suffix = cleaned[-1] if cleaned and cleaned[-1] in APPROXIMATE_SUFFIXES else ""
+    approximate = bool(suffix)
+    if suffix:
+        cleaned = cleaned[:-1]
     if not cleaned:
         return None
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", cleaned):
@@ -182,8 +212,9 @@ def parse_chinese_number(text: str) -> Number | None:
         return None
     value, vague, last_unit = parsed
     if approximate:
-        # 三十多 is thirty-odd: half the smallest unit written (十多 → 15, 两万多 → 25,000).
-        value += (last_unit or 1) / 2
+        # 三十多 is thirty-odd: half the smallest unit written (十多 → 15, 两万多 → 25,000);
+        # 十来 is "ten or so", just over it (十来年 → 11.5).
+        value += (last_unit or 1) * (ABOUT_SHARE if suffix == "来" else ODD_SHARE)
     return Number(value, approximate or vague)
 
 
@@ -325,8 +356,8 @@ def _chinese_duration(match: re.Match[str]) -> Duration | None:
         if pair is not None:
             low, high = sorted((count.value, pair.value))
             count = Number((low + high) / 2, approximate=True)
-    if count is None:
-        return None
+    if count is None or (match.group("unit") == "年" and count.value >= FIRST_CALENDAR_YEAR):
+        return None  # 2022年 is a date, not two thousand years
     value, approximate = count.value, count.approximate
     after = match.group("after")
     if match.group("half_before") or after == "半":

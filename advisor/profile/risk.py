@@ -36,8 +36,9 @@ Capacity (1-5) is the lowest cap that the investor's circumstances set:
   savings" (also said over a comma: "攒了八万，准备全部梭哈"), "can't afford to lose it",
   borrowed money, debt, 亏不起, unemployed or unstable income (gig work, "income all over the
   place") → 2;
-* self-employed, a student, or unstable income with a cushion to ride it out → 3; three or more
-  dependants → 4; an emergency fund of two months or more is known capacity without a cap.
+* self-employed, a student, or unstable income with a cushion to ride it out (three months of
+  savings or more, or a secure income beside it) → 3; three or more dependants → 4; an
+  emergency fund of two months or more is known capacity without a cap.
 Age is not a cap: age rules (a product cap at 65+, the glide path) belong to the suitability
 engine, which applies them to the level given here.
 
@@ -75,7 +76,7 @@ from advisor.profile.risk_cues import (
     NEGATED_LEVEL,
     PITCH,
     REFUSED_BETWEEN,
-    SAVINGS_ALL_IN,
+    SENTENCE_LOW_CAPACITY,
     WILLINGNESS_CUES,
 )
 from advisor.profile.subject import Attribution
@@ -97,6 +98,7 @@ MIN_HAN = 3
 HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
 RETIREMENT_HORIZON_FLOOR = 2
 STRONG_BUFFER_MONTHS = 6
+CUSHION_MONTHS = 3  # enough to ride out a lean spell of swinging income
 RETIRED_CAP = 2  # a retiree drawing on the money
 RETIRED_UNCOVERED_CAP = 3  # retired, with no pension or income said to cover their needs
 DISTRESSED_WILLINGNESS = 2  # wanting out in a fall: the willingness assumed when none is stated
@@ -436,13 +438,13 @@ def _capacity(
     months = circumstances.emergency_fund_months
     secure = any(hit.label == "high" for hit in hits)
     # Income that swings, with savings to ride it out, is limited capacity, not low.
-    buffered = secure or (months is not None and months >= STRONG_BUFFER_MONTHS)
+    buffered = secure or (months is not None and months >= CUSHION_MONTHS)
     for hit in hits:
         cap = CAP_OF_LABEL.get(hit.label, 5)
         if hit.label == "unstable" and buffered:
             cap = LIMITED_CAPACITY_CAP
         caps.append((cap, (hit.evidence(),)))
-    caps += _savings_all_in(conversation, attribution)
+    caps += _sentence_low_capacity(conversation, attribution)
     if months is not None:
         cap = LOW_CAPACITY_CAP if months < THIN_BUFFER_MONTHS else 5
         caps.append((cap, cited.get("emergency_fund", ())))
@@ -467,10 +469,11 @@ def _capacity(
     return Inferred[int](value=value, confidence=confidence, evidence=evidence)
 
 
-def _savings_all_in(
+def _sentence_low_capacity(
     conversation: Conversation, attribution: Attribution
 ) -> list[tuple[int, tuple[Evidence, ...]]]:
-    """Low capacity where a sentence names the investor's savings and then puts all of it in."""
+    """Low capacity where a sentence names the investor's savings and then puts all of it in, or
+    a loan taken to invest (`SENTENCE_LOW_CAPACITY`)."""
     caps: list[tuple[int, tuple[Evidence, ...]]] = []
     seen: set[tuple[int, int]] = set()
     for clause in conversation.clauses:
@@ -478,7 +481,7 @@ def _savings_all_in(
         if key in seen:
             continue
         seen.add(key)
-        found = SAVINGS_ALL_IN.search(clause.sentence)
+        found = SENTENCE_LOW_CAPACITY.search(clause.sentence)
         if found is None or is_question(clause) or REFUSED_BETWEEN.search(found.group(0)):
             continue
         # Attribution is read where the savings are named, from the start of the clause holding it.

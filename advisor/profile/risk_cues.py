@@ -57,7 +57,9 @@ _W1 = (
         r"(?:capital|principal|money)[- ](?:guaranteed|protected|protection|preservation|safe)",
         r"(?:guarantee|guaranteed|protect|preserve|keep) (?:my |the |our )?(?:principal|capital|"
         r"original (?:amount|investment))",
-        r"guaranteed (?:returns?|income|interest)",
+        # Not a fact about what they have: "my pension plus the guaranteed income payment".
+        r"(?<!the )(?<!my )(?<!his )(?<!her )(?<!our )guaranteed (?:returns?|income|"
+        r"interest)(?! payments?)",
         # The balance must not go down.
         r"(?:can|must|should) never (?:go|fall|drop|dip) below what (?:i|we) put in|never (?:go|"
         r"fall|drop) below (?:my|the|our) (?:principal|original|starting)",
@@ -77,6 +79,8 @@ _W1 = (
         r"(?:went|goes|dropped|drops|fell|falls) (?:down )?(?:at all|by anything)",
         r"(?:can'?t|cannot|couldn'?t) bear (?:to lose|losing) (?:a penny|a cent|anything|"
         r"any of it)",
+        r"(?:hate|hates|can'?t stand) (?:seeing|to see) (?:it|anything|the balance|her money|"
+        r"his money|my money) go(?:ing)? down",
         negatable=False,
     ),
     *chinese(
@@ -95,7 +99,11 @@ _W1 = (
         r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|不能(?:有|"
         r"接受)(?:任何)?(?:亏损|损失|风险)|不能冒(?:任何|一点)?(?:险|风险)|"
         r"不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|没有风险|无风险|绝对安全|刚兑|"
-        r"保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
+        r"一点(?:点)?(?:风险|险)(?:都|也)不(?:想|敢|能|愿意?)冒|保证收益|保收益|亏损接受不了|"
+        r"不接受(?:任何)?亏损",
+        # 这钱亏了可不行, 只要不亏就行: no loss is acceptable.
+        r"亏了(?:可|就|那|是|真)?(?:不行|要命)|亏不得|(?:可|绝)不能亏|只要不亏(?:本)?(?:就行|就好|"
+        r"就可以)?|不亏就(?:行|好)",
         negatable=False,
     ),
 )
@@ -174,12 +182,12 @@ _W2 = (
     ),
     *chinese(
         "w2",
-        r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|"
-        r"风险(?:小|低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还])稳(?:的|当|点|一些|妥的)|"
-        r"靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
-        r"不想冒(?:太大的?)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|多大)?的?风险|"
-        r"(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|不能)(?:太|过)(?:大|高)|"
-        r"不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
+        r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|风险(?:小|"
+        r"低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还也])稳(?:的|当|点|一些|"
+        r"妥的)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
+        r"不想冒(?:太大的?|什么|多大的?|太多)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|"
+        r"多大)?的?风险|(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|"
+        r"不能)(?:太|过)(?:大|高)|不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
         r"风险承受能力(?:低|弱|差|不高|不强|较低)",
         r"受不了(?:大的?)?(?:波动|亏损|回撤)|承受不了(?:大的?)?(?:波动|亏损|回撤)",
         r"(?:宁可|宁愿|还不如|只想|还是)(?:存|放)(?:在)?(?:银行|定期)|(?:存|放)(?:在)?(?:银行|定期)"
@@ -208,7 +216,8 @@ _W3 = (
         # is an amount.
         r"moderate(?:ly)?|(?<!in a )balanced|balance (?:between|of)|middle of the road|"
         r"medium[- ]risk|some risk|a bit of risk|a little risk|reasonable risk|calculated risk|"
-        r"mix of (?:growth|safety|stocks)|\b(?:60|50|40)/(?:40|50|60)\b|in the middle(?! of)",
+        r"mix of (?:growth|safety|stocks)|\b(?:60|50|40)/(?:40|50|60)\b|"
+        r"(?<!stuck )(?<!caught )(?<!trapped )in the middle(?! of)",
         r"not too (?:risky|aggressive|conservative)|(?:some|a bit of|a little) (?:growth|"
         r"volatility|ups and downs)",
         r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:some|a bit of|a little|moderate) "
@@ -227,7 +236,7 @@ _W3 = (
     *chinese(
         "w3",
         r"(?:别|不要|不用|不必)太(?:激进|冒险|保守)",
-        r"平衡|中等风险|中风险|适度|一点风险|一定的?风险|一些风险|稳健|中庸|攻守兼备|不要太激进",
+        r"平衡|中等风险|中风险|适度|一点风险(?![都也]不)|一定的?风险|一些风险|稳健|中庸|攻守兼备|不要太激进",
         r"(?:亏了|赔了|跌了)(?:就)?(?:当|算)(?:交)?(?:学费|买教训|学习|经验)",
         r"(?:能|可以)(?:接受|承受)(?:一些|一点|点|一定)(?:的)?(?:波动|亏损|风险)|愿意(?:承担|冒|"
         r"接受)一定的?风险",
@@ -237,8 +246,8 @@ _W4 = (
     *english(
         "w4",
         # Growth as the aim.
-        r"growth[- ]oriented|growth (?:funds?|stocks|portfolio|investor|strategy|focus)|"
-        r"(?:go|going|aim|aiming|happy to go) for growth|(?:strong|high|fast|maximum) growth",
+        r"growth[- ]oriented|growth (?:funds?|stocks|portfolio|investor|strategy|focus)|(?:go|"
+        r"going|aim|aiming|happy to go) for growth|(?:strong|high|fast) growth",
         r"(?:fairly|quite|somewhat|moderately) aggressive|(?:higher|more|above[- ]average) risk",
         r"(?:mostly|mainly|heavy (?:on|in)) (?:stocks|equities)",
         # At ease with risk and swings.
@@ -344,7 +353,9 @@ NEGATED_LEVEL = {1: 3, 2: 4, 3: 3, 4: 2, 5: 2}
 # "he promised a guaranteed 18% a year"): no-loss words after it in the sentence are not weighed.
 PITCH = re.compile(
     r"(?:说|称|承诺|号称|宣称|保证|promis\w*|claim\w*|offer\w*|pitch\w*|advertis\w*|says?|said|"
-    r"told)[^。！？.!?]{0,40}?(?:年化|\d+(?:\.\d+)?\s*%|百分之)",
+    r"told)[^。！？.!?]{0,40}?(?:年化|\d+(?:\.\d+)?\s*%|百分之)"
+    # "说保本保息": the guarantee is what they were told, with or without a rate.
+    r"|(?<!我)(?:说|号称|宣称|承诺)(?:是|能|可以)?(?=保本|稳赚|包赚|零风险|无风险)",
     re.IGNORECASE,
 )
 
@@ -361,8 +372,9 @@ _NONE = (
         rf"(?:lives?|living|gets? by|getting by) (?:on|off) (?:\w+ ){{0,4}}?(?:my|our|her|his|the|"
         rf"this|that|these|those) (?!portfolio|investments){_SAVED}",
         r"(?:it'?s|this is|that'?s|which is|(?:it|this|that|the money|this money|that money|"
-        r"the \w+) is) what (?:i|we|she|he|they)(?:'ve| have| has)? (?:live|lives|lived|get by|"
-        r"gets by|got by|rely|relies|depend|depends) on",
+        r"(?:the|that|this) \w+) is) what (?:i|we|she|he|they)(?:'ve| have| has)? (?:live|lives|"
+        r"lived|get by|gets by|got by|rely|relies|depend|depends) on|what (?:i|we|she|he|"
+        r"they)(?:'ll| will) be living on",
         # "living off this 200k for groceries and rent".
         r"(?:live|lives|living) (?:on|off) (?:this|that|the|my|her|his|our) \S*\d\S*",
         # Paying for care or rent out of it: "Dad's savings are what pays his care home fees",
@@ -378,9 +390,10 @@ _NONE = (
         r"(?:my|our|her|his|the) only (?:cushion|buffer|safety net|savings|money|reserve)",
         rf"(?:the |this |that |my |our )?{_SAVED} (?:that )?(?:i|we|she|he) (?:live|lives|get by) "
         r"(?:on|off)",
-        r"(?:needs?|uses?|rel(?:y|ies) on|depends? on) (?:this|the|that|it|this money|that money|"
-        r"the money) (?:money )?(?:to live on|to live|for (?:rent|bills|living|food|daily|"
-        r"groceries)|every month|to pay (?:the )?bills)",
+        # Not "I don't need the money to live on", which says the opposite.
+        r"(?<!n't )(?<!not )(?<!never )(?:needs?|uses?|rel(?:y|ies) on|depends? on) (?:this|the|"
+        r"that|it|this money|that money|the money) (?:money )?(?:to live on|to live|for (?:rent|"
+        r"bills|living|food|daily|groceries)|every month|to pay (?:the )?bills)",
         # "It's our living money", "that's the rent money".
         r"(?:it'?s|its|this is|that'?s|(?:it|this|that) is) (?:my|our|her|his|the) (?:living|rent|"
         r"bills?|food|grocery) (?:money|buffer)",
@@ -392,26 +405,34 @@ _NONE = (
         # It is everything, or the whole emergency money.
         r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
         r"nothing else to fall back on",
-        r"(?:it'?s|this is|that'?s) (?:all|everything) (?:i|we|she|he) (?:have|has|live on|own)",
+        r"(?:it'?s|this is|that'?s) (?:\w+ly )?(?:all|everything) (?:i|we|she|he) (?:have|has|"
+        r"live on|own)",
         # "its all ive got", "it's all we've got".
         r"\b(?:it'?s|its|this is|that'?s|thats|is) all (?:i|we|she|he)(?:'?ve| have| has|"
         r"'?s)? got\b",
         r"\b(?:that|it|this) was (?:everything|all (?:i|we) had)\b",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
         r"savings|net)",
+        # "This is all the backup I've got", "no. this is everything".
+        r"(?:all|the only) (?:the )?(?:backup|back-up|cushion|safety net|savings|money) (?:i|we|"
+        r"she|he)(?:'ve| have| has|'s)? got",
+        r"^\W*(?:no\W+)?(?:this|that|it)(?: is|'s) everything\W*$",
         r"(?:all|every penny) (?:that )?(?:i|we|she|he) (?:have|has|live on)",
         r"only (?:money|savings) (?:i|we|she|he) (?:have|has)",
         negatable=False,
     ),
     *chinese(
         "none",
-        r"救命钱|保命钱|棺材本|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|(?:看病|治病|"
-        r"住院)的(?:备用|应急)钱|过日子的钱|吃饭的钱|全部家当|全部的?家底|(?:看病|养老|"
-        r"吃饭)[^，。！？]{0,4}(?:都)?指着|靠\S{0,14}过日子|一分(?:钱)?都亏不起",
+        r"救命钱|保命钱|棺材本|命根子|唯一的(?:备用金|应急(?:金|钱|资金)|积蓄|存款|钱)|"
+        r"(?:后半辈子|下半辈子|养老)的?(?:依靠|指望|保障)|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|"
+        r"(?:看病|治病|住院)的(?:备用|应急)钱|过日子的钱|吃饭的钱|全部家当|全部的?家底|(?:看病|"
+        r"养老|吃饭)[^，。！？]{0,4}(?:都)?指着|靠\S{0,14}过日子|一分(?:钱)?都亏不起",
         r"(?:是|就是|算是)(?:我的|她的|他的|我们的|全家的?|家里的?|一家人的?)?(?:生活费|救命钱|"
         r"过日子的钱|吃饭钱)",
         # "是家里给的这学期生活费": whoever gave it, it is what they live on.
         r"(?<!不)(?:是|就是|算是)[^，。！？,.!?]{0,10}(?:生活费|吃饭钱)",
+        # 用生活费买了两千块的基金: the living allowance went in.
+        r"(?:用|拿)(?:我的?|这个月的?)?(?:生活费|吃饭钱)(?:去)?(?:买|投|炒|定投)",
         r"(?:就|只)?(?:靠|指望)(?:这|这笔|这些)钱(?:养老|生活|过日子|吃饭|看病|周转)|(?:就|"
         r"只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         r"(?:全部|所有)(?:的)?(?:应急|备用)(?:的)?(?:金|钱|资金)?",
@@ -436,7 +457,11 @@ _DRAWS = (
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
         r"top-?up for (?:the )?(?:bills|rent|living)",
-        r"(?:pension|income) drawdown|drawdown (?:fund|pot|pension|account)|(?:live|lives|"
+        # "Give me a steady bit each month, on top of the pension".
+        r"(?:give|pay) (?:me|us|her|him) (?:a |some )?(?:steady|regular|monthly|little) (?:bit|"
+        r"income|amount|payment|sum)\b",
+        r"(?:pension|income) drawdown|drawdown (?:fund|pot|pension|account)|(?:pension|pot|fund|"
+        r"savings) (?:\w+ )?in drawdown|taking an income (?:off|from) it|(?:live|lives|"
         r"living) off (?:the |my |our )?drawdown",
         r"(?:fees|bills|rent|costs) (?:come|comes|are paid) out of (?:it|this|that|the savings)",
         r"(?:are|am|is|'re|'m) (?:\w+ )?drawing (?:on|from) it",
@@ -456,9 +481,9 @@ _DRAWS = (
     ),
     *chinese(
         "draws",
-        r"吃利息|靠利息(?:生活|过日子|过活)|靠这笔(?:钱|养老钱|存款)?贴补|"
-        r"每(?:个)?月(?:从\S{0,6})?(?:要)?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)?(?:出来)?(?:补贴|"
-        r"贴补|用|花|生活)",
+        r"吃利息|靠利息(?:生活|过日子|过活)|靠这笔(?:钱|养老钱|存款)?贴补|每(?:个)?月(?:都)?(?:要|"
+        r"得)?(?:从\S{0,6})?(?:要|得)?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)?(?:出来)?(?:补贴|贴补|"
+        r"用|花|生活|当生活费|过日子)",
         negatable=False,
     ),
 )
@@ -482,11 +507,17 @@ _LOW = (
         r"(?:saved|got|put away|scraped together)",
         # Money that is borrowed or set aside for something else.
         r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|"
-        r"(?:re)?mortgag\w+)\s+(?:\w+\s+){0,3}(?:to|and) (?:invest|buy|put|get into|get in|"
+        r"(?:re)?mortgag\w+),?\s+(?:[\w,]+\s+){0,3}(?:to|and) (?:invest|buy|put|get into|get in|"
         r"go into|go in|pile into|pile in|buy into|throw|fund|trade|gamble)",
         r"(?:student loan|loan|borrowed|credit card|overdraft|margin loan)(?: \w+)?"
         r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
         r"(?:with|using) (?:borrowed|loan|credit card|margin) (?:money|cash|funds)",
+        r"\bborrowed (?:money|cash|funds)\b|\b(?:on|with|using) margin\b(?! calls?)|"
+        r"\bcash advance\b|\b(?:was|is|were) borrowed\b|\b(?:in|into \w+) (?:off|on|from) (?:my|a|"
+        r"the) (?:credit card|overdraft|card)\b|\bmax(?:ed|ing)? out (?:my|the|a|another|"
+        r"the other) (?:credit )?card",
+        r"\b(?:got|took out|taken out|take out|approved for) (?:a |"
+        r"an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan\b",
         r"(?:money|cash|funds|naira|rupees|pesos|dollars|\d\S*) (?:\w+ )?(?:i|we|she|"
         r"he) (?:borrow|borrowed|took out)\b",
         r"(?:it'?s|it was|that was|this is|that'?s) (?:my|our|her|his) (?:student loan|loan|"
@@ -515,6 +546,11 @@ _LOW = (
         # Thin or no savings, debt.
         r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
         r"pay ?check to pay ?check",
+        # Income that only just covers their living: "my pension just about covers me".
+        r"(?:pension|income|salary|wages?|pay|benefits?) (?:\w+ )?(?:just about|barely|only just|"
+        r"hardly|doesn'?t|does not|don'?t|do not|won'?t) (?:quite |fully |really )?(?:covers?|"
+        r"pays?|stretch(?:es)?|gets? (?:me|us|her|him) by)|(?:just about|barely|only just) (?:get|"
+        r"gets|getting|got) by",
         r"(?:no|don'?t have an?y?) (?:real |proper |much )?(?:emergency (?:fund|savings)|savings|"
         r"safety net|cushion|buffer)",
         r"(?:basically |almost )?nothing saved|only \S+ (?:in cash|saved|in savings|in the bank)",
@@ -525,6 +561,8 @@ _LOW = (
     *chinese(
         "low",
         r"亏不起|输不起|赔不起",
+        # 钱就这些: this is all the money there is.
+        r"(?:钱|积蓄|存款|家底)(?:就|只有|就只有)(?:这些|这点|这么多|这么点)(?!就够)",
         # Building the emergency money: 先把应急的钱存够, 攒一笔备用金.
         r"(?:存|攒|留)(?:够|出|一笔|点|些)?(?:应急|备用)(?:的)?(?:钱|金|资金)|(?:存|"
         r"攒)够[^，。！？了]{0,6}的(?:应急|备用)(?:的)?(?:钱|金|资金)|(?:存|"
@@ -545,9 +583,10 @@ _LOW = (
         r"(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭)",
         r"(?:找|跟|向)[^，。！？]{1,4}借的|借呗|花呗|微粒贷|能借的|借出来|"
         r"借了[^，。！？]{0,6}(?:炒|投|买|加仓)|融资(?:炒|买|加仓)|刷信用卡|套出来|"
-        r"套了[^，。！？]{0,6}出来|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|"
-        r"投|炒)|抵押贷|拿房子(?:去)?(?:做)?抵押|房贷\S{0,4}(?:炒|投|买)|(?:房子|房产|"
-        r"车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
+        r"套了?[^，。！？]{0,6}出来|两融|融了[^，。！？]{0,6}(?:万|钱)|配资|(?<!不)(?<!没)(?:加|"
+        r"上)了杠杆|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|抵押贷|"
+        r"拿房子(?:去)?(?:做)?抵押|房贷\S{0,4}(?:炒|投|买)|(?:房子|房产|车子?)(?:拿去|去)?抵押|"
+        r"贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
         r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
         # "五万块是应急的钱" whatever names the money first; not "不是应急的钱".
@@ -566,7 +605,8 @@ _UNSTABLE = (
     *english(
         "unstable",
         r"(?:lost|losing|lose) my job|unemployed|laid off|layoff|redundan\w+|let go|between jobs|"
-        r"out of work|might lose my job|job (?:is )?(?:not secure|insecure|at risk)",
+        r"out of work|might lose my job|job (?:is )?(?:not secure|insecure|at risk)|"
+        r"contract (?:ends|is ending|runs out|is up)|between contracts",
         r"no (?:stable |steady |regular )?income|(?:unstable|irregular|unpredictable|variable|"
         r"lumpy|patchy) income|zero[- ]hours?|on benefits",
         r"(?:freelanc|gig)\w*|(?:drive|driving|drives) (?:for )?(?:uber|lyft|grab|a cab|a taxi)|"
@@ -618,7 +658,7 @@ _HIGH = (
         r"index[- ]linked|gold[- ]plated) (?:pension|income)",
         r"(?:steady|regular|reliable) (?:pay ?check|salary)",
         r"(?:don'?t|do not|won'?t|will not) need (?:this|the|that|it|the) (?:money )?(?:for|"
-        r"any ?time|soon)",
+        r"any ?time|soon|to live)",
         r"(?:money|sum|amount) (?:i|we|she|he)(?:'ll| will)? never (?:spend|need|touch)",
         r"not (?:money|cash) (?:i|we|she|he) (?:need|needs|will need)|(?:money|cash) (?:i|"
         r"we) (?:don'?t|do not) need",
@@ -631,9 +671,12 @@ _HIGH = (
         r"(?:job|income|salary|pension|work|pay)(?:'s| is) (?:very |pretty |really |quite |super |"
         r"totally |as )?(?:secure|safe|stable|steady|solid)",
         r"(?:money|cash) i (?:can|could) afford to lose|can afford to lose",
+        # Not "my pension just about covers me" or "doesn't cover the bills" (see "low").
         r"(?:pensions?|annuity|salary|income|social security|rental income|"
-        r"other assets)\b[^.,;]{0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|"
-        r"pays? for|takes? care of)",
+        r"other assets)\b(?:(?!just about|barely|only just|hardly|not quite|n't|"
+        r"not\b)[^.,;]){0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
+        r"takes? care of|pays? (?:all|every|each) (?:the |my |our |her |his )?(?:bills?|"
+        r"expenses?))",
         r"no (?:consumer )?debts?|debt[- ]free|(?:mortgage|house|home) (?:is )?(?:all )?paid off|"
         r"own (?:my|our) (?:home|house|practice|place) outright",
         r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
@@ -644,7 +687,8 @@ _HIGH = (
     *chinese(
         "high",
         r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
-        r"工作(?:很)?稳定|收入稳定|工资稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗)(?:挺|很|还|蛮)稳",
+        r"工作(?:很)?稳定|收入稳定|工资稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗|"
+        r"收入)(?:也|都|还)?(?:挺|很|还|蛮|比较)?稳",
         r"有退休金|退休金够(?:花|用)|有房无贷",
         r"房子(?:也)?没(?:有)?(?:贷款|房贷)|没有?房贷|房贷(?:已经)?还(?:清|完)了?|(?:应急|"
         r"备用)的?(?:钱|金)另外(?:留|存|放)|另外(?:留|存)(?:了|着)?(?:应急|备用)|(?:退休金|养老金|"
@@ -655,11 +699,13 @@ _HIGH = (
 )
 CAPACITY_CUES = (*_NONE, *_DRAWS, *_LOW, *_UNSTABLE, *_SELF_EMPLOYED, *_STUDENT, *_HIGH)
 
-# Their savings, and later in the same sentence, all of it going in: low capacity. Read over the
-# sentence, as people put a comma between the two ("攒了八万，准备全部梭哈", "got 12k saved,
-# gonna throw all of it in").
-SAVINGS_ALL_IN = re.compile(
-    r"\b(?:saved|savings|nest egg|student loan|loan|"
+# Low capacity said over a sentence, as people put commas inside it: their savings, and later all
+# of it going in ("攒了八万，准备全部梭哈", "got 12k saved, gonna throw all of it in"); a loan taken
+# to invest ("took out a personal loan, twelve grand, to buy crypto").
+SENTENCE_LOW_CAPACITY = re.compile(
+    r"\b(?:took out|taking out|take out|got|get|borrowed|using) (?:a |an )?(?:\w+ )?(?:loan|"
+    r"overdraft)\b[^.!?]{0,40}?\bto (?:buy|invest|put|get into|trade|gamble|punt)\b|\b(?:saved|"
+    r"savings|nest egg|student loan|loan|"
     r"overdraft)\b[^.!?]{0,60}?(?<!not )(?<!n't )(?<!never )\b(?:(?:throw|put|chuck|dump|pour|"
     r"sink|yeet|move)(?:ing)? (?:all of it|it all|everything|the lot|the whole (?:thing|lot|"
     r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的钱|存的钱|"

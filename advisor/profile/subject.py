@@ -15,7 +15,7 @@ person before it belongs to the investor. `Attribution.is_investor` answers for 
 
 import re
 
-from advisor.profile.lexicon import CueMatcher, chinese, english
+from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
 from advisor.profile.model import Evidence, Subject
 from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH
 from advisor.profile.text import Clause, Conversation, quote
@@ -269,6 +269,40 @@ SPOUSE_TRADES = re.compile(
     r"借钱(?:炒|投|买|加)|亏进去)",
     re.IGNORECASE,
 )
+# The gender of a pronoun, and of a relation word, where the word has one.
+PRONOUN_GENDER = {
+    "female": re.compile(r"\b(?:she|her|hers|herself)\b|她", re.IGNORECASE),
+    "male": re.compile(r"\b(?:he|him|his|himself)\b|他(?!们)", re.IGNORECASE),
+}
+RELATION_GENDER = {
+    "female": re.compile(
+        r"\b(?:mother|mom|mum|mommy|mummy|mama|ma|mam|grand(?:mother|ma|mom)|granny|nana|nanna|"
+        r"nan|gran|wife|daughter|aunt|auntie|sister|mother-in-law|nanay|inay|lola|amma|ammi)\b|妈|"
+        r"母|奶奶|外婆|姥姥|婆婆|老婆|妻子|太太|媳妇|女儿|闺女|姐|妹|姑|姨",
+        re.IGNORECASE,
+    ),
+    "male": re.compile(
+        r"\b(?:father|dad|daddy|papa|pops|husband|son|grand(?:father|pa|dad)|granddad|gramps|"
+        r"uncle|brother|father-in-law|tatay|itay|lolo|appa|abba)\b|爸|父|爷爷|外公|姥爷|公公|老公|"
+        r"丈夫|儿子|哥|弟|叔|舅|伯",
+        re.IGNORECASE,
+    ),
+}
+# Money the typist holds with their spouse: "our savings", "it's joint money", 家里的钱, 钱是共同的.
+JOINT_MONEY = re.compile(
+    r"\bour (?:\S+ )?(?:savings|money|nest egg|pot|account|funds|investments?)\b|\bjoint (?:money|"
+    r"savings|account|funds)\b|家里的(?:钱|存款|积蓄)|(?:钱|存款|积蓄)是(?:我们)?共同的|我们(?:俩|"
+    r"两个)?的(?:钱|存款|积蓄)|共同(?:的)?(?:存款|积蓄|财产)",
+    re.IGNORECASE,
+)
+# The typist's own answer about falls: "I'm OK with maybe 10% dips", "I'd want out",
+# 我觉得顶多亏一成.
+TYPIST_TOLERANCE = re.compile(
+    r"\bi(?:'m|’m| am|'d|’d| would| could| can)\b[^.!?]{0,30}?\b(?:ok|okay|fine|happy|comfortable|"
+    r"live with|handle|stomach|want out|pull out|sell|panic)\b|我(?:觉得|能|可以|最多|顶多|"
+    r"只能)[^，。！？]{0,6}(?:亏|跌|接受|承受|受不了)",
+    re.IGNORECASE,
+)
 ELDER_RELATIONS = frozenset(
     {
         "mother",
@@ -283,7 +317,8 @@ ELDER_RELATIONS = frozenset(
     }
 )
 RELATION_MENTION = re.compile(
-    rf"(?<![\w])(?:my|our)\s+(?:\w+\s+)?(?P<en>{_REL_EN})(?![\w-])|(?P<zh>{_REL_ZH})",
+    # Not a 干女儿 or 干儿子, the "adopted child" of a scam, who is nobody's investor here.
+    rf"(?<![\w])(?:my|our)\s+(?:\w+\s+)?(?P<en>{_REL_EN})(?![\w-])|(?<!干)(?P<zh>{_REL_ZH})",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(
@@ -297,7 +332,9 @@ FIRST_PERSON = re.compile(
 # pronouns point at someone other than the typist.
 OTHER_PERSON = re.compile(
     rf"(?<![\w])(?:(?:my|our|his|her|their)\s+(?:\w+\s+)?)?(?:{_REL_EN})(?![\w-])(?:'s|’s)?|"
-    rf"(?<![\w])(?:she|he|her|him|his|they|them|their)(?![\w])|(?:我的?)?(?:{_REL_ZH})|"
+    rf"(?<![\w])(?:she|he|her|him|his|they|them|their)(?![\w])|"
+    # Not someone whose advice the typist took: 听朋友的，借了五万 is the typist borrowing.
+    rf"(?:我的?)?(?:{_REL_ZH})(?!的(?:话|建议|意见|推荐)|的[，,])|"
     r"她|他|老人家|孩子|小孩|宝宝",
     re.IGNORECASE,
 )
@@ -308,12 +345,11 @@ OTHER_PERSON = re.compile(
 REPORTED_SPEECH = re.compile(
     r"\b(?P<who>he|she|they|him|her|them|nephew|niece|son|daughter|friend|caller|man|woman|guy|"
     r"advisor|adviser|salesman|broker|banker|agent|colleague|coworker|neighbou?r|mother|mum|mom|"
-    r"father|dad|husband|wife|partner)\s+(?:[\w']+\s+){0,3}?(?:says?|said|told|tells|keeps telling|"
-    r"claims?|claimed|promised?|wants? me to|asked me to|insists?)\b"
-    r"|(?P<who_zh>他|她|对方|他们|她们|小伙子|朋友|那人|那个人|客服|经理|骗子|有人|男的|女的|网友|"
-    r"老师|专家|群里|别人|大家|人家|网上|身边的人|同事|亲戚|" + _REL_ZH + r")"
-    r"(?:都|也|一直|总|老是)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)"
-    r"|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
+    r"father|dad|husband|wife|partner)\s+(?:[\w']+\s+){0,3}?(?:says?|said|told|tells|"
+    r"keeps telling|claims?|claimed|promised?|wants? me to|asked me to|insists?)\b|(?P<who_zh>他|"
+    r"她|对方|他们|她们|小伙子|朋友|那人|那个人|客服|经理|骗子|有人|男的|女的|网友|老师|专家|群里|"
+    r"别人|大家|人家|网上|身边的人|同事|亲戚|" + _REL_ZH + r")(?:都|也|一直|总|老是|总是|老|经常|"
+    r"天天)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
     re.IGNORECASE,
 )
 # The typist speaking again ends the quote: "他说不转就冻结我的钱，我好害怕".
@@ -350,7 +386,7 @@ TYPIST_FACTS = re.compile(
     r"(?<![\w'])my\s+(?:own\s+|whole\s+|entire\s+)?(?:savings|portfolio|pension|401k|isa|ira|"
     r"investments?|money|salary|income|nest egg|retirement)\b|"
     r"(?<![\w'])(?:i|we)(?:'ve| have)?\s+(?:got|saved|earn|make|invested|bought)\b|"
-    rf"我(?:今年|已经|都|才)?{NUMBER_ZH}(?:岁|了|(?=[，,。！\s]))|我(?:想|要|打算|准备|计划)(?:把|拿|买|投|存|定投|理财)|"
+    rf"我(?:今年|已经|都|才)?{NUMBER_ZH}(?:岁|了|(?=[，,。！\s]))|我(?:想|要|打算|准备|计划)(?:把|拿|买|投|存|定投|理财|找)|"
     r"我(?:的|自己的)(?:钱|存款|积蓄|工资|退休金|养老金|养老钱|收入)|我(?:有|攒了|存了)",
     re.IGNORECASE,
 )
@@ -397,8 +433,32 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
         named = _relation_of(hit.group("rel"))
         relation = relation or named
         evidence.append(hit.evidence())
-    relation = relation or _nearest_relation(conversation, hits[0].clause)
+    relation = relation or _nearest_relation(conversation, hits[0].clause, hits[0].matched)
+    if relation == "spouse" and _couple_invests(conversation):
+        return Subject()  # "my husband wants to put our savings in": the couple invests
+    if relation == "spouse" and _spouses_means_only(conversation, hits):
+        return Subject()  # "I'm 61 ... my wife's pension covers our basics": a household fact
     return Subject(who="other", relation=relation, evidence=tuple(dict.fromkeys(evidence)))
+
+
+def _spouses_means_only(conversation: Conversation, hits: list[Hit]) -> bool:
+    """Whether the only sign of speaking for a spouse is the spouse's money named ("my wife's
+    pension covers our basics") while the typist gives their own age, money or plans."""
+    possessive = re.compile(rf"(?:for\s+)?{_OWNER_EN}(?:'s|’s)", re.IGNORECASE)
+    return all(possessive.match(hit.matched) for hit in hits) and any(
+        TYPIST_FACTS.search(turn.content) for turn in conversation.turns
+    )
+
+
+def _couple_invests(conversation: Conversation) -> bool:
+    """Whether the typist calls the money theirs and their spouse's and states a tolerance of
+    their own ("our savings ... I'm OK with 10% dips", 钱是共同的 ... 我觉得顶多亏一成): then the
+    spouse's wishes are one partner's view of the couple's money, and the profile is the
+    typist's. Asking on a spouse's behalf, or a spouse trading the savings away, is not this."""
+    contents = [turn.content for turn in conversation.turns]
+    return any(JOINT_MONEY.search(text) for text in contents) and any(
+        TYPIST_TOLERANCE.search(text) for text in contents
+    )
 
 
 def _elder_money(conversation: Conversation, matcher: CueMatcher) -> Subject:
@@ -409,7 +469,7 @@ def _elder_money(conversation: Conversation, matcher: CueMatcher) -> Subject:
         holder = nearest_person(before)
         if holder is not None and holder[0] == "first":
             continue  # 我刚拿到一笔补偿款: the typist's own money
-        relation = _nearest_relation(conversation, hit.clause)
+        relation = _nearest_relation(conversation, hit.clause, hit.matched)
         if relation in ELDER_RELATIONS:
             return Subject(who="other", relation=relation, evidence=(hit.evidence(),))
     for turn in conversation.turns:
@@ -430,11 +490,15 @@ def _relative_described(conversation: Conversation) -> Subject:
         for match in RELATIVE_FACTS.finditer(turn.content):
             relation = _relation_of(match.group("en") or match.group("en2") or match.group("zh"))
             is_age = match.group("en") is not None or re.search(r"\d|岁|了$", match.group(0))
+            if relation == "spouse" and _couple_invests(conversation):
+                continue
             if _holder(relation, holds=not is_age):
                 return _other(relation, turn.index, match.group(0))
         for clause in turn.clauses:
             for match in PRONOUN_FACTS.finditer(clause.text):
                 relation = _relation_before(conversation, clause, match.start())
+                if relation == "spouse" and _couple_invests(conversation):
+                    continue
                 if _holder(relation, holds=match.group("age") is None):
                     return _other(relation, turn.index, match.group(0))
     return Subject()
@@ -471,16 +535,29 @@ def _relation_of(word: str | None) -> str | None:
     return RELATIONS_EN.get(lowered) or RELATIONS_ZH.get(word)
 
 
-def _nearest_relation(conversation: Conversation, clause: Clause) -> str | None:
-    """The relation mentioned closest to a clause ("asking for her" → the mother named before)."""
-    candidates: list[tuple[int, str]] = []
+def _nearest_relation(conversation: Conversation, clause: Clause, words: str = "") -> str | None:
+    """The relation mentioned closest to a clause ("asking for her" → the mother named before),
+    of the pronoun's gender in `words` if it has one: in the same message first, then before it
+    rather than after, then the nearest ("Dad died last month. Mum's 74 ... I'm helping her" is
+    about Mum; in "我妈七十四，有个干儿子让她把钱取出来", 她 is the mother)."""
+    gender = _gender(PRONOUN_GENDER, words)
+    position = conversation.clauses.index(clause)
+    candidates: list[tuple[tuple[int, bool, int], str]] = []
     for order, other in enumerate(conversation.clauses):
         for match in RELATION_MENTION.finditer(other.text):
             relation = _relation_of(match.group("en") or match.group("zh"))
-            if relation:
-                distance = abs(other.message_index - clause.message_index) * 1000 + order
+            named = _gender(RELATION_GENDER, match.group(0))
+            if relation and (gender is None or named in (None, gender)):
+                messages_apart = abs(other.message_index - clause.message_index)
+                distance = (messages_apart, order > position, abs(position - order))
                 candidates.append((distance, relation))
     return min(candidates)[1] if candidates else None
+
+
+def _gender(patterns: dict[str, re.Pattern[str]], words: str) -> str | None:
+    """ "female" or "male" if only one of the patterns finds something in `words`, else None."""
+    found = [gender for gender, pattern in patterns.items() if pattern.search(words)]
+    return found[0] if len(found) == 1 else None
 
 
 class Attribution:

@@ -70,6 +70,12 @@ class Clause:
         """The text between two message offsets that lie inside this clause."""
         return self.text[start - self.start : end - self.start]
 
+    def previous(self) -> str:
+        """The clause before this one in its sentence ("big drops scare me" before "maybe 10%
+        tops"), without its closing punctuation; "" for a sentence's first clause."""
+        before = self.sentence[: self.start - self.sentence_start].rstrip(" ,，;；:：")
+        return re.split(r"[,，;；:：]\s*(?=\S)", before)[-1] if before else ""
+
 
 @dataclass(frozen=True)
 class UserTurn:

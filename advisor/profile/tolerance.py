@@ -21,7 +21,14 @@
 import re
 from dataclasses import dataclass
 
-from advisor.profile.numbers import ENGLISH_TENS, ENGLISH_UNITS, NUMBER_EN, NUMBER_ZH, parse_number
+from advisor.profile.numbers import (
+    ENGLISH_TENS,
+    ENGLISH_UNITS,
+    NUMBER_EN,
+    NUMBER_ZH,
+    YEAR_IN_WORDS,
+    parse_number,
+)
 from advisor.profile.text import Clause
 
 LOSS_BANDS = ((1, 1), (10, 2), (20, 3), (35, 4))  # tolerable loss below N% → level
@@ -58,7 +65,9 @@ PERCENT = re.compile(
     rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?P<num_high>\d+(?:\.\d+)?)?\s*(?:%|％|percent|"
     rf"per cent)"
     rf"|百分之(?P<zh>{_ZH_NUM})|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
-    r"(?P<tenths>[一二两三四五六七八九\d])成(?!本|交|年)"
+    # 一成五: one and a half tenths, 15%.
+    r"(?P<tenths>[一二两三四五六七八九\d])成(?:(?P<hundredths>[一二三四五六七八九])(?![万千百年]))?"
+    r"(?!本|交|年)"
     rf"|\b(?P<words>(?:{_TENS_WORD})(?:[\s-](?:{_UNIT_WORD}))?|{_UNIT_WORD})\s*(?:percent|per cent)"
     r"|(?P<half>\bhalf\b|一半|腰斩|\bhalve[sd]?\b)|(?P<quarter>\ba quarter\b|四分之一)"
     r"|(?P<third>\ba third\b|三分之一)|(?P<fifth>\ba fifth\b|五分之一)|(?P<tenth>\ba tenth\b|"
@@ -67,13 +76,14 @@ PERCENT = re.compile(
 )
 FALL = re.compile(
     r"\b(?:drop\w*|fall\w*|fell|los(?:e|es|t|ing|ses|s)\b|loss\w*|declin\w*|crash\w*|drawdown\w*|"
-    r"dip\w*|down|"
-    r"correction|hits?|plung\w*|tank\w*|swings?)\b|跌|亏|回撤|损失|缩水|腰斩|浮亏|下跌",
+    r"dip\w*|down|wobbl\w*|slump\w*|sink\w*|sank|sunk|nosediv\w*|haircut|correction|hits?|"
+    r"plung\w*|tank\w*|swings?)\b|跌|亏|回撤|损失|缩水|腰斩|浮亏|下跌",
     re.IGNORECASE,
 )
 ACCEPT = re.compile(
     r"\b(?:live with|accept\w*|tolerat\w*|stomach|handle|take|bear|ok|okay|fine|comfortable|"
-    r"survive|ride (?:it )?out|hold|held|sit through|happy|(?:be|is) a (?:sale|discount|bargain)|"
+    r"survive|ride (?:it )?out|hold|held|sit through|happy|whatever|keep (?:\w+ ){0,3}(?:running|"
+    r"going)|not (?:worried|bothered|fazed|scared)|(?:be|is) a (?:sale|discount|bargain)|"
     r"buying opportunity|cop|wear|shrug|carry on|not blink|without blinking|wouldn'?t blink|"
     r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
     r"like|accept|take|handle)|wouldn'?t (?:make me sell|change|bother|scare|worry|faze)|"
@@ -82,8 +92,8 @@ ACCEPT = re.compile(
     r"up to|within|limit|tops|at the most|or so|ish|more than|beyond|(?:doesn'?t|don'?t|wouldn'?t|"
     r"won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|"
     r"won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|"
-    r"可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|最多|没有?紧张|不慌|拿得住|不卖|"
-    r"不会卖|没卖|不会割肉|不割肉|没割|都行|还行|行|不怕|不在乎",
+    r"可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|最多|顶多|至多|撑死|没有?紧张|"
+    r"不慌|拿得住|不卖|不会卖|没卖|不会割肉|不割肉|没割|都行|还行|行|不怕|不在乎",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
@@ -94,6 +104,8 @@ REFUSE = re.compile(
     r"扛不住|不能|心疼|睡不着|不行|(?<!不)会卖|慌",
     re.IGNORECASE,
 )
+# Sizes that are falls by themselves: "if it halved", 腰斩 (and any size "off": "half off").
+FALLING_SIZE = re.compile(r"halve[sd]?|腰斩", re.IGNORECASE)
 # A fall that happened, right before its size: "has lost a third", "is down 30%", "亏了三成".
 ACTUAL_FALL = re.compile(
     r"\b(?:has|have|had|is|are|was|'s|its|'ve|already|just)\s+(?:\w+\s+)?(?:lost|fallen|dropped|"
@@ -120,8 +132,9 @@ HOLD = re.compile(
 BUY_MORE = re.compile(
     r"\b(?:buy (?:more|the dip)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|"
     r"invest more|double down|keep buying|kept buying|keep adding|continue(?:d)? (?:to buy|"
-    r"buying))\b|加仓|补仓|加了仓|补了仓|抄底|买更多|多买|再买|再补|补点|补一些|照(?:样)?买|"
-    r"接着买|继续买",
+    r"buying)|(?:chuck|put|throw|pour|pile|stick) (?:some )?(?:more|extra) in|add (?:from|more|"
+    r"some))\b|加仓|补仓|加了仓|补了仓|抄底|买更多|多买|再买|再补|补点|补一些|照(?:样)?买|接着买|"
+    r"继续买",
     re.IGNORECASE,
 )
 SELL_ALL = re.compile(
@@ -132,10 +145,11 @@ SELL_ALL = re.compile(
     re.IGNORECASE,
 )
 UPPER_BOUND = re.compile(
-    r"\b(?:not|no|nothing) (?:much |a lot |any )?(?:more|bigger|worse) than (?:that|this)\b|"
+    r"\b(?:not|no|nothing) (?:much |a lot |any )?(?:more|bigger|worse)(?: than (?:that|this))?\b|"
     r"\bthe most (?:i|we)(?:'d| would)? (?:want|like|accept|take|handle)\b|\bat (?:the )?most\b|"
-    r"\bno more than\b|\btops\b|\bmax(?:imum)?\b|最多|不超过|别超过|以内|之内|再多(?:就|"
-    r"了)?(?:不行|受不了|不能)",
+    r"\bno more than\b|\btops\b|\bmax(?:imum)?\b|\b(?:any|anything) (?:more|worse|bigger) and\b|"
+    r"最多|顶多|至多|撑死|不超过|别超过|以内|之内|再多[^，。！？]{0,4}?(?:就|了)?(?:不行|受不了|"
+    r"不能|吃不消|扛不住|承受不了)",
     re.IGNORECASE,
 )
 # How the investor says they would feel about the fall the question names.
@@ -155,7 +169,13 @@ FEEL_BAD = re.compile(
     re.IGNORECASE,
 )
 SELL_SOME = re.compile(
-    r"\b(?:sell (?:some|a (?:bit|little|part))|trim|reduce)\b|卖一部分|减仓|卖一半"
+    r"\b(?:sell (?:some|half|a (?:bit|little|part))|trim|reduce)\b|卖一部分|减仓|卖一半"
+)
+# The size of a fall after its word: "最大回撤45%", "a 45% drawdown" reads the other way round.
+SIZED_FALL = re.compile(
+    rf"(?:回撤|跌|亏|drawdown of|down|fell|dropped)\s*(?:了|过)?\s*(?:about\s+|约|近|"
+    rf"快)?(?:{PERCENT.pattern})",
+    re.IGNORECASE,
 )
 # A fall that is happening now: "market's down 15% and I've been buying more".
 CURRENT_FALL = re.compile(
@@ -165,8 +185,9 @@ CURRENT_FALL = re.compile(
 )
 REAL_FALL = re.compile(
     rf"{CURRENT_FALL.pattern}|"
-    r"\b(?:19|20)\d\d\b|\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear "
-    r"market|dot-?com|last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次",
+    rf"\b(?:19|20)\d\d\b|{YEAR_IN_WORDS}|"
+    r"\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear market|dot-?com|"
+    r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次",
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
@@ -177,15 +198,16 @@ HELD_IN_FALL = re.compile(
     r"my )?(?:monthly )?(?:direct debit|contributions?|sips?|payments?|standing order) going|"
     r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
     r"sold none|(?:didn'?t|did not|never|haven'?t|hasn'?t) sold? (?:a thing|anything|a share|"
-    r"a single share|a penny)|held on)\b|没卖|没有卖|也没卖|一股(?:都|也)没卖|扛过来|扛过去|拿住|"
-    r"一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|从来没有?|都没|"
-    r"也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
+    r"a single share|a penny)|held on|kept trading(?: through)?|(?:didn'?t|did not|"
+    r"never) touch(?:ed)? (?:it|them|a thing))\b|没卖|没有卖|也没卖|一股(?:都|也)没卖|扛过来|"
+    r"扛过去|拿住|一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|"
+    r"从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
-    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|"
-    r"\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|加了仓|"
-    r"补了仓|抄底",
+    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|\badding (?:to|"
+    r"more)\b|\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|"
+    r"加了仓|补了仓|抄底",
     re.IGNORECASE,
 )
 SOLD_IN_FALL = re.compile(
@@ -329,7 +351,8 @@ def _percent(match: re.Match[str]) -> float | None:
         written = [match.group("low_tenths"), match.group("tenths")]
         numbers = [parse_number(part) for part in written if part]
         values = [number.value * 10 for number in numbers if number is not None]
-        return sum(values) / len(values) if values else None
+        extra = parse_number(match.group("hundredths") or "")
+        return sum(values) / len(values) + (extra.value if extra else 0) if values else None
     number = parse_number(match.group("num") or match.group("zh") or match.group("words"))
     return None if number is None else number.value
 
@@ -359,16 +382,23 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         percent = _percent(match)
         if percent is None or ACTUAL_FALL.search(clause.text[: match.start()]):
             continue  # "my fund has lost a third": what happened, not what they can bear
-        about_a_fall = bool(FALL.search(clause.text) or FALL.search(_clause_before(clause)))
+        about_a_fall = bool(FALL.search(clause.text) or FALL.search(clause.previous()))
         # "I'd buy more at -30%": a minus sign before the size is a fall too.
         minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
         about_a_fall = about_a_fall or asked_how_much or minus or bool(match["from_amount"])
         about_a_fall = about_a_fall or bool(LIMIT.search(clause.text))
+        # "if my fund halved": halving, 腰斩, is a fall by itself.
+        about_a_fall = about_a_fall or bool(FALLING_SIZE.fullmatch(match["half"] or ""))
+        about_a_fall = about_a_fall or bool(re.match(r"\s*off\b", clause.text[match.end() :]))
         # "30% down, I'd shrug": the answer may follow the fall in the next clause.
         answer = clause.text + _clause_after(clause)
         refuse = _refusal(answer)
         buys = BUY_MORE.search(answer)
         accepts = ACCEPT.search(answer) or buys
+        if not (accepts or refuse) and _bare_size(clause, match):
+            # "fine with modest swings, 5-10%, nothing more": the size in apposition takes the
+            # acceptance of the clause before it.
+            accepts = ACCEPT.search(clause.previous())
         if not about_a_fall or not (accepts or refuse or asked_how_much):
             continue
         level = loss_level(percent)
@@ -379,7 +409,7 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
             level = min(REFUSED_LEVEL_CAP, loss_level(max(0.0, percent - 1)))
         elif buys:
             level = min(5, level + 1)  # buying more in the fall
-        elif UPPER_BOUND.search(clause.sentence):
+        elif UPPER_BOUND.search(clause.sentence) or LIMIT.search(clause.text):
             # "10% but not much more", "20% tops": the size is the most they bear, so a size on
             # a band's edge belongs to the band below (10% at most is a small-falls investor); of
             # a range ("10-15% max"), the top.
@@ -390,10 +420,10 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
     return found[:1]
 
 
-def _clause_before(clause: Clause) -> str:
-    """The clause before this one in its sentence: "big drops scare me, maybe 10% tops"."""
-    before = clause.sentence[: clause.start - clause.sentence_start]
-    return re.split(r"[,，;；:：]\s*(?=\S)", before.rstrip(" ,，;；:："))[-1] if before else ""
+def _bare_size(clause: Clause, match: re.Match[str]) -> bool:
+    """Whether the clause is nothing but the size: "5-10%", "maybe 15%"."""
+    rest = clause.text[: match.start()] + clause.text[match.end() :]
+    return len(re.findall(r"[A-Za-z]+|[\u4e00-\u9fff]", rest)) <= 1
 
 
 def _clause_after(clause: Clause) -> str:
@@ -467,6 +497,10 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
             return [Tolerance(level, clause, match.start(), match.end(), weight)]
         if match and pattern is not CALM_IN_FALL:
             named = [p for p in (_percent(m) for m in PERCENT.finditer(clause.text)) if p]
+            # "满仓扛过来的，最大回撤45%，一股没卖": the size of the fall elsewhere in the sentence.
+            named = named or [
+                p for p in (_percent(m) for m in SIZED_FALL.finditer(clause.sentence)) if p
+            ]
             if level == HOLD_WITHOUT_NUMBER and named:
                 # Held through the fall they name: its level ("rode out a 15% drop" is 3), at
                 # least moderate.
