@@ -81,6 +81,10 @@ LABELLED_SETS = (
     "dev29.yaml",
     "dev30.yaml",
     "dev31.yaml",
+    "dev32.yaml",
+    "dev33.yaml",
+    "dev34.yaml",
+    "dev35.yaml",
     "smoke.yaml",
 )
 
@@ -1296,3 +1300,47 @@ def test_a_career_told_after_it_ended_is_no_horizon(extractor):
 
 def test_a_year_of_the_calendar_is_no_duration():
     assert find_durations("2022年跌的时候也一直在买") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("We're selling her bungalow. That money IS the care fees.", 1),
+        ("yeah its my emergency money but whatever, its going to 10x", 1),
+        ("pension's small so I live partly off my savings.", 1),
+        ("between jobs right now and living off about 6k of savings.", 1),
+        ("I put 20k of our savings into a coin. It was basically all of it.", 1),
+        ("My father is 80. Dad's savings are about 120k and they pay for his carers.", 2),
+        ("We need roughly 1,000 a month out of it for physio.", 2),
+        ("dont know. take some out each year i suppose", 2),
+        ("I only have my savings and the state pension.", 2),
+        ("I borrowed 15k from my brother for this.", 2),
+        ("刚退休，打算把养老钱全部梭哈进券商股。", 2),
+        ("我也想把攒的五万块全冲进去。", 2),
+        ("老股民了，融资额度全用满，肯定翻倍！", 2),
+        ("已经亏了四成了，这是我们准备买房的首付啊。", 2),
+        # Swinging income with a cushion put by is limited capacity, not low.
+        ("I do Deliveroo full time, I've got eight grand saved as a cushion.", 3),
+    ],
+)
+def test_capacity_as_older_and_younger_investors_put_it(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("text", "willingness"),
+    [
+        ("I don't want to see it drop at all, I'd rather it just sat there.", 1),
+        ("开奶茶店的，就想一年能赚个30%，但是本金绝对不能亏。", 1),
+        # Held through the 15% fall they name: 3.
+        ("我今年六十七，这回跌了百分之十五，我一点都不慌，以前经历过好几回了，从来没卖过。", 3),
+        ("上周跌了20%我慌得不行，差点全卖了。", 3),  # nearly selling is not selling
+    ],
+)
+def test_willingness_as_older_and_younger_investors_put_it(extractor, text, willingness):
+    assert extractor.extract(user(text)).risk.willingness.value == willingness
+
+
+def test_a_divorce_after_forty_years_is_no_horizon(extractor):
+    text = "My husband and I are divorcing after 40 years. I'm 66."
+    assert extractor.extract(user(text)).horizon_years.value is None

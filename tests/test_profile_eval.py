@@ -25,8 +25,8 @@ from tests.test_profile import labelled_sets, shared_extractor
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
-# set's first (unseen) figures and which sets were tuned on; dev26.yaml and dev27.yaml never were
-# (their only measurement: risk 91.2% and 83.8%).
+# set's first (unseen) figures and which sets were tuned on; dev34.yaml and dev35.yaml never were
+# (their only measurement: risk 87.5% and 86.2%).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -34,23 +34,25 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev10.yaml": {"sustained_anxiety": 0.75},
     "dev11.yaml": {"sustained_anxiety": 0.7},
     "dev12.yaml": {"sustained_anxiety": 0.666},
-    "dev13.yaml": {"risk_level": 0.862},
-    "dev15.yaml": {"sustained_anxiety": 0.625},
+    "dev13.yaml": {"risk_level": 0.875},
+    "dev15.yaml": {"sustained_anxiety": 0.75},
     "dev16.yaml": {"sustained_anxiety": 0.7},
-    "dev18.yaml": {"sustained_anxiety": 0.5},
+    "dev18.yaml": {"sustained_anxiety": 0.625},
     "dev19.yaml": {"sustained_anxiety": 0.5},
     "dev20.yaml": {"sustained_anxiety": 0.714},
-    "dev21.yaml": {
-        "life_stage": 0.912,
-        "emotion": 0.875,
-        "goals_recall": 0.75,
-        "sustained_anxiety": 0.5,
-    },
-    "dev22.yaml": {"life_stage": 0.912, "sustained_anxiety": 0.75},
+    "dev21.yaml": {"emotion": 0.875, "goals_recall": 0.75, "sustained_anxiety": 0.5},
+    "dev22.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.75},
     "dev23.yaml": {"goals_recall": 0.82},
-    "dev25.yaml": {"life_stage": 0.912, "sustained_anxiety": 0.75},
+    "dev25.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.75},
     "dev26.yaml": {"sustained_anxiety": 0.625},
-    "dev27.yaml": {"risk_level": 0.825, "goals_recall": 0.83},
+    "dev27.yaml": {"goals_recall": 0.83},
+    "dev29.yaml": {"sustained_anxiety": 0.75},
+    "dev30.yaml": {"sustained_anxiety": 0.5},
+    "dev31.yaml": {"emotion": 0.85},
+    "dev32.yaml": {"goals_recall": 0.806},
+    "dev33.yaml": {"life_stage": 0.875, "emotion": 0.825, "sustained_anxiety": 0.625},
+    "dev34.yaml": {"life_stage": 0.875, "risk_level": 0.862, "sustained_anxiety": 0.714},
+    "dev35.yaml": {"life_stage": 0.862, "risk_level": 0.85, "sustained_anxiety": 0.6},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -87,7 +89,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 28))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 36))}
     assert expected <= names
 
 

@@ -76,6 +76,7 @@ PAST_BEFORE = re.compile(
     # years".
     r"|\b(?:was|were)\s+(?:a|an|the)\s+(?:\w+\s+){0,3}for\s*$|\b(?:full|part)[- ]time\s+for\s*$"
     r"|\b(?:not once|never once|never)\s+in\s*$"
+    r"|\b(?:divorc\w+|separat\w+|married|together|widowed)\s+after\s*$"
     # What money did, anywhere before in the clause: "tripled his money on this stock in two
     # months", "made 20% in a year".
     r"|\b(?:doubled|tripled|quadrupled|made|lost|gained|earned|grew|rose|fell|dropped|jumped|"
@@ -153,7 +154,7 @@ TARGET_YEAR = re.compile(
 # this summer".
 JOB_STARTS = re.compile(
     r"\b(?:job|work|contract|role|position|residency|internship|placement|"
-    r"course)\s+(?:\w+\s+)?(?:starts|begins|starting|beginning)\b|\b(?:starting|start|begin|"
+    r"course)\s+(?:\w+\s+){0,2}(?:starts|begins|starting|beginning)\b|\b(?:starting|start|begin|"
     r"beginning)\s+(?:my\s+|a\s+|the\s+)?(?:new\s+|first\s+)?(?:job|work|residency|internship|"
     r"placement)\b",
     re.IGNORECASE,

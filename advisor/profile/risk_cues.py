@@ -79,6 +79,7 @@ _W1 = (
         r"(?:went|goes|dropped|drops|fell|falls) (?:down )?(?:at all|by anything)",
         r"(?:can'?t|cannot|couldn'?t) bear (?:to lose|losing) (?:a penny|a cent|anything|"
         r"any of it)",
+        r"(?:don'?t|doesn'?t|do not|does not) want to see it (?:drop|fall|go down|shrink)",
         r"(?:hate|hates|can'?t stand) (?:seeing|to see) (?:it|anything|the balance|her money|"
         r"his money|my money) go(?:ing)? down",
         negatable=False,
@@ -88,8 +89,8 @@ _W1 = (
         r"一分(?:钱)?都不(?:敢|能|想)亏",
         r"保本|保证本金|本金(?:安全|一定要保住|要保住)",
         # 本金不能亏, 本金一分都不能少: the principal must stay whole.
-        r"本金(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|不许|不想|不要)"
-        r"(?:亏|少|损失|动|赔|缩水)",
+        r"本金(?:绝对|千万|可)?(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|"
+        r"不许|不想|不要)(?:亏|少|损失|动|赔|缩水)",
         r"(?:一分钱|一分|一点|一毛钱|一块钱|一点点)?(?:都|也)?(?:不能|不可以|不想|不愿意|不愿|"
         r"接受不了)(?:亏|亏损|赔|损失|亏钱|赔钱)",
         # 亏一点都受不了: even a small loss is unbearable.
@@ -369,14 +370,14 @@ _NONE = (
         r"(?:draw|drawing|take|taking|live|living) (?:on|from|off) (?:it|this|this money|"
         r"the money) (?:for|to (?:cover|pay)) (?:living|bills|expenses|rent|food)",
         # Not a portfolio or investments, which a retiree draws on (see "draws").
-        rf"(?:lives?|living|gets? by|getting by) (?:on|off) (?:\w+ ){{0,4}}?(?:my|our|her|his|the|"
-        rf"this|that|these|those) (?!portfolio|investments){_SAVED}",
+        rf"(?:lives?|living|gets? by|getting by) (?:\w+ly )?(?:on|off) (?:\w+ ){{0,4}}?(?:my|our|"
+        rf"her|his|the|this|that|these|those) (?!portfolio|investments){_SAVED}",
         r"(?:it'?s|this is|that'?s|which is|(?:it|this|that|the money|this money|that money|"
         r"(?:the|that|this) \w+) is) what (?:i|we|she|he|they)(?:'ve| have| has)? (?:live|lives|"
         r"lived|get by|gets by|got by|rely|relies|depend|depends) on|what (?:i|we|she|he|"
         r"they)(?:'ll| will) be living on",
         # "living off this 200k for groceries and rent".
-        r"(?:live|lives|living) (?:on|off) (?:this|that|the|my|her|his|our) \S*\d\S*",
+        r"(?:live|lives|living) (?:on|off) (?:this|that|the|my|her|his|our|about|around) \S*\d\S*",
         # Paying for care or rent out of it: "Dad's savings are what pays his care home fees",
         # "which we pay out of her investments", "that money is what pays my rent".
         r"(?:savings|money|investments?|pension pot|pot|sum) (?:are|is) what (?:pays?|covers?)\b",
@@ -396,7 +397,10 @@ _NONE = (
         r"bills|living|food|daily|groceries)|every month|to pay (?:the )?bills)",
         # "It's our living money", "that's the rent money".
         r"(?:it'?s|its|this is|that'?s|(?:it|this|that) is) (?:my|our|her|his|the) (?:living|rent|"
-        r"bills?|food|grocery) (?:money|buffer)",
+        r"bills?|food|grocery|emergency) (?:money|buffer)",
+        # "That money IS the care fees".
+        r"(?:money|it|that|this) is (?:the|her|his|my) (?:care (?:home )?fees|rent|bills|"
+        r"living money)",
         r"(?:with|using|from|throw\w*|put\w*|chuck\w*|dump\w*) (?:my|our|the|her|his) (?:rent|"
         r"bills?|grocery|food|living) money",
         # Medical money: "it's mostly for her maintenance meds and check-ups".
@@ -410,7 +414,8 @@ _NONE = (
         # "its all ive got", "it's all we've got".
         r"\b(?:it'?s|its|this is|that'?s|thats|is) all (?:i|we|she|he)(?:'?ve| have| has|"
         r"'?s)? got\b",
-        r"\b(?:that|it|this) was (?:everything|all (?:i|we) had)\b",
+        r"\b(?:that|it|this) was (?:basically |pretty much |almost |nearly )?(?:everything|"
+        r"all (?:i|we) had|all of it)\b",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
         r"savings|net)",
         # "This is all the backup I've got", "no. this is everything".
@@ -449,7 +454,7 @@ _DRAWS = (
         r"(?:this|the|my|our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?)"
         r" (?:each|every|a|per) (?:month|year|quarter)",
         # "I take about 4% a year from this pot".
-        r"(?:take|taking|draw|drawing|withdraw\w*) (?:out )?(?:about |around |"
+        r"(?:take|taking|draw|drawing|withdraw\w*|need|needs) (?:out )?(?:about |around |"
         r"roughly )?\S+ (?:each|every|a|per) (?:month|year|quarter) (?:out )?(?:of|from) (?:it\b|"
         r"(?:this|the|my|our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|sipp|"
         r"investments?))",
@@ -457,6 +462,11 @@ _DRAWS = (
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
         r"top-?up for (?:the )?(?:bills|rent|living)",
+        # "take some out each year", "the home takes a payment every month from it".
+        r"(?:take|taking|draw|drawing) (?:some|a bit|a little) out (?:each|every|a) (?:month|"
+        r"year)|takes? a (?:payment|fee|sum) (?:every|each|a) month (?:from|out of) it",
+        r"(?:they|it) (?:pay|pays|cover|covers) (?:for )?(?:his|her|my|our|their) (?:carers?|care|"
+        r"care home|nursing home|physio|help at home)",
         # "Give me a steady bit each month, on top of the pension".
         r"(?:give|pay) (?:me|us|her|him) (?:a |some )?(?:steady|regular|monthly|little) (?:bit|"
         r"income|amount|payment|sum)\b",
@@ -546,6 +556,8 @@ _LOW = (
         # Thin or no savings, debt.
         r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
         r"pay ?check to pay ?check",
+        r"(?:i|we) only have (?:my|our) savings",
+        r"\bborrowed \S*\d\S*(?: \w+)? from\b",
         # Income that only just covers their living: "my pension just about covers me".
         r"(?:pension|income|salary|wages?|pay|benefits?) (?:\w+ )?(?:just about|barely|only just|"
         r"hardly|doesn'?t|does not|don'?t|do not|won'?t) (?:quite |fully |really )?(?:covers?|"
@@ -589,6 +601,9 @@ _LOW = (
         r"贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
         r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
+        # 这是我们准备买房的首付啊: the house deposit is in it.
+        r"(?:这|那)(?:可)?是(?:我们|我|家里)?(?:准备|攒的)?买房的首付|融资(?:额度)?(?:全)?(?:用满|"
+        r"拉满|打满)|杠杆(?:拉满|加满)",
         # "五万块是应急的钱" whatever names the money first; not "不是应急的钱".
         r"(?<!不)(?:是|算)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的钱|用的|金)",
         r"(?<!没有)(?<!没)(?<!无)(?<!零)负债|欠(?:了)?(?:很多|一屁股)?(?:钱|债)",
@@ -666,8 +681,9 @@ _HIGH = (
         r"comfortably off|(?:well|very well) off|financially (?:comfortable|secure|independent)",
         r"(?:pot|fund|buffer|cushion|savings|money) (?:in the bank )?(?:that )?(?:i|we) (?:don'?t|"
         r"do not|never) touch",
-        r"(?:good|big|healthy|decent|solid|large|fat|comfortable) (?:cash )?(?:cushion|buffer|"
-        r"emergency fund|rainy[- ]day fund|cash reserve)",
+        r"(?:saved|put by|set aside|kept) as a (?:cushion|buffer|safety net)|(?:good|big|healthy|"
+        r"decent|solid|large|fat|comfortable) (?:cash )?(?:cushion|buffer|emergency fund|"
+        r"rainy[- ]day fund|cash reserve)",
         r"(?:job|income|salary|pension|work|pay)(?:'s| is) (?:very |pretty |really |quite |super |"
         r"totally |as )?(?:secure|safe|stable|steady|solid)",
         r"(?:money|cash) i (?:can|could) afford to lose|can afford to lose",
@@ -689,7 +705,7 @@ _HIGH = (
         r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
         r"工作(?:很)?稳定|收入稳定|工资稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗|"
         r"收入)(?:也|都|还)?(?:挺|很|还|蛮|比较)?稳",
-        r"有退休金|退休金够(?:花|用)|有房无贷",
+        r"有退休金|(?:退休金|养老金)(?:足够|够)(?:花|用|生活)|有房无贷",
         r"房子(?:也)?没(?:有)?(?:贷款|房贷)|没有?房贷|房贷(?:已经)?还(?:清|完)了?|(?:应急|"
         r"备用)的?(?:钱|金)另外(?:留|存|放)|另外(?:留|存)(?:了|着)?(?:应急|备用)|(?:退休金|养老金|"
         r"工资|收入)[^，。！？]{0,8}(?:花不完|用不完)|根本花不完|现金流(?:很|非常|挺)?(?:好|稳|"
@@ -708,7 +724,7 @@ SENTENCE_LOW_CAPACITY = re.compile(
     r"savings|nest egg|student loan|loan|"
     r"overdraft)\b[^.!?]{0,60}?(?<!not )(?<!n't )(?<!never )\b(?:(?:throw|put|chuck|dump|pour|"
     r"sink|yeet|move)(?:ing)? (?:all of it|it all|everything|the lot|the whole (?:thing|lot|"
-    r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的钱|存的钱|"
+    r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的|存的|养老钱|生活费|"
     r"工资卡里的钱)[^。！？]{0,20}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全)(?:拿来|拿去|"
     r"拿出来)?(?:梭哈|投|买|砸|押|上|冲)",
     re.IGNORECASE,

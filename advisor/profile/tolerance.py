@@ -180,14 +180,15 @@ SIZED_FALL = re.compile(
 # A fall that is happening now: "market's down 15% and I've been buying more".
 CURRENT_FALL = re.compile(
     r"\b(?:down|drop|dropped|fall|fell|fallen|lost|dip|dipped)\s+(?:by\s+)?(?:about\s+|almost\s+|"
-    r"nearly\s+|over\s+|around\s+|roughly\s+)?\d+\s*%",
+    r"nearly\s+|over\s+|around\s+|roughly\s+)?\d+\s*%"
+    rf"|跌了(?:百分之{_ZH_NUM}|\d+\s*[%％])",
     re.IGNORECASE,
 )
 REAL_FALL = re.compile(
     rf"{CURRENT_FALL.pattern}|"
     rf"\b(?:19|20)\d\d\b|{YEAR_IN_WORDS}|"
     r"\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear market|dot-?com|"
-    r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次",
+    r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次|经历过|好几回|好几次",
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
@@ -210,8 +211,10 @@ BOUGHT_IN_FALL = re.compile(
     r"加了仓|补了仓|抄底",
     re.IGNORECASE,
 )
+# Not what they nearly did: "almost sold everything", 差点全卖了.
 SOLD_IN_FALL = re.compile(
-    r"\b(?:sold|panic[- ]sold|pulled out|got out|cashed out|made me sell)\b|割肉|清仓|卖了|全卖",
+    r"(?<!almost )(?<!nearly )\b(?:sold|panic[- ]sold|pulled out|got out|cashed out|made me sell)"
+    r"\b|(?<!差点)(?<!差一点)(?<!险些)(?<!差点全)(?<!差点都)(?:割肉|清仓|卖了|全卖)",
     re.IGNORECASE,
 )
 # Unmoved by the fall they are in: "the market's down 15% since January, not bothered".
