@@ -397,7 +397,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue
         if DEBT_TERM.search(clause.text) and not PAY_OFF.search(clause.sentence):
             continue  # 房贷还有十五年: the loan's term
-        if SAVINGS_BEFORE.search(_lead_in(clause, duration)):
+        if _counts_savings(clause, duration):
             continue  # "an emergency corpus of 9 months": savings counted in months of spending
         if AGE_BEFORE_DATE.search(IN_BEFORE.sub("", clause.text[: duration.start])):
             continue  # "turning thirty in a couple of months": a birthday, not the money's date
@@ -419,17 +419,19 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     return candidates
 
 
-def _lead_in(clause: Clause, duration: Duration) -> str:
-    """The words before a duration; for a clause that is nothing but the duration ("about eight
-    months"), with the clause before it ("a decent emergency pot, about eight months")."""
+def _counts_savings(clause: Clause, duration: Duration) -> bool:
+    """Whether a duration counts savings in months of spending ("an emergency corpus of 9
+    months"). A clause that is nothing but the duration takes the clause before it: "a decent
+    emergency pot, about eight months", "Emergency fund is separate, about 5 months"."""
     before = clause.text[: duration.start]
+    if SAVINGS_BEFORE.search(before):
+        return True
     bare = not clause.text[duration.end :].strip(" .,;!?，。；！？")
-    if bare and APPROXIMATE_ONLY.fullmatch(before):
-        previous = clause.previous()
-        # "Emergency fund is separate, about 5 months": the fund named anywhere before.
-        named = FUND_NAMED.search(previous)
-        return f"{previous} {before.lstrip()}" if not named else f"{named.group(0)} fund "
-    return before
+    if not (bare and APPROXIMATE_ONLY.fullmatch(before)):
+        return False
+    previous = clause.previous()
+    joined = f"{previous} {before.lstrip()}"
+    return bool(FUND_NAMED.search(previous) or SAVINGS_BEFORE.search(joined))
 
 
 def _is_rate(before: str, written: str) -> bool:

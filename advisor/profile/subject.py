@@ -288,6 +288,8 @@ RELATION_GENDER = {
         re.IGNORECASE,
     ),
 }
+# A relative's money named: "my wife's pension".
+RELATIVES_MONEY = re.compile(rf"(?:for\s+)?{_OWNER_EN}(?:'s|’s)", re.IGNORECASE)
 # Money the typist holds with their spouse: "our savings", "it's joint money", 家里的钱, 钱是共同的.
 JOINT_MONEY = re.compile(
     r"\bour (?:\S+ )?(?:savings|money|nest egg|pot|account|funds|investments?)\b|\bjoint (?:money|"
@@ -444,8 +446,7 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
 def _spouses_means_only(conversation: Conversation, hits: list[Hit]) -> bool:
     """Whether the only sign of speaking for a spouse is the spouse's money named ("my wife's
     pension covers our basics") while the typist gives their own age, money or plans."""
-    possessive = re.compile(rf"(?:for\s+)?{_OWNER_EN}(?:'s|’s)", re.IGNORECASE)
-    return all(possessive.match(hit.matched) for hit in hits) and any(
+    return all(RELATIVES_MONEY.match(hit.matched) for hit in hits) and any(
         TYPIST_FACTS.search(turn.content) for turn in conversation.turns
     )
 
