@@ -1344,3 +1344,8 @@ def test_willingness_as_older_and_younger_investors_put_it(extractor, text, will
 def test_a_divorce_after_forty_years_is_no_horizon(extractor):
     text = "My husband and I are divorcing after 40 years. I'm 66."
     assert extractor.extract(user(text)).horizon_years.value is None
+
+
+def test_years_of_the_last_century_said_aloud():
+    assert parse_year_in_words("nineteen seventy-nine") == 1979
+    assert parse_year_in_words("ninety-six") is None  # a two-digit year needs its century

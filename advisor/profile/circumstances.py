@@ -14,13 +14,7 @@ from dataclasses import dataclass
 
 from advisor.profile.lexicon import CueMatcher, chinese, english
 from advisor.profile.model import Evidence, Inferred
-from advisor.profile.numbers import (
-    APPROXIMATE_ONLY,
-    NUMBER_EN,
-    NUMBER_ZH,
-    find_durations,
-    parse_number,
-)
+from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, find_durations, parse_number
 from advisor.profile.subject import Attribution
 from advisor.profile.text import Conversation
 
@@ -186,8 +180,7 @@ def find_emergency_fund(conversation: Conversation, matcher: CueMatcher) -> Infe
                 or (answers and EMERGENCY_EN.search(clause.sentence))
                 # "a decent emergency pot, about eight months"
                 or (
-                    APPROXIMATE_ONLY.fullmatch(before)
-                    and not after.strip(" .,;!?")
+                    clause.holds_only(duration.start, duration.end)
                     and EMERGENCY_EN.search(clause.previous())
                 )
             )

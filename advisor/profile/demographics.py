@@ -400,7 +400,7 @@ def _introduced(clause: Clause) -> bool:
     """Whether a clause that is only a number in words follows a greeting, a name, "I'm" or
     what they do ("Hi, Frank, sixty,", "I'm a self-employed plumber, fifty-one."), and is no
     list of numbers or amounts ("fifteen, maybe twenty percent")."""
-    after = clause.sentence[clause.end - clause.sentence_start :]
+    after = clause.sentence_after()
     if NOT_AN_AGE_NEARBY.search(clause.sentence) or LIST_GOES_ON.match(after):
         return False
     previous = clause.previous().strip()
@@ -527,13 +527,10 @@ def _birth_year(match: re.Match[str], year: int) -> int | None:
         return int(match.group("year"))
     if match.group("short"):
         return _full_year(int(match.group("short")), year)
-    words = match.group("words").lower().replace("-", " ")
-    if words.startswith("nineteen "):
-        rest = parse_number(words.removeprefix("nineteen "))
-        return None if rest is None else 1900 + int(rest.value)
-    if words.startswith(("twenty ", "two thousand")):
-        return parse_year_in_words(words)
-    short = parse_number(words)
+    said = parse_year_in_words(match.group("words"))  # "born in nineteen seventy-nine"
+    if said is not None:
+        return said
+    short = parse_number(match.group("words"))  # "born in ninety-six"
     return None if short is None else _full_year(int(short.value), year)
 
 

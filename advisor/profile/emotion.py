@@ -67,7 +67,7 @@ FACT_LABELS = ("drop", "ask_action", "urgent", "alarm")
 WORRY_LABELS = ("anxious", "drop", "ask_action")
 SUSTAINED_RUN = 3
 NEGATED_CALM_WEIGHT = 1.0
-ASKED_SALE_WEIGHT = 0.6  # 要不要赶紧赎回？: as much as any other request for what to do
+ASK_ACTION_WEIGHT = 0.6  # a request for what to do: "should I sell?", 怎么办, 要不要赶紧赎回？
 HYPOTHETICAL_FACTOR = 0.3
 PAST_FACTOR = 0.3
 # A clause that grants something before the investor sets it aside: "虽然最近大家都在买",
@@ -169,7 +169,7 @@ EMOTION_CUES = (
         r"(?:would|will|could|is) (?:that|this|it) (?:\w+ )?(?:wipe|clean|take|wash) (?:me |us |"
         r"my \w+ |our \w+ )?out|(?:would|will|could) (?:i|we) (?:lose|run out|be ruined|be okay|"
         r"be ok)",
-        weight=0.6,
+        weight=ASK_ACTION_WEIGHT,
     ),
     *english(
         "urgent",
@@ -361,7 +361,7 @@ EMOTION_CUES = (
         r"能不能回本|还有救吗|要不(?:先|就)?(?:卖|赎回|撤|清仓|割|止损)|我该怎么|正常吗|"
         r"要不要(?:调整|动|换|处理)|需要(?:调整|处理|做点什么)吗",
         r"会不会越(?:亏|跌)越|越(?:亏|跌)越多|是不是买错了|是不是(?:该|要)(?:卖|跑|割)",
-        weight=0.6,
+        weight=ASK_ACTION_WEIGHT,
     ),
     *chinese(
         "urgent",
@@ -609,7 +609,7 @@ def _effective(hit: Hit) -> tuple[str | None, float]:
         else:
             return None, 0.0
     if label == "panic" and A_NOT_A.search(hit.clause.text[: hit.start]):
-        label, weight = "ask_action", ASKED_SALE_WEIGHT  # 要不要赶紧赎回？ asks whether to sell
+        label, weight = "ask_action", ASK_ACTION_WEIGHT  # 要不要赶紧赎回？ asks whether to sell
     asked = hit.clause.sentence.rstrip().endswith(("?", "？"))
     if hit.hypothetical and label != "calm" and not (asked and label in WORRY_LABELS):
         weight *= HYPOTHETICAL_FACTOR

@@ -27,7 +27,6 @@ from datetime import date
 from advisor.profile.lexicon import is_question
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import (
-    APPROXIMATE_ONLY,
     NUMBER_EN,
     NUMBER_ZH,
     YEAR_IN_WORDS,
@@ -426,8 +425,7 @@ def _counts_savings(clause: Clause, duration: Duration) -> bool:
     before = clause.text[: duration.start]
     if SAVINGS_BEFORE.search(before):
         return True
-    bare = not clause.text[duration.end :].strip(" .,;!?，。；！？")
-    if not (bare and APPROXIMATE_ONLY.fullmatch(before)):
+    if not clause.holds_only(duration.start, duration.end):
         return False
     previous = clause.previous()
     joined = f"{previous} {before.lstrip()}"

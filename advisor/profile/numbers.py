@@ -93,12 +93,6 @@ VAGUE_DIGIT = "几"  # 十几 / 几十: "some"
 APPROXIMATE_SUFFIXES = "多来余"  # 三十多: "thirty-odd"
 FIRST_CALENDAR_YEAR = 1900  # a count of 年 this large is a year of the calendar
 ODD_SHARE, ABOUT_SHARE = 0.5, 0.15  # of the smallest unit, added for 多/余 and for 来
-# Nothing but a hedge before a number: "about", "maybe around", 大概.
-APPROXIMATE_ONLY = re.compile(
-    r"\s*(?:(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|over|just "
-    r"over|~)\s*)*|\s*(?:大概|大约|差不多|将近)?",
-    re.IGNORECASE,
-)
 
 _WORD = "|".join(sorted([*ENGLISH_UNITS, *ENGLISH_TENS], key=len, reverse=True))
 _DIGITS = r"[0-9０-９]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?"
@@ -137,14 +131,17 @@ YEAR_IN_WORDS = (
 
 
 def parse_year_in_words(text: str) -> int | None:
-    """The year a `YEAR_IN_WORDS` match says: "twenty twenty-two" → 2022."""
+    """The year said aloud: "twenty twenty-two" → 2022, "two thousand and eight" → 2008,
+    "nineteen seventy-nine" → 1979; None if it is not one."""
     words = text.lower().replace("-", " ").split()
     if words[:2] == ["two", "thousand"]:
-        rest = [word for word in words[2:] if word != "and"]
+        century, rest = 2000, words[2:]
+    elif words[:1] in (["twenty"], ["nineteen"]):
+        century, rest = (2000 if words[0] == "twenty" else 1900), words[1:]
     else:
-        rest = [word for word in words[1:] if word != "oh"]
-    number = _english_words(" ".join(rest))
-    return None if number is None else 2000 + int(number.value)
+        return None
+    number = _english_words(" ".join(word for word in rest if word not in ("and", "oh")))
+    return None if number is None else century + int(number.value)
 
 
 def parse_number(text: str) -> Number | None:

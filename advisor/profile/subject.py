@@ -428,7 +428,9 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
     hits = [hit for hit in matcher.find(SPEAKING_FOR, conversation.clauses) if not hit.negated]
     if not hits:
         found = _elder_money(conversation, matcher)
-        return found if found.who == "other" else _relative_described(conversation)
+        if found.who == "other":
+            return found  # a spouse trading the household's savings away stays theirs
+        return _unless_the_couple_invests(conversation, _relative_described(conversation))
     evidence: list[Evidence] = []
     relation: str | None = None
     for hit in hits:
@@ -436,11 +438,18 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
         relation = relation or named
         evidence.append(hit.evidence())
     relation = relation or _nearest_relation(conversation, hits[0].clause, hits[0].matched)
-    if relation == "spouse" and _couple_invests(conversation):
-        return Subject()  # "my husband wants to put our savings in": the couple invests
     if relation == "spouse" and _spouses_means_only(conversation, hits):
         return Subject()  # "I'm 61 ... my wife's pension covers our basics": a household fact
-    return Subject(who="other", relation=relation, evidence=tuple(dict.fromkeys(evidence)))
+    spoken_for = Subject(who="other", relation=relation, evidence=tuple(dict.fromkeys(evidence)))
+    return _unless_the_couple_invests(conversation, spoken_for)
+
+
+def _unless_the_couple_invests(conversation: Conversation, subject: Subject) -> Subject:
+    """The typist, when the profile found is their spouse's but the two invest together ("my
+    husband wants to put our savings in ... I'm OK with 10% dips"); else `subject`."""
+    if subject.relation == "spouse" and _couple_invests(conversation):
+        return Subject()
+    return subject
 
 
 def _spouses_means_only(conversation: Conversation, hits: list[Hit]) -> bool:
@@ -491,15 +500,11 @@ def _relative_described(conversation: Conversation) -> Subject:
         for match in RELATIVE_FACTS.finditer(turn.content):
             relation = _relation_of(match.group("en") or match.group("en2") or match.group("zh"))
             is_age = match.group("en") is not None or re.search(r"\d|岁|了$", match.group(0))
-            if relation == "spouse" and _couple_invests(conversation):
-                continue
             if _holder(relation, holds=not is_age):
                 return _other(relation, turn.index, match.group(0))
         for clause in turn.clauses:
             for match in PRONOUN_FACTS.finditer(clause.text):
                 relation = _relation_before(conversation, clause, match.start())
-                if relation == "spouse" and _couple_invests(conversation):
-                    continue
                 if _holder(relation, holds=match.group("age") is None):
                     return _other(relation, turn.index, match.group(0))
     return Subject()

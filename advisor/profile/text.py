@@ -36,6 +36,12 @@ CONTRAST = re.compile(
     re.IGNORECASE,
 )
 QUOTE_LIMIT = 200  # longer clauses are quoted around the match only
+# Nothing but a hedge: "about", "maybe around", 大概.
+HEDGES = re.compile(
+    r"\s*(?:(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|over|just "
+    r"over|~)\s*)*|\s*(?:大概|大约|差不多|将近)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,16 @@ class Clause:
     def text_of(self, start: int, end: int) -> str:
         """The text between two message offsets that lie inside this clause."""
         return self.text[start - self.start : end - self.start]
+
+    def holds_only(self, start: int, end: int) -> bool:
+        """Whether the clause is nothing but the text between two clause offsets, a hedge before
+        it and punctuation after it aside ("about eight months.", "5-10%,")."""
+        after = self.text[end:].strip(" .,;!?，。；！？")
+        return not after and bool(HEDGES.fullmatch(self.text[:start]))
+
+    def sentence_after(self) -> str:
+        """The rest of this clause's sentence, after the clause."""
+        return self.sentence[self.end - self.sentence_start :]
 
     def previous(self) -> str:
         """The clause before this one in its sentence ("big drops scare me" before "maybe 10%

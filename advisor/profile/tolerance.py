@@ -104,8 +104,9 @@ REFUSE = re.compile(
     r"扛不住|不能|心疼|睡不着|不行|(?<!不)会卖|慌",
     re.IGNORECASE,
 )
-# Sizes that are falls by themselves: "if it halved", 腰斩 (and any size "off": "half off").
+# Sizes that are falls by themselves: "if it halved", 腰斩; any size "off" ("half off").
 FALLING_SIZE = re.compile(r"halve[sd]?|腰斩", re.IGNORECASE)
+OFF_AFTER = re.compile(r"\s*off\b", re.IGNORECASE)
 # A fall that happened, right before its size: "has lost a third", "is down 30%", "亏了三成".
 ACTUAL_FALL = re.compile(
     r"\b(?:has|have|had|is|are|was|'s|its|'ve|already|just)\s+(?:\w+\s+)?(?:lost|fallen|dropped|"
@@ -390,15 +391,13 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
         about_a_fall = about_a_fall or asked_how_much or minus or bool(match["from_amount"])
         about_a_fall = about_a_fall or bool(LIMIT.search(clause.text))
-        # "if my fund halved": halving, 腰斩, is a fall by itself.
-        about_a_fall = about_a_fall or bool(FALLING_SIZE.fullmatch(match["half"] or ""))
-        about_a_fall = about_a_fall or bool(re.match(r"\s*off\b", clause.text[match.end() :]))
+        about_a_fall = about_a_fall or _falls_by_itself(clause, match)
         # "30% down, I'd shrug": the answer may follow the fall in the next clause.
         answer = clause.text + _clause_after(clause)
         refuse = _refusal(answer)
         buys = BUY_MORE.search(answer)
         accepts = ACCEPT.search(answer) or buys
-        if not (accepts or refuse) and _bare_size(clause, match):
+        if not (accepts or refuse) and clause.holds_only(match.start(), match.end()):
             # "fine with modest swings, 5-10%, nothing more": the size in apposition takes the
             # acceptance of the clause before it.
             accepts = ACCEPT.search(clause.previous())
@@ -423,10 +422,11 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
     return found[:1]
 
 
-def _bare_size(clause: Clause, match: re.Match[str]) -> bool:
-    """Whether the clause is nothing but the size: "5-10%", "maybe 15%"."""
-    rest = clause.text[: match.start()] + clause.text[match.end() :]
-    return len(re.findall(r"[A-Za-z]+|[\u4e00-\u9fff]", rest)) <= 1
+def _falls_by_itself(clause: Clause, match: re.Match[str]) -> bool:
+    """Whether the size names a fall without a fall word: "if my fund halved", "half off"."""
+    return bool(
+        FALLING_SIZE.fullmatch(match["half"] or "") or OFF_AFTER.match(clause.text, match.end())
+    )
 
 
 def _clause_after(clause: Clause) -> str:
@@ -434,7 +434,7 @@ def _clause_after(clause: Clause) -> str:
     I could live with that"); "" otherwise."""
     if ACCEPT.search(clause.text) or REFUSE.search(clause.text) or "了" in clause.text:
         return ""  # 跌了5%，我一点都不慌: a fall that happened, and how they feel now
-    after = clause.sentence[clause.end - clause.sentence_start :]
+    after = clause.sentence_after()
     return re.split(r"[,，;；:：]", after, maxsplit=1)[0] if after.strip() else ""
 
 
@@ -475,7 +475,7 @@ def _answers(clause: Clause) -> list[Tolerance]:
 
 def _holds_after(clause: Clause) -> bool:
     """Whether the rest of the clause's sentence says they would hold or buy more."""
-    after = clause.sentence[clause.end - clause.sentence_start :]
+    after = clause.sentence_after()
     return bool(HOLD.search(after) or BUY_MORE.search(after))
 
 
