@@ -169,7 +169,7 @@ def find_emergency_fund(conversation: Conversation, matcher: CueMatcher) -> Infe
     (also a "not really" in reply to "do you have emergency savings?")."""
     for clause in reversed(conversation.clauses):
         answers = bool(EMERGENCY_QUESTION.search(clause.asked[-200:]))
-        if answers and clause.start == 0 and NEGATIVE_REPLY.match(clause.text):
+        if answers and clause.opens_reply and NEGATIVE_REPLY.match(clause.text):
             evidence = clause.evidence()
             return Inferred[float](value=0.0, confidence=IMPLIED_CONFIDENCE, evidence=(evidence,))
         for duration in find_durations(clause.text):

@@ -110,7 +110,9 @@ EMOTION_CUES = (
         r"nervous",
         r"\bhelp\s*!+|please help|what (?:do|should|can) i do\s*\?",
         r"anxious|anxiety",
-        r"scared|afraid|frightened|fearful",
+        # Not the politeness of "It has to stay safe, I'm afraid." or "I'm afraid not".
+        r"scared|(?<!i'm )(?<!i am )(?<!im )afraid|frightened|fearful",
+        r"(?:i'?m|i am) afraid(?!\s*(?:[.!?,;]|so\b|not\b|$))",
         r"concern(?:ed|ing|s)?",
         r"uneasy|unsettl\w+|on edge|jittery|jumpy",
         r"stress(?:ed|ful|ing)?",

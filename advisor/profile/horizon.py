@@ -149,6 +149,13 @@ TARGET_YEAR = re.compile(
     r"roughly\s+)?(?P<opening>20\d\d)\b(?![\d%])",
     re.IGNORECASE,
 )
+# A year given as a correction, over the sentence: "2029年……不对，我说错了，是2031年", "no wait,
+# make that 2031".
+CORRECTED_YEAR = re.compile(
+    r"(?:不对|说错了|口误|我是说|应该是|\bno wait|\bsorry|\bi mean|\bi meant)\W{0,3}(?:是|it'?s\s+|"
+    r"make that\s+)?(?P<year>20\d\d)(?!\d)",
+    re.IGNORECASE,
+)
 # A job that starts, not a need: "first data analyst job starts next month", "starting residency
 # this summer".
 JOB_STARTS = re.compile(
@@ -166,7 +173,7 @@ NEED = re.compile(
     r"until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|tuition|"
     r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
-    r"拿去还|拿来还|用来还|换房|换新房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|"
+    r"拿去还|拿来还|用来还|换房|换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|"
     r"还款|还贷|还钱|还清|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
     re.IGNORECASE,
 )
@@ -259,7 +266,7 @@ CONDITION = re.compile(
     r"如果|要是|假如|假设|万一|倘若|假若|的话",
     re.I,
 )
-WHEN_QUESTION = re.compile(r"\bwhen\b|how long|horizon|什么时候|多久|多长时间|几年", re.I)
+WHEN_QUESTION = re.compile(r"\bwhen\b|how (?:long|soon)|horizon|什么时候|多久|多长时间|几年", re.I)
 RETIRE_AT = re.compile(
     rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work)?|"
     rf"finish(?:ing)? work(?:ing)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|"
@@ -279,10 +286,12 @@ RATE_BEFORE = re.compile(
     r"hundred|thousand|[$£€¥])\s*$",
     re.IGNORECASE,
 )
-# "Turning thirty next month", "I'll be 54 in August": the date of a birthday, not of a need.
-AGE_BEFORE_DATE = re.compile(
+# "Turning thirty next month", "I'll be 54 in August", "my bonus in March": the date of a
+# birthday or of money arriving, not of a need.
+OTHER_EVENT_BEFORE_DATE = re.compile(
     rf"\b(?:turn(?:s|ing)?|(?:i'?ll|i will|she'?ll|he'?ll|she will|he will) be|hit(?:ting|s)?|"
-    rf"reach(?:ing|es)?)\s+(?:{NUMBER_EN})\s*(?:years? old\s*)?$|birthday\s*$",
+    rf"reach(?:ing|es)?)\s+(?:{NUMBER_EN})\s*(?:years? old\s*)?$|birthday\s*$|"
+    r"\b(?:bonus|pay ?check|salary|payout|pay rise|raise|refund|dividends?)\s*$",
     re.IGNORECASE,
 )
 FUND_NAMED = re.compile(r"\b(?:emergency|rainy[- ]day)\b", re.IGNORECASE)
@@ -382,7 +391,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     about_savings = _answers_savings_question(clause)
     # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
     # "not until retirement so 20+ years I guess": anywhere in the reply's first sentence.
-    answers_when = clause.sentence_start == 0 and bool(
+    answers_when = (clause.sentence_start == 0 or clause.chosen) and bool(
         WHEN_QUESTION.search(_last_question(clause.asked))
     )
     candidates = []
@@ -398,7 +407,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # 房贷还有十五年: the loan's term
         if _counts_savings(clause, duration):
             continue  # "an emergency corpus of 9 months": savings counted in months of spending
-        if AGE_BEFORE_DATE.search(IN_BEFORE.sub("", clause.text[: duration.start])):
+        if OTHER_EVENT_BEFORE_DATE.search(IN_BEFORE.sub("", clause.text[: duration.start])):
             continue  # "turning thirty in a couple of months": a birthday, not the money's date
         context = _with_label(clause)
         before = clause.text[: duration.start]
@@ -488,7 +497,7 @@ def _past_before(before: str) -> bool:
 def _target_years(clause: Clause, year: int) -> list[HorizonCandidate]:
     candidates = []
     for match in TARGET_YEAR.finditer(clause.text):
-        if match.group("opening") and clause.start != 0:
+        if match.group("opening") and not clause.opens_reply:
             continue
         written = match.group("en") or match.group("zh") or match.group("opening")
         target = int(written) if written else parse_year_in_words(match.group("words")) or 0
@@ -497,6 +506,13 @@ def _target_years(clause: Clause, year: int) -> list[HorizonCandidate]:
             continue
         evidence = clause.evidence(match.start(), match.end())
         candidates.append(HorizonCandidate(float(target - year), EXACT_CONFIDENCE, evidence))
+    offset = clause.start - clause.sentence_start
+    for match in CORRECTED_YEAR.finditer(clause.sentence):
+        start, end = match.start("year") - offset, match.end("year") - offset
+        target = int(match["year"])
+        if 0 <= start < len(clause.text) and target > year and not candidates:
+            evidence = clause.evidence(start, end)
+            candidates.append(HorizonCandidate(float(target - year), EXACT_CONFIDENCE, evidence))
     return candidates
 
 
@@ -516,7 +532,7 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
             inside = any(s <= match.start() < e for s, e in taken)
             before = clause.text[: match.start()]
             birthday = ZH_AGE_AFTER_DATE.match(clause.text[match.end() :])
-            if inside or AGE_BEFORE_DATE.search(before) or _past_before(before) or birthday:
+            if inside or OTHER_EVENT_BEFORE_DATE.search(before) or _past_before(before) or birthday:
                 continue  # "turning thirty next month", "made 50k this year", 下个月就满50了
             if JOB_STARTS.search(clause.text):
                 continue  # "my first job starts next month": their work's date, not the money's
@@ -534,7 +550,7 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
     for match in MONTH_DATE.finditer(clause.text):
         month = _month_number(match)
         before = clause.text[: match.start()]
-        if month is None or AGE_BEFORE_DATE.search(before) or JOB_STARTS.search(clause.text):
+        if month is None or OTHER_EVENT_BEFORE_DATE.search(before) or JOB_STARTS.search(clause.text):
             continue
         years_ahead = _years_ahead(match, month, today)
         months = years_ahead * 12 + month - today.month

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.profile.model import Evidence
-from advisor.profile.text import Clause, Language
+from advisor.profile.text import CJK, Clause, Language
 
 if TYPE_CHECKING:
     pass
@@ -266,14 +266,20 @@ class CueMatcher:
         cues overlap, the longer (more specific) match wins."""
         hits: list[Hit] = []
         previous: Clause | None = None
+        answer_start = 0  # where the sentence answering the assistant's question starts
         for clause in clauses:
+            if previous is None or clause.message_index != previous.message_index:
+                answer_start = -1
+            if answer_start < 0 and _substantial(clause.sentence):
+                answer_start = clause.sentence_start
             found = [
                 (match.start(), match.end(), cue)
                 for cue in cues
                 for match in cue.pattern.finditer(clause.text)
                 if match.end() > match.start()
             ]
-            hypothetical = _hypothetical(clause, previous)
+            answers = answer_start < 0 or clause.sentence_start <= answer_start or clause.chosen
+            hypothetical = _hypothetical(clause, previous, answers)
             hits.extend(
                 self._hit(clause, start, end, cue, hypothetical)
                 for start, end, cue in _longest(found)
@@ -324,10 +330,18 @@ def _past(before: str, language: Language) -> bool:
     return bool(PAST.search(before))
 
 
-def _hypothetical(clause: Clause, previous: Clause | None) -> bool:
+def _substantial(sentence: str) -> bool:
+    """A sentence that says something: three words or four Chinese characters ("C.", "Haba!",
+    "Hmm." only lead into the answer)."""
+    return len(re.findall(r"[A-Za-z]+", sentence)) >= 3 or len(CJK.findall(sentence)) >= 4
+
+
+def _hypothetical(clause: Clause, previous: Clause | None, answers: bool) -> bool:
     """A condition or its consequence: the clause has a conditional word, follows an "if"
     clause of its sentence ("If it drops 20%, I'll sell"), or answers a hypothetical question
-    about a fall ("What would you do if it fell 20%?")."""
+    about a fall ("What would you do if it fell 20%?"): `answers` says the clause is in the
+    reply's answering sentence, as the facts told after it ("C. Not worried in the slightest.
+    I'm 55, mortgage paid off") are no condition."""
     if HYPOTHETICAL.search(clause.text):
         return True
     same_sentence = previous is not None and previous.sentence_start == clause.sentence_start
@@ -335,6 +349,8 @@ def _hypothetical(clause: Clause, previous: Clause | None) -> bool:
         return True
     if same_sentence and previous is not None and previous.text.rstrip(" ,，").endswith("的话"):
         return True  # 再多的话，说实话有点扛不住: the consequence of a condition
+    if not answers:
+        return False
     question = _last_question(clause)
     return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
 

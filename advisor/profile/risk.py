@@ -97,6 +97,7 @@ MIN_WORDS = 3
 MIN_HAN = 3
 HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
 RETIREMENT_HORIZON_FLOOR = 2
+PART_HORIZON_FLOOR = 2  # only part of the money is needed by the date
 STRONG_BUFFER_MONTHS = 6
 CUSHION_MONTHS = 3  # enough to ride out a lean spell of swinging income
 RETIRED_CAP = 2  # a retiree drawing on the money
@@ -111,9 +112,16 @@ MANY_DEPENDANTS = 3
 MANY_DEPENDANTS_CAP = 4
 ALL_IN_CONFLICT_CAP = 2
 RETIREMENT_WORDS = re.compile(r"retir|退休|stop work|quit work", re.IGNORECASE)
+# A horizon for part of the money: "40k of the 200k will go on her operation next year".
+PART_OF_MONEY = re.compile(
+    r"\b(?:part|some|a (?:bit|portion|chunk|slice)|\S*\d\S*) of (?:it|that|this|the|my|our)\b|"
+    r"一部分|其中(?:的)?[\d一二两三四五六七八九十]",
+    re.IGNORECASE,
+)
 CORRECTION = re.compile(
     r"\b(?:actually|on second thought|thinking about it|come to think|changed my mind|to be honest|"
-    r"i take that back|scratch that|rather)\b|其实|算了|还是|想了想|仔细想想|说实话|改主意",
+    r"i take that back|scratch that|rather)\b|\bafter all(?=\s*[.!?]|\s*$)|其实|算了|还是|想了想|"
+    r"仔细想想|说实话|改主意|这么说(?:来)?我",
     re.IGNORECASE,
 )
 CAP_OF_LABEL = {
@@ -506,11 +514,14 @@ def _condition_after(hit: Hit) -> bool:
 
 
 def _horizon_cap(years: float, evidence: tuple[Evidence, ...], strong: bool) -> int:
-    """The cap a horizon sets: retirement money is drawn for years after the date, and a long
-    horizon with a strong buffer and real experience allows the top class."""
+    """The cap a horizon sets: retirement money is drawn for years after the date, a date for
+    part of the money binds less than one for all of it, and a long horizon with a strong buffer
+    and real experience allows the top class."""
     cap = next((level for below, level in HORIZON_CAPS if years < below), 5)
     if any(RETIREMENT_WORDS.search(e.quote) for e in evidence):
         cap = max(cap, RETIREMENT_HORIZON_FLOOR)
+    if any(PART_OF_MONEY.search(e.quote) for e in evidence):
+        cap = max(cap, PART_HORIZON_FLOOR)
     if cap == 4 and strong:
         cap = 5
     return cap

@@ -98,6 +98,7 @@ RELATIONS_ZH = {
     "老公": "spouse",
     "丈夫": "spouse",
     "爱人": "spouse",
+    "我先生": "spouse",  # not 先生 alone: 张国华先生 is "Mr Zhang"
     "老婆": "spouse",
     "妻子": "spouse",
     "太太": "spouse",
@@ -198,6 +199,8 @@ SPEAKING_FOR = (
         r"(?:投资|理财|买(?:点|些)?(?:基金|理财|股票|保险|债券|产品)|存|放|问|咨询|配置|找)",
         rf"(?P<rel>{_REL_ZH})(?:们)?的{_MONEY_ZH}",
         rf"(?:帮|替|代)(?:我的?|咱|家里的?)?(?P<rel>{_REL_ZH})",
+        # 本人受父亲张国华先生书面委托, 代为办理其理财事宜: acting under the relative's mandate.
+        rf"受(?:我的?)?(?P<rel>{_REL_ZH})[^，。！？]{{0,20}}?委托|代为(?:办理|处理|打理|管理|咨询|操作)",
         negatable=False,
     ),
     *chinese(
@@ -209,10 +212,10 @@ SPEAKING_FOR = (
         rf"(?<![到进给入往向]){_PRONOUN_ZH}(?:的|把)?(?:全部|所有|一辈子的?)?"
         r"(?:钱|存款|积蓄|退休金|养老金|养老钱|"
         r"账户|存折|理财)",
-        rf"(?P<rel>{_REL_ZH})(?:让|叫|托|要)我(?:帮|替|给)(?:他|她|他们)",
+        rf"(?P<rel>{_REL_ZH})(?:让|叫|托|要)我(?:帮|替|给|代)(?:他|她|他们)",
         # 想让我帮他拿一部分出来投资: the person named before asks the typist to act for them.
-        r"(?:想|要|希望)?(?:让|叫|托|请)我(?:帮|替|给)(?P<pron>他|她|他们|她们|二老|老人家)"
-        r"(?:拿|投|买|存|理财|投资|打理|管|看|选|配|问)",
+        r"(?:想|要|希望)?(?:让|叫|托|请)我(?:帮|替|给|代)(?P<pron>他|她|他们|她们|二老|老人家)"
+        r"(?:拿|投|买|存|理财|投资|打理|管|看|选|配|问|写|办|咨询)",
         negatable=False,
     ),
 )
@@ -284,12 +287,14 @@ RELATION_GENDER = {
     "male": re.compile(
         r"\b(?:father|dad|daddy|papa|pops|husband|son|grand(?:father|pa|dad)|granddad|gramps|"
         r"uncle|brother|father-in-law|tatay|itay|lolo|appa|abba)\b|爸|父|爷爷|外公|姥爷|公公|老公|"
-        r"丈夫|儿子|哥|弟|叔|舅|伯",
+        r"丈夫|先生|儿子|哥|弟|叔|舅|伯",
         re.IGNORECASE,
     ),
 }
-# A relative's money named: "my wife's pension".
-RELATIVES_MONEY = re.compile(rf"(?:for\s+)?{_OWNER_EN}(?:'s|’s)", re.IGNORECASE)
+# A relative's money named: "my wife's pension", 女儿的钱.
+RELATIVES_MONEY = re.compile(
+    rf"(?:for\s+)?{_OWNER_EN}(?:'s|’s)|(?:{_REL_ZH})(?:们)?的{_MONEY_ZH}", re.IGNORECASE
+)
 # Money the typist holds with their spouse: "our savings", "it's joint money", 家里的钱, 钱是共同的.
 JOINT_MONEY = re.compile(
     r"\bour (?:\S+ )?(?:savings|money|nest egg|pot|account|funds|investments?)\b|\bjoint (?:money|"
@@ -388,8 +393,8 @@ TYPIST_FACTS = re.compile(
     r"(?<![\w'])my\s+(?:own\s+|whole\s+|entire\s+)?(?:savings|portfolio|pension|401k|isa|ira|"
     r"investments?|money|salary|income|nest egg|retirement)\b|"
     r"(?<![\w'])(?:i|we)(?:'ve| have)?\s+(?:got|saved|earn|make|invested|bought)\b|"
-    rf"我(?:今年|已经|都|才)?{NUMBER_ZH}(?:岁|了|(?=[，,。！\s]))|我(?:想|要|打算|准备|计划)(?:把|拿|买|投|存|定投|理财|找)|"
-    r"我(?:的|自己的)(?:钱|存款|积蓄|工资|退休金|养老金|养老钱|收入)|我(?:有|攒了|存了)",
+    rf"我(?:今年|已经|都|才)?{NUMBER_ZH}(?:岁|了|出头|多岁|来岁|(?=[，,。！\s]))|我(?:想|要|打算|准备|计划)(?:把|拿|买|投|存|定投|理财|找)|"
+    r"我(?:的|自己的)(?:钱|存款|积蓄|工资|退休金|养老金|养老钱|收入)|我(?:手上|手里)?(?:有|攒了|存了)",
     re.IGNORECASE,
 )
 # What a relative is said to be, hold or want: "Dad's 77", "My wife (she's 50)", "he lives on
@@ -420,6 +425,8 @@ PRONOUN_FACTS = re.compile(
 )
 # Children are often whom the money is for, not who holds it: their age alone does not count.
 CHILD_RELATIONS = frozenset({"son", "daughter"})
+# Whose money named beside the typist's own facts is the household's, not a profile of its own.
+MONEY_NAMED_RELATIONS = frozenset({"spouse"}) | CHILD_RELATIONS
 HOLDER_RELATIONS = ELDER_RELATIONS | {"spouse"} | CHILD_RELATIONS
 
 
@@ -438,8 +445,10 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
         relation = relation or named
         evidence.append(hit.evidence())
     relation = relation or _nearest_relation(conversation, hits[0].clause, hits[0].matched)
-    if relation == "spouse" and _spouses_means_only(conversation, hits):
-        return Subject()  # "I'm 61 ... my wife's pension covers our basics": a household fact
+    if relation in MONEY_NAMED_RELATIONS and _relatives_money_only(conversation, hits):
+        # "I'm 61 ... my wife's pension covers our basics": a household fact; 我四十出头 ...
+        # 女儿的钱十年内不会动: the money put by for the daughter.
+        return Subject()
     spoken_for = Subject(who="other", relation=relation, evidence=tuple(dict.fromkeys(evidence)))
     return _unless_the_couple_invests(conversation, spoken_for)
 
@@ -452,9 +461,9 @@ def _unless_the_couple_invests(conversation: Conversation, subject: Subject) -> 
     return subject
 
 
-def _spouses_means_only(conversation: Conversation, hits: list[Hit]) -> bool:
-    """Whether the only sign of speaking for a spouse is the spouse's money named ("my wife's
-    pension covers our basics") while the typist gives their own age, money or plans."""
+def _relatives_money_only(conversation: Conversation, hits: list[Hit]) -> bool:
+    """Whether the only sign of speaking for a spouse or child is their money named ("my wife's
+    pension covers our basics", 女儿的钱) while the typist gives their own age, money or plans."""
     return all(RELATIVES_MONEY.match(hit.matched) for hit in hits) and any(
         TYPIST_FACTS.search(turn.content) for turn in conversation.turns
     )

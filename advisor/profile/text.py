@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Literal
 
 from advisor.profile.model import Evidence
+from advisor.profile.options import chosen_options
 
 Language = Literal["en", "zh"]
 Role = Literal["user", "assistant"]
@@ -64,6 +65,13 @@ class Clause:
     sentence_start: int
     contrast_rank: int
     asked: str = ""  # the assistant message this clause's turn answers ("" if none)
+    chosen: bool = False  # an option of the assistant message that the investor chose
+
+    @property
+    def opens_reply(self) -> bool:
+        """Whether the clause is the first thing said in reply to `asked`: the opening clause of
+        a user message, or an option the investor chose."""
+        return self.start == 0 or self.chosen
 
     def evidence(self, match_start: int | None = None, match_end: int | None = None) -> Evidence:
         """The clause as evidence; a long clause is quoted from the match (clause offsets)."""
@@ -95,7 +103,10 @@ class Clause:
 
 @dataclass(frozen=True)
 class UserTurn:
-    """A user message, its language, its clauses and the assistant turn just before it."""
+    """A user message, its language, its clauses and the assistant turn just before it; or the
+    options of an assistant message that the next user message chose ("D obviously"), which are
+    the investor's words by choice: `content` is then the assistant message with everything but
+    the chosen options blanked, so offsets and quotes stay those of the original message."""
 
     index: int
     content: str
@@ -139,19 +150,46 @@ def language_of(text: str) -> Language:
 
 
 def read_conversation(messages: Sequence[Message]) -> Conversation:
-    """Cut the user messages into clauses; remember each one's preceding assistant turn."""
+    """Cut the user messages into clauses; remember each one's preceding assistant turn. An
+    option of that turn which the user message chooses is read as a turn of its own, before it."""
     turns: list[UserTurn] = []
-    asked = ""
+    asked, asked_index = "", -1
     for index, message in enumerate(messages):
         if message.role == "assistant":
-            asked = message.content
+            asked, asked_index = message.content, index
             continue
+        chosen = _chosen_turn(asked_index, asked, message.content)
+        if chosen is not None:
+            turns.append(chosen)
         clauses = tuple(
             replace(clause, asked=asked) for clause in split_clauses(index, message.content)
         )
         turns.append(UserTurn(index, message.content, language_of(message.content), clauses, asked))
         asked = ""
     return Conversation(tuple(messages), tuple(turns))
+
+
+def _chosen_turn(index: int, asked: str, reply: str) -> UserTurn | None:
+    """The options of the assistant message `asked` (at `index`) that `reply` chooses, as a turn
+    whose clauses answer each option's question; None if the reply chooses none."""
+    options = chosen_options(asked, reply)
+    if not options:
+        return None
+    kept = [" "] * len(asked)
+    for option in options:
+        kept[option.start : option.end] = asked[option.start : option.end]
+        # Each option a sentence of its own, without the blanks around it.
+        for edge in (option.start - 1, option.end):
+            if 0 <= edge < len(asked) and kept[edge] == " ":
+                kept[edge] = "\n"
+    content = "".join(kept)
+    clauses = []
+    for clause in split_clauses(index, content):
+        question = next(
+            (o.question for o in options if o.start <= clause.start < o.end), options[0].question
+        )
+        clauses.append(replace(clause, asked=question, chosen=True))
+    return UserTurn(index, content, language_of(content), tuple(clauses), options[0].question)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

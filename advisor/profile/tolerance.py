@@ -18,6 +18,7 @@
 * A return target: 10% a year or more → 5, 6% → 4, 4% → 3, less → 2.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ SOLD_LEVEL = 2
 SOLD_SOME_LEVEL = 3
 BOUGHT_LEVEL = 5
 REFUSED_LEVEL_CAP = 4
+REFUSED_SHARE = 0.5  # of a refused fall, the share they would bear calmly
 CALM_IN_FALL_LEVEL = 4
 HELD_NAMED_FLOOR = 3
 
@@ -77,14 +79,15 @@ PERCENT = re.compile(
 FALL = re.compile(
     r"\b(?:drop\w*|fall\w*|fell|los(?:e|es|t|ing|ses|s)\b|loss\w*|declin\w*|crash\w*|drawdown\w*|"
     r"dip\w*|down|wobbl\w*|slump\w*|sink\w*|sank|sunk|nosediv\w*|haircut|correction|hits?|"
-    r"plung\w*|tank\w*|swings?)\b|跌|亏|回撤|损失|缩水|腰斩|浮亏|下跌",
+    r"plung\w*|tank\w*|swings?)\b|跌|亏|回撤|损失|缩水|腰斩|浮亏|下跌|波动",
     re.IGNORECASE,
 )
 ACCEPT = re.compile(
     r"\b(?:live with|accept\w*|tolerat\w*|stomach|handle|take|bear|ok|okay|fine|comfortable|"
-    r"survive|ride (?:it )?out|hold|held|sit through|happy|whatever|keep (?:\w+ ){0,3}(?:running|"
+    r"survive|ride (?:it )?out|hold|held|sit thr(?:ough|u)|happy|whatever|keep (?:\w+ ){0,3}(?:running|"
     r"going)|not (?:worried|bothered|fazed|scared)|(?:be|is) a (?:sale|discount|bargain)|"
-    r"buying opportunity|cop|wear|shrug|carry on|not blink|without blinking|wouldn'?t blink|"
+    r"buying opportunity|cop|wear|shrug|carry on|not blink|without (?:blinking|flinching)|"
+    r"(?:wouldn'?t|won'?t|didn'?t|not) (?:blink|flinch)|"
     r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
     r"like|accept|take|handle)|wouldn'?t (?:make me sell|change|bother|scare|worry|faze)|"
     r"doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|won'?t sell|not sell|"
@@ -93,11 +96,12 @@ ACCEPT = re.compile(
     r"won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|"
     r"won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|"
     r"可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|最多|顶多|至多|撑死|没有?紧张|"
-    r"不慌|拿得住|不卖|不会卖|没卖|不会割肉|不割肉|没割|都行|还行|行|不怕|不在乎",
+    r"不慌|拿得住|不卖|不会卖|没卖|不会割肉|不割肉|没割|都行|还行|行|不怕|不在乎|(?:继续|会)持有|继续拿着?",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
-    r"\b(?:can'?t|cannot|couldn'?t|not able|too much|would panic|i'?d panic|i'?d sell|would sell|"
+    r"\b(?:can'?t|cannot|couldn'?t|not able|too much|(?:would|i'?d)(?: \w+ly| probably| just)? "
+    r"(?:panic|sell)|"
     r"freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful|wreck\w*|ruin\w*|gutted|"
     r"crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|them) up|sick|hate|dread)\b|"
     r"受不了|接受不了|承受不了|"
@@ -131,7 +135,7 @@ HOLD = re.compile(
     re.IGNORECASE,
 )
 BUY_MORE = re.compile(
-    r"\b(?:buy (?:more|the dip)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|"
+    r"\b(?:buy (?:more|the dip|again)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|"
     r"invest more|double down|keep buying|kept buying|keep adding|continue(?:d)? (?:to buy|"
     r"buying)|(?:chuck|put|throw|pour|pile|stick) (?:some )?(?:more|extra) in|add (?:from|more|"
     r"some))\b|加仓|补仓|加了仓|补了仓|抄底|买更多|多买|再买|再补|补点|补一些|照(?:样)?买|接着买|"
@@ -182,7 +186,7 @@ SIZED_FALL = re.compile(
 CURRENT_FALL = re.compile(
     r"\b(?:down|drop|dropped|fall|fell|fallen|lost|dip|dipped)\s+(?:by\s+)?(?:about\s+|almost\s+|"
     r"nearly\s+|over\s+|around\s+|roughly\s+)?\d+\s*%"
-    rf"|跌了(?:百分之{_ZH_NUM}|\d+\s*[%％])",
+    rf"|跌了(?:快|近|将近|差不多)?(?:百分之{_ZH_NUM}|\d+\s*[%％]|[一二两三四五六七八九]成)",
     re.IGNORECASE,
 )
 REAL_FALL = re.compile(
@@ -194,8 +198,8 @@ REAL_FALL = re.compile(
 )
 HELD_IN_FALL = re.compile(
     r"\b(?:never|not) (?:once |ever )?(?:sold|panic[- ]sold|pulled out|cashed out)\b|\b(?:sat|sit|"
-    r"held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) (?:\w+ ){0,3}?(?:through|in|"
-    r"out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|kept (?:investing|buying|"
+    r"held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) (?:\w+ ){0,3}?(?:through|thru|"
+    r"in|out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|kept (?:investing|buying|"
     r"contributing|dca\w*|putting (?:money )?in)|stayed the course|kept (?:the |"
     r"my )?(?:monthly )?(?:direct debit|contributions?|sips?|payments?|standing order) going|"
     r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
@@ -207,7 +211,8 @@ HELD_IN_FALL = re.compile(
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
-    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|\badding (?:to|"
+    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|"
+    r"\b(?:put|threw|poured|chucked) in (?:an? |some )?(?:extra|more)\b|\badding (?:to|"
     r"more)\b|\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|"
     r"加了仓|补了仓|抄底",
     re.IGNORECASE,
@@ -226,7 +231,8 @@ CALM_IN_FALL = re.compile(
 )
 BUYING_THE_DIP = re.compile(
     r"\b(?:buy|buying|bought|loading up on|load up on)\s+(?:the|every|each|these|this)\s+dips?\b|"
-    r"(?:跌了|下跌时|跌的时候)(?:就)?(?:加仓|补仓|多买)|越跌越买",
+    r"(?:跌了|下跌时|跌的时候)(?:就)?(?:加仓|补仓|多买)|越跌越(?:买|加)|逢跌(?:就)?(?:买|加仓|补)|"
+    r"(?:跌了)?就?当(?:成)?(?:打折|打骨折)(?:买|捡|抄)?",
     re.IGNORECASE,
 )
 WANT = re.compile(
@@ -291,6 +297,31 @@ ANSWER_LEVELS = {
     "进取": 4,
     "激进": 5,
 }
+# A point on a scale of risk: "7/10", "6 out of 10", 打个7分 (out of ten unless said).
+RISK_SCALE_TOPIC = re.compile(
+    r"\brisk\w*|appetite|toleran\w+|comfortable|swings|\bscale\b|风险|承受|打分|几分",
+    re.IGNORECASE,
+)
+SCALE_POINT = re.compile(
+    r"(?<![\d.])(?P<point>\d{1,2}(?:\.\d)?)\s*(?:/|out of|outta)\s*(?P<top>10|5)\b"
+    r"|(?<![\d.])(?P<zh_point>\d{1,2}|[一二两三四五六七八九十])\s*分(?![钱之])",
+    re.IGNORECASE,
+)
+ZH_SCALE_TOP = 10.0
+ASKED_SCALE = re.compile(
+    r"(?:scale of|from|between)\s*[01]\s*(?:\([^)]*\)\s*)?(?:to|-|–|and)\s*(?P<top>10|5)\b|"
+    r"\b[01]\s*[-–]\s*(?P<top2>10|5)\s*scale|[01]\s*(?:到|至|-)\s*(?P<top3>10|5)\s*分?|"
+    # "1 = I can't accept any loss, 5 = I'm comfortable with large swings".
+    r"\b[01]\s*=[^=]{1,80}?\b(?P<top4>10|5)\s*=",
+    re.IGNORECASE,
+)
+# The point alone opening a reply, hedged or not: "3", "about a 6", "maybe 7, honestly".
+BARE_POINT = re.compile(
+    r"\W*(?:about |around |maybe |probably |like |i'?d say |say |a |an |大概|可能|打个|给个)*"
+    r"(?P<point>\d{1,2}|[一二两三四五六七八九十])(?![\d%]|\.\d|\s*(?:k\b|years?|yrs?|months?|岁|年|万|"
+    r"千|kids?|children))",
+    re.IGNORECASE,
+)
 ANSWER_WEIGHT = 1.5  # a direct answer, but a word, not a number
 NUMBER_WEIGHT = 2.0  # a stated number is the most specific answer
 BEHAVIOUR_WEIGHT = 1.0  # held through "a crash" with no size named
@@ -311,12 +342,38 @@ class Tolerance:
 def tolerances(clause: Clause) -> list[Tolerance]:
     """Every tolerance statement of a clause."""
     found = _stated_limits(clause) + _answers(clause) + _past_behaviour(clause)
-    return found + _return_targets(clause) + _level_answers(clause)
+    return found + _return_targets(clause) + _level_answers(clause) + _scale_answers(clause)
+
+
+def _scale_answers(clause: Clause) -> list[Tolerance]:
+    """A point on a risk scale: "7/10", "about a 6 out of 10", 风险承受打个7分; or a bare number
+    opening the reply to a question that sets the scale ("On a scale of 1 to 10 ...?" "3")."""
+    about_risk = RISK_SCALE_TOPIC.search(clause.sentence) or RISK_SCALE_TOPIC.search(
+        _last_question(clause.asked)
+    )
+    if not about_risk:
+        return []
+    match = SCALE_POINT.search(clause.text)
+    top: float | None = None
+    if match:
+        top = float(match["top"]) if match["top"] else ZH_SCALE_TOP
+    else:
+        asked = ASKED_SCALE.search(clause.asked)
+        match = BARE_POINT.match(clause.text) if asked and clause.opens_reply else None
+        if match and asked:
+            top = float(next(asked[g] for g in ("top", "top2", "top3", "top4") if asked[g]))
+    if match is None or top is None:
+        return []
+    point = parse_number(match["point"] or match.groupdict().get("zh_point") or "")
+    if point is None or not 0 <= point.value <= top:
+        return []
+    level = min(5, max(1, math.ceil(point.value / top * 5)))
+    return [Tolerance(level, clause, match.start(), match.end(), ANSWER_WEIGHT)]
 
 
 def _level_answers(clause: Clause) -> list[Tolerance]:
     """A bare level in reply to a question about risk: "Medium, I guess.", "中等吧"."""
-    if clause.start != 0 or not RISK_QUESTION.search(_last_question(clause.asked)):
+    if not clause.opens_reply or not RISK_QUESTION.search(_last_question(clause.asked)):
         return []
     match = LEVEL_ANSWER.match(clause.text)
     if not match:
@@ -405,10 +462,11 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
             continue
         level = loss_level(percent)
         if refuse:
-            # What they cannot bear sets the band just under it: "couldn't handle 8%" is a
-            # small-falls investor (2), "can't take 20%" a moderate one (3); someone who
-            # refuses a fall is never the top class ("couldn't stomach a 40% drawdown": 4).
-            level = min(REFUSED_LEVEL_CAP, loss_level(max(0.0, percent - 1)))
+            # What they cannot bear is well past what they bear calmly: the band of half of it.
+            # "couldn't handle 8%" is a small-falls investor (2), "can't take 20%" and "I'd
+            # panic at 30%" moderate ones (3); someone who refuses a fall is never the top class
+            # ("couldn't stomach a 40% drawdown": 4).
+            level = min(REFUSED_LEVEL_CAP, loss_level(percent * REFUSED_SHARE))
         elif buys:
             level = min(5, level + 1)  # buying more in the fall
         elif UPPER_BOUND.search(clause.sentence) or LIMIT.search(clause.text):
@@ -465,6 +523,8 @@ def _answers(clause: Clause) -> list[Tolerance]:
         (FEEL_FINE, held),
     ):
         match = pattern.search(clause.text)
+        if match and pattern is FEEL_BAD and NEGATED_BEFORE.search(clause.text[: match.start()]):
+            continue  # "not worried" is no bad feeling
         if match and pattern is FEEL_BAD and _holds_after(clause):
             return []  # "it would hurt, but I wouldn't sell": what they do is the answer
         if match:
@@ -495,6 +555,8 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
         (CALM_IN_FALL, CALM_IN_FALL_LEVEL),
     ):
         match = pattern.search(clause.text)
+        if match and pattern is HELD_IN_FALL and BOUGHT_IN_FALL.search(clause.sentence_after()):
+            return []  # "held through 2008, and added to positions": the buying says it all
         if match and pattern is CALM_IN_FALL and CURRENT_FALL.search(clause.sentence):
             weight = BEHAVIOUR_WEIGHT
             return [Tolerance(level, clause, match.start(), match.end(), weight)]
