@@ -21,6 +21,7 @@ from advisor.profile.derived_ages import derived_ages
 from advisor.profile.lexicon import CueMatcher, Hit, chinese, english
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number, parse_year_in_words
+from advisor.profile.options import numbered_question
 from advisor.profile.subject import FIRST_PERSON, RELATIONS_EN, RELATIONS_ZH, Attribution
 from advisor.profile.text import Clause, Conversation, UserTurn, quote
 from advisor.suitability.profile import RETIREMENT_FROM, YOUTH_BELOW
@@ -49,7 +50,8 @@ AGE_EN = re.compile(
     rf"aged|at age|age(?: is|:)?|my age is|of age)"
     rf"\s+{_ABOUT_EN}(?P<n>{NUMBER_EN}){_NOT_AGE_AFTER_EN}"
     rf"(?:\s*(?:years?|yrs?)(?:\s+old)?|\s*y/?o\b)?"
-    rf"|(?<![\w.])(?P<m>{NUMBER_EN})(?:\s*|-)(?:years?|yrs?)(?:\s*|-)(?:old|young)(?![\w-])"
+    rf"|(?<![\w.])(?P<m>{NUMBER_EN})(?:\s*|-)(?:years?|yrs?)(?:(?:\s*|-)(?:old|young)|\s+of\s+age)"
+    r"(?![\w-])"
     rf"(?!\s+(?:son|daughter|kid|child|boy|girl|grandson|granddaughter|baby|twins))"
     rf"|(?<![\w.])(?P<y>{NUMBER_EN})\s*(?:y/?o|yo|y\.o\.?|here(?=[,.!]|\s*$))(?![\w])"
     rf"(?!\s+(?:son|daughter|kid|child|boy|girl|grandson|granddaughter|baby|twins)))",
@@ -93,7 +95,7 @@ DECADE_EN = re.compile(
     re.IGNORECASE,
 )
 BORN_EN = re.compile(
-    r"(?:born|dob|d\.o\.b\.?|year of birth)\s*:?\s+(?:in\s+|"
+    r"(?:born|dob|d\.o\.b\.?|year of birth|(?<![\w.])b\.)\s*:?\s+(?:in\s+|"
     r"on\s+)?(?:[a-z]+\s+(?:\d{1,2},?\s+)?)?(?:(?P<year>(?:19|20)\d\d)|"
     r"['’](?P<short>\d\d)|"
     # Said aloud: "born in nineteen seventy-nine", "born in ninety-six".
@@ -116,13 +118,15 @@ AGE_ZH = re.compile(
 # A form the typist fills in: "Me: thirty-seven. Husband: thirty-nine.", "Age: 52".
 LABELLED_AGE_EN = re.compile(r"(?<![\w'])(?:me|myself|age|my age)\s*[:：=-]\s*$", re.IGNORECASE)
 LONE_WORD_AGE_EN = re.compile(
-    rf"^\s*(?P<n>{NUMBER_EN})\s*(?:y/?o|(?:yrs?|years?) old)?\s*[,.;]?\s*$", re.IGNORECASE
+    rf"^\s*(?P<n>{NUMBER_EN})\s*(?:y/?o|(?:yrs?|years?)(?: old)?)?\s*[,.;]?\s*$", re.IGNORECASE
 )
 # What may come before a caller's age said alone: a greeting, filler, "I'm" or their name.
 INTRODUCTION = re.compile(
     r"(?:(?i:hi|hello|hey|hiya|yes|yeah|yep|ok|okay|so|uh|um|er|erm|well|right|alright|morning|"
     r"evening|good (?:morning|afternoon|evening)|i'?m|i am|im|it'?s|this is|me)\W*)*"
-    r"(?:[A-Z][\w'’-]+(?:\s+(?i:here))?)?\W*"
+    # A name, titled or not, up to four words: "I am Rajesh Kumar Iyer", "Mrs. J. Pemberton".
+    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:[A-Z][\w'’-]+"
+    r"(?:\s+(?i:here))?)?\W*"
 )
 SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|im)\s+(?:a|an)\s+\w", re.IGNORECASE)
 NOT_AN_AGE_NEARBY = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
@@ -134,7 +138,8 @@ LONE_NUMBER = re.compile(
 )
 BORN_ZH = re.compile(
     r"(?P<year>(?:19|20)?\d\d)年(?:出生|生|的人|生人)|(?:是|我|^\s*)(?P<short>\d\d)年的"
-    r"|(?:是|我|本人|^\W*)(?P<spoken>[零〇一二三四五六七八九]{2})年(?:的(?=[，,。！!\s]|$|人)|出生|生)"
+    r"|(?:是|我|本人|^\W*)(?P<spoken>(?:[一二][九〇零])?[零〇一二三四五六七八九]{2})年(?:的(?=[，,。！!\s]|$|人)|"
+    r"出生|生)"
 )
 # An age the person will reach (四十五岁前躺平, 60岁退休, 到六十岁): a target, not the age.
 TARGET_AGE_AFTER_ZH = re.compile(
@@ -211,6 +216,12 @@ CHINESE_GENERATION_DIGITS = {
 }
 AGE_QUESTION = re.compile(
     r"how old|your age|their age|her age|his age|\bage\b|\bborn\b|年龄|多大|几岁|年纪|出生|哪年",
+    re.IGNORECASE,
+)
+# An answer to a numbered question: "1) 45", "1) 57 years."
+NUMBERED_AGE_ANSWER = re.compile(
+    r"(?:^|\s)(?P<question>[1-9])[).:]\s*(?P<n>[1-9]\d)(?![\d%,.]\d|\s*(?:%|k\b|years? (?:to|of|"
+    r"until|away)))",
     re.IGNORECASE,
 )
 # The first words of a reply to an age question: "27. no real savings", "五十二，还有八年".
@@ -291,6 +302,12 @@ def _bare_answer(turn: UserTurn, year: int) -> AgeMention | None:
         return AgeMention(float(year - int(lone_year.group("year"))), False, evidence)
     if not turn.asked or not AGE_QUESTION.search(turn.asked):
         return None
+    for numbered in NUMBERED_AGE_ANSWER.finditer(turn.content):
+        # "1) 45 2) B" to "1) Your age? 2) How long ...?": the answer to the age question.
+        part = numbered_question(turn.asked, int(numbered.group("question")))
+        if part is not None and AGE_QUESTION.search(turn.asked[part[0] : part[1]]):
+            evidence = _quote_span(turn, numbered.start("n"), numbered.end("n"))
+            return AgeMention(float(numbered.group("n")), False, evidence)
     born = BIRTH_YEAR_ANSWER.match(turn.content)
     if born:
         evidence = _quote_span(turn, born.start("year"), born.end("year"))
@@ -326,7 +343,8 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
         found.append((lone.start("n"), float(lone.group("n")), False))
     spoken = LONE_WORD_AGE_EN.match(clause.text)
     if spoken and not found and _introduced(clause):
-        # "Gareth, forty-five, I teach maths", "So I'm, uh, forty-three": the caller's age.
+        # "Gareth, forty-five, I teach maths", "So I'm, uh, forty-three", "I am Rajesh Kumar
+        # Iyer, 44 years, working as ...": the caller's age.
         number = parse_number(spoken.group("n"))
         if number is not None and not number.approximate and number.value >= ADULT_AGE:
             found.append((spoken.start("n"), number.value, False))
@@ -476,7 +494,8 @@ def _target_age_zh(text: str, start: int, end: int) -> bool:
 
 
 def _chinese_birth_year(match: re.Match[str], year: int) -> int:
-    """The year of birth a BORN_ZH match writes: 1988年出生, 88年的, 九七年的, 零三年的."""
+    """The year of birth a BORN_ZH match writes: 1988年出生, 88年的, 九七年的, 零三年的,
+    一九七八年生."""
     spoken = match.group("spoken")
     if spoken:
         return _full_year(int("".join(SPOKEN_DIGITS_ZH[char] for char in spoken)), year)
@@ -597,6 +616,8 @@ STAGE_CUES = (
         r"(?:have|has|'ve|'s|got)\s+(?:got\s+)?(?:\w+\s+)?(?:grandkids|grandchildren|grandsons?|"
         r"granddaughters?)\b|\b(?:a|new|first|second|third)\s+(?:grandchild|grandson|granddaughter|"
         r"grandbaby)\b|\bgrand(?:ma|pa|mother|father|parents?) (?:of|to) (?:\w+ )?\w+",
+        r"\b(?:became|become|becoming|am|i'?m|now) (?:a )?great-?grand(?:mother|father|ma|pa|"
+        r"parents?)\b",
         weight=1.0,
     ),
     *english(
@@ -611,10 +632,15 @@ STAGE_CUES = (
         "youth",
         r"(?:just|recently|newly) graduated|(?:just|recently) (?:finished|done|"
         r"completed) my (?:masters?|degree|phd|studies|uni|a-levels)",
+        # "after completing my B.Tech this year", "joined as a trainee".
+        r"(?:completed|completing|finished|finishing) my (?:b\.?\s?tech|b\.?\s?e\.?|b\.?\s?sc|"
+        r"b\.?\s?com|bachelor'?s?|degree|graduation|masters?) (?:this|last) year",
+        r"(?:joined|joining|started|starting) (?:\w+ ){0,6}?as an? (?:graduate )?(?:trainee|intern|"
+        r"apprentice)",
         r"(?:final|last)[- ]year (?:med|medical|law|uni|university|college|phd) student|(?:med|"
         r"medical|law|nursing) student",
         r"(?:fresh|recent|new) (?:grad|graduate)",
-        r"(?:college|university|uni|grad|graduate|phd|masters?) student",
+        r"(?:college|university|uni|grad|graduate|phd|masters?|mba) student",
         r"(?:i'?m|i am|im) (?:still )?(?:in|at) (?:college|university|uni|school|grad school)",
         r"(?:my|a) first (?:real |full-time |proper )?job",
         r"(?:started|starting) (?:my )?(?:first )?(?:job|career) (?:last|this) (?:year|month)",

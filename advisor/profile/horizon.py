@@ -550,7 +550,11 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
     for match in MONTH_DATE.finditer(clause.text):
         month = _month_number(match)
         before = clause.text[: match.start()]
-        if month is None or OTHER_EVENT_BEFORE_DATE.search(before) or JOB_STARTS.search(clause.text):
+        if (
+            month is None
+            or OTHER_EVENT_BEFORE_DATE.search(before)
+            or JOB_STARTS.search(clause.text)
+        ):
             continue
         years_ahead = _years_ahead(match, month, today)
         months = years_ahead * 12 + month - today.month

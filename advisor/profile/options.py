@@ -23,7 +23,9 @@ LETTER_OPTION = re.compile(
     r"(?:(?<=[\s:：?？,，;；/])|^)[(（]?(?P<label>[A-E](?=[).．、:：])|[a-e](?=[)）]))"
     r"[)）.．、:：]?(?=\s*\S)"
 )
-NUMBER_OPTION = re.compile(r"(?:(?<=[\s:：?？,，;；(（])|^)[(（]?(?P<label>[1-5])[)）.．、](?=\s*\D)")
+NUMBER_OPTION = re.compile(
+    r"(?:(?<=[\s:：?？,，;；(（])|^)[(（]?(?P<label>[1-5])[)）.．、](?=\s*\D)"
+)
 # After a chosen label: the end, punctuation or a hedge, never a word that makes "A" an article.
 _AFTER_LABEL = (
     r"(?=\s*$|\s*[.,!;:，。！；：)）]|\s+[-–—]|\s*[吧啊呀了]|\s+(?:probably|obviously|definitely|"
@@ -43,7 +45,7 @@ NUMBER_CHOICE = re.compile(
 )
 # "1) 45 2) B 3) A": answers to numbered questions, each a label or a value.
 NUMBERED_ANSWER = re.compile(r"(?:^|\s)(?P<question>[1-9])[).:]\s*(?P<label>[A-E])\b")
-QUESTION_NUMBER = re.compile(r"(?:(?<=\s)|^)(?:Q|Question\s*)?(?P<number>[1-9])[).:]\s")
+QUESTION_NUMBER = re.compile(r"(?:(?<=\s)|^)[(（]?(?:Q|Question\s*)?(?P<number>[1-9])[).:）]\s")
 SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 
 
@@ -70,7 +72,7 @@ def chosen_options(asked: str, reply: str) -> list[ChosenOption]:
         return []
     chosen: list[ChosenOption] = []
     for question_number, label in NUMBERED_ANSWER.findall(reply):
-        part = _numbered_question(asked, int(question_number))
+        part = numbered_question(asked, int(question_number))
         if part is not None:
             chosen += _choose(asked, part, label.upper())
     if chosen:
@@ -129,8 +131,10 @@ def _options(asked: str, part: tuple[int, int], pattern: re.Pattern[str]) -> lis
     options = []
     for marker, following in zip(run, [*run[1:], None], strict=True):
         stop = following.start() if following else _option_end(asked, marker.end(), end)
-        text_start = marker.end() + len(asked[marker.end() : stop]) - len(
-            asked[marker.end() : stop].lstrip()
+        text_start = (
+            marker.end()
+            + len(asked[marker.end() : stop])
+            - len(asked[marker.end() : stop].lstrip())
         )
         text = asked[text_start:stop].rstrip(" ,，;；/")
         text = re.sub(r"(?:\s+or)$", "", text, flags=re.IGNORECASE).rstrip(" ,，")
@@ -154,7 +158,7 @@ def _option_end(asked: str, start: int, end: int) -> int:
     return start + stop.start() if stop else end
 
 
-def _numbered_question(asked: str, number: int) -> tuple[int, int] | None:
+def numbered_question(asked: str, number: int) -> tuple[int, int] | None:
     """The span of question `number` in "1) Your age? 2) How long ...? 3) If it fell ...":
     from its number to the next question's."""
     starts = {int(m["number"]): m.start() for m in QUESTION_NUMBER.finditer(asked)}

@@ -90,7 +90,8 @@ CONFLICT_GAP = 2
 NO_EXPERIENCE_CAP = 4
 WORD_WEIGHT, CLASS_WEIGHT = 1.0, 1.5
 LEARNED_WEIGHT = 1.0  # a clause the classifier reads (see `clauses`)
-DIGITS = re.compile(r"[0-9０-９%％]")
+# Numbers and sizes, which `tolerance` reads exactly: 12%, 百分之十二, 两成.
+DIGITS = re.compile(r"[0-9０-９%％]|百分之|[一二两三四五六七八九十半]成")
 WORD = re.compile(r"[A-Za-z']+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_WORDS = 3

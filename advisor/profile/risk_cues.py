@@ -53,10 +53,11 @@ _W1 = (
         r"(?:would be|is|would|will be) (?:a )?(?:disaster|catastroph\w*|unacceptable|"
         r"out of the question|a nightmare|too much)",
         r"(?:no|not a single|not one) (?:cent|penny|dollar) (?:of )?loss",
-        r"without (?:putting|placing) (?:any|a (?:penny|cent|pound|dollar)) (?:of (?:it|the \w+) )?"
-        r"at risk|without risking (?:any|a (?:penny|cent|pound|dollar)|the capital|the principal)",
-        r"(?:can'?t|cannot|mustn'?t|must not) (?:be allowed to )?(?:go down|shrink)(?! forever| "
-        r"much| any| more| further)",
+        r"without (?:putting|placing) (?:any|a (?:penny|cent|pound|dollar)) (?:of (?:it|"
+        r"the \w+) )?at risk|without risking (?:any|a (?:penny|cent|pound|dollar)|the capital|"
+        r"the principal)",
+        r"(?:can'?t|cannot|mustn'?t|must not) (?:be allowed to )?(?:go down|shrink)(?! forever|"
+        r" much| any| more| further)",
         # Capital that must stay whole.
         r"(?:capital|principal|money)[- ](?:guaranteed|protected|protection|preservation|safe)",
         r"(?:guarantee|guaranteed|protect|preserve|keep) (?:my |the |our )?(?:principal|capital|"
@@ -104,8 +105,8 @@ _W1 = (
         r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|不能(?:有|"
         r"接受)(?:任何)?(?:亏损|损失|风险)|不能冒(?:任何|一点)?(?:险|风险)|"
         r"不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|没有风险|无风险|绝对安全|刚兑|"
-        r"一点(?:点)?(?:风险|险)(?:都|也)不(?:想|敢|能|愿意?)冒|一点(?:点)?风险(?:都|也)不(?:要|想要|能)有?|保证收益|保收益|亏损接受不了|"
-        r"不接受(?:任何)?亏损",
+        r"一点(?:点)?(?:风险|险)(?:都|也)不(?:想|敢|能|愿意?)冒|一点(?:点)?风险(?:都|也)不(?:要|"
+        r"想要|能)有?|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
         # 这钱亏了可不行, 只要不亏就行: no loss is acceptable.
         r"亏了(?:可|就|那|是|真)?(?:不行|要命)|亏不得|(?:可|绝)不能亏|只要不亏(?:本)?(?:就行|就好|"
         r"就可以)?|不亏就(?:行|好)",
@@ -305,8 +306,8 @@ _W5 = (
         r"significant|plenty of|large) (?:risk|volatility|swings|losses)",
         r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
         r"tolerate|bear) (?:a lot of|lots of|high|big|a big|bigger|significant|plenty of|large|"
-        r"serious|real|a real|huge|a huge) (?:risk|risks|volatility|losses|swings|falls|drops|dips|"
-        r"ups and downs)",
+        r"serious|real|a real|huge|a huge) (?:risk|risks|volatility|losses|swings|falls|drops|"
+        r"dips|ups and downs)",
         r"high (?:risk tolerance|tolerance for risk|appetite for risk|risk appetite)",
     ),
     *chinese(
@@ -399,8 +400,8 @@ _NONE = (
         r"(?:my|our|her|his|the) only (?:cushion|buffer|safety net|savings|money|reserve)",
         rf"(?:the |this |that |my |our )?{_SAVED} (?:that )?(?:i|we|she|he) (?:live|lives|get by) "
         r"(?:on|off)",
-        r"(?:savings|money|pot|account|they|it) (?:are|is|'s|'re) (?:\w+ ){0,2}?what (?:i|we|she|he|"
-        r"they) (?:live|lives|get by|gets by|rely|relies|depend|depends) on",
+        r"(?:savings|money|pot|account|they|it) (?:are|is|'s|'re) (?:\w+ ){0,2}?what (?:i|we|she|"
+        r"he|they) (?:live|lives|get by|gets by|rely|relies|depend|depends) on",
         # Not "I don't need the money to live on", which says the opposite.
         r"(?<!n't )(?<!not )(?<!never )(?:needs?|uses?|rel(?:y|ies) on|depends? on) (?:this|the|"
         r"that|it|this money|that money|the money) (?:money )?(?:to live on|to live|for (?:rent|"
@@ -480,6 +481,11 @@ _DRAWS = (
         # "Give me a steady bit each month, on top of the pension".
         r"(?:give|pay) (?:me|us|her|him) (?:a |some )?(?:steady|regular|monthly|little) (?:bit|"
         r"income|amount|payment|sum)\b",
+        # "this account pays me a quarterly income that I rely on".
+        r"(?:account|pot|portfolio|investments?|fund|it|this) (?:pays|gives|provides) (?:me|us|"
+        r"her|him) (?:an? )?(?:\w+ )?income",
+        r"(?:it|this|that|which) (?:pays|covers) (?:for )?(?:the |her |his |"
+        r"my )?(?:\w+[- ])?(?:\w+ )?fees (?:at|for|of) (?:her|his|my|the) (?:care|nursing) home",
         r"(?:pension|income) drawdown|drawdown (?:fund|pot|pension|account)|(?:pension|pot|fund|"
         r"savings) (?:\w+ )?in drawdown|taking an income (?:off|from) it|(?:live|lives|"
         r"living) off (?:the |my |our )?drawdown",
@@ -533,9 +539,10 @@ _LOW = (
         r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
         r"(?:with|using) (?:borrowed|loan|credit card|margin) (?:money|cash|funds)",
         r"\bborrowed (?:money|cash|funds)\b|\b(?:on|with|using) margin\b(?! calls?)|"
-        r"\bcash advance\b|\bequity release\b|\b(?:release|releasing|released|unlock\w*) (?:\S+ ){0,3}?"
-        r"(?:of )?(?:(?:home |house |our |my |the )?equity|on a remortgage)\b|\b(?:was|is|were) borrowed\b|\b(?:in|into \w+) (?:off|on|from) (?:my|a|"
-        r"the) (?:credit card|overdraft|card)\b|\bmax(?:ed|ing)? out (?:my|the|a|another|"
+        r"\bcash advance\b|\bequity release\b|\b(?:release|releasing|released|"
+        r"unlock\w*) (?:\S+ ){0,3}?(?:of )?(?:(?:home |house |our |my |the )?equity|"
+        r"on a remortgage)\b|\b(?:was|is|were) borrowed\b|\b(?:in|into \w+) (?:off|on|from) (?:my|"
+        r"a|the) (?:credit card|overdraft|card)\b|\bmax(?:ed|ing)? out (?:my|the|a|another|"
         r"the other) (?:credit )?card",
         r"\b(?:got|took out|taken out|take out|approved for) (?:a |"
         r"an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan\b",
@@ -602,14 +609,14 @@ _LOW = (
         r"存)?的钱)|养老钱啊",
         r"就这点(?:底子|家底|钱|积蓄|存款)|(?:家里|全家)(?:就|只有)(?:这点|这些)(?:钱|底子|家底)",
         # All the savings in at once (存款全部拿出来买); time deposits (定期) may not be all.
-        r"(?:攒的|存的|积蓄|存款|首付)(?:钱)?(?:(?!定期)[^，。！？]){0,10}(?:全|都)(?:部)?"
-        r"(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭)",
+        r"(?:攒的|存的|积蓄|存款|首付)(?:钱)?(?:(?!定期)[^，。！？]){0,10}(?:全|"
+        r"都)(?:部)?(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭|在这)",
         r"(?:找|跟|向)[^，。！？]{1,4}借的|借呗|花呗|微粒贷|能借的|借出来|"
         r"借了[^，。！？]{0,6}(?:炒|投|买|加仓)|融资(?:炒|买|加仓)|刷信用卡|套出来|"
         r"套了?[^，。！？]{0,6}出来|两融|融了[^，。！？]{0,6}(?:万|钱)|配资|(?<!不)(?<!没)(?:加|"
         r"上)了杠杆|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|抵押贷|"
-        r"拿房子(?:去)?(?:做)?抵押|信用贷|消费贷|经营贷|房贷\S{0,4}(?:炒|投|买)|(?:房子|房产|车子?)(?:拿去|去)?抵押|"
-        r"贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
+        r"拿房子(?:去)?(?:做)?抵押|信用贷|消费贷|经营贷|房贷\S{0,4}(?:炒|投|买)|(?:房子|房产|"
+        r"车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
         r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
         # 这是我们准备买房的首付啊: the house deposit is in it.
@@ -634,8 +641,9 @@ _UNSTABLE = (
         r"out of work|might lose my job|job (?:is )?(?:not secure|insecure|at risk)|"
         r"contract (?:ends|is ending|runs out|is up)|between contracts",
         # Job cuts where they work: "they're cutting a third of our department".
-        r"(?:cutting|cuts? to|axing|shrinking|laying off) (?:\w+ ){0,4}?(?:our|my|the) (?:department|"
-        r"team|staff|division|office|workforce)|job cuts|on the (?:redundancy |layoff )?list",
+        r"(?:cutting|cuts? to|axing|shrinking|laying off) (?:\w+ ){0,4}?(?:our|my|"
+        r"the) (?:department|team|staff|division|office|workforce)|job cuts|on the (?:redundancy |"
+        r"layoff )?list",
         r"no (?:stable |steady |regular )?income|(?:unstable|irregular|unpredictable|variable|"
         r"lumpy|patchy) income|zero[- ]hours?|on benefits",
         r"(?:freelanc|gig)\w*|(?:drive|driving|drives) (?:for )?(?:uber|lyft|grab|a cab|a taxi)|"

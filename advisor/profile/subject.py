@@ -162,7 +162,9 @@ SPEAKING_FOR = (
         rf"on behalf of\s+{_OWNER_EN}",
         rf"for\s+{_OWNER_EN}(?:'s|’s)\s+{_MONEY_EN}",
         rf"{_OWNER_EN}(?:'s|’s)\s+{_MONEY_EN}",
-        rf"{_OWNER_EN}\s+(?:\w+\s+){{0,2}}(?:wants?|would like|is looking|needs?|is thinking|"
+        # Not the couple's own plan: "me and my partner want to buy".
+        rf"(?<!\bme and )(?<!\bi and )(?<!\bme & ){_OWNER_EN}\s+(?:\w+\s+){{0,2}}(?:wants?|"
+        r"would like|is looking|needs?|is thinking|"
         rf"plans?|is planning|is trying|hopes?|has asked me|asked me)\s+(?:me\s+)?to\s+{_ACT_EN}",
         rf"(?:help|helping|assist|assisting|advise|advising)\s+{_OWNER_EN}\s+"
         rf"(?:with|to|invest|decide|figure|choose|pick|manage|plan|sort|understand|work out)",
@@ -214,8 +216,8 @@ SPEAKING_FOR = (
         r"账户|存折|理财)",
         rf"(?P<rel>{_REL_ZH})(?:让|叫|托|要)我(?:帮|替|给|代)(?:他|她|他们)",
         # 想让我帮他拿一部分出来投资: the person named before asks the typist to act for them.
-        r"(?:想|要|希望)?(?:让|叫|托|请)我(?:帮|替|给|代)(?P<pron>他|她|他们|她们|二老|老人家)"
-        r"(?:拿|投|买|存|理财|投资|打理|管|看|选|配|问|写|办|咨询)",
+        r"(?:想|要|希望)?(?:让|叫|托|请)我(?:帮|替|给|代)(?P<pron>他|她|他们|她们|二老|"
+        r"老人家)(?:拿|投|买|存|理财|投资|打理|管|看|选|配|问|写|办|咨询)",
         negatable=False,
     ),
 )

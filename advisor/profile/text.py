@@ -23,9 +23,14 @@ Language = Literal["en", "zh"]
 Role = Literal["user", "assistant"]
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# A full stop inside a number (3.5%) or an abbreviation (e.g.) is not followed by a space.
+# A full stop inside a number (3.5%) or an abbreviation (e.g.) is not followed by a space; one
+# after a lone small letter ("b. 1969", "c. 2030") abbreviates a word.
+# A bar separates the fields of a form typed on one line ("Age: 29 | Job: analyst"): each
+# field ends before its bar.
 # Markup (<system>, 【系统提示】) also ends a sentence: an injected block is a sentence of its own.
-SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[。！？；;\n]+|</?[A-Za-z][^<>]{0,40}>|[【】\[\]]")
+SENTENCE_END = re.compile(
+    r"(?<!(?<![\w'’])[a-z])[.!?]+(?=\s|$)|[。！？；;\n]+|(?=[|｜])|</?[A-Za-z][^<>]{0,40}>|[【】\[\]]"
+)
 # Brackets open an aside, except around a bare number ("I (36)", "kids (6 and 8)").
 CLAUSE_BREAK = re.compile(
     r",(?!\d{3})|[，、:：]|\s[-–—]+\s|[(（](?![\d\s,and&]+[)）])|(?<![\d\s])[)）]"

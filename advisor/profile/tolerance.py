@@ -68,7 +68,8 @@ PERCENT = re.compile(
     rf"per cent)"
     rf"|百分之(?P<zh>{_ZH_NUM})|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
     # 一成五: one and a half tenths, 15%.
-    r"(?P<tenths>[一二两三四五六七八九\d])成(?:(?P<hundredths>[一二三四五六七八九])(?![万千百年]))?"
+    r"(?P<tenths>[一二两三四五六七八九\d])成(?:(?P<hundredths>[一二三四五六七八九])(?![万千百年])|"
+    r"(?P<half_tenth>半))?"
     r"(?!本|交|年)"
     rf"|\b(?P<words>(?:{_TENS_WORD})(?:[\s-](?:{_UNIT_WORD}))?|{_UNIT_WORD})\s*(?:percent|per cent)"
     r"|(?P<half>\bhalf\b|一半|腰斩|\bhalve[sd]?\b)|(?P<quarter>\ba quarter\b|四分之一)"
@@ -84,10 +85,10 @@ FALL = re.compile(
 )
 ACCEPT = re.compile(
     r"\b(?:live with|accept\w*|tolerat\w*|stomach|handle|take|bear|ok|okay|fine|comfortable|"
-    r"survive|ride (?:it )?out|hold|held|sit thr(?:ough|u)|happy|whatever|keep (?:\w+ ){0,3}(?:running|"
-    r"going)|not (?:worried|bothered|fazed|scared)|(?:be|is) a (?:sale|discount|bargain)|"
-    r"buying opportunity|cop|wear|shrug|carry on|not blink|without (?:blinking|flinching)|"
-    r"(?:wouldn'?t|won'?t|didn'?t|not) (?:blink|flinch)|"
+    r"survive|ride (?:it )?out|hold|held|sit thr(?:ough|u)|happy|whatever|"
+    r"keep (?:\w+ ){0,3}(?:running|going)|not (?:worried|bothered|fazed|scared)|(?:be|"
+    r"is) a (?:sale|discount|bargain)|buying opportunity|cop|wear|shrug|carry on|not blink|"
+    r"without (?:blinking|flinching)|(?:wouldn'?t|won'?t|didn'?t|not) (?:blink|flinch)|"
     r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
     r"like|accept|take|handle)|wouldn'?t (?:make me sell|change|bother|scare|worry|faze)|"
     r"doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|won'?t sell|not sell|"
@@ -96,16 +97,22 @@ ACCEPT = re.compile(
     r"won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|"
     r"won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|"
     r"可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|最多|顶多|至多|撑死|没有?紧张|"
-    r"不慌|拿得住|不卖|不会卖|没卖|不会割肉|不割肉|没割|都行|还行|行|不怕|不在乎|(?:继续|会)持有|继续拿着?",
+    r"不慌|拿得住|不卖|不会卖|没卖|不会割肉|不割肉|没割|都行|还行|(?<![银贵本分支总商])行|不怕|"
+    r"不在乎|(?:继续|会)持有|继续拿着?|(?:照样|也|都)拿着|顶得住|撑得住|(?<!受不了)受得了",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
-    r"\b(?:can'?t|cannot|couldn'?t|not able|too much|(?:would|i'?d)(?: \w+ly| probably| just)? "
-    r"(?:panic|sell)|"
-    r"freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful|wreck\w*|ruin\w*|gutted|"
-    r"crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|them) up|sick|hate|dread)\b|"
-    r"受不了|接受不了|承受不了|"
-    r"扛不住|不能|心疼|睡不着|不行|(?<!不)会卖|慌",
+    r"\b(?:can'?t|cannot|couldn'?t|not able|too much|(?:would|i'?d)(?: \w+ly| probably|"
+    r" just)? (?:panic|sell)|freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful|"
+    r"wreck\w*|ruin\w*|gutted|crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|"
+    r"them) up|sick|hate|dread)\b|受不了|接受不了|承受不了|扛不住|不能|心疼|睡不着|不行|"
+    r"(?<!不)会卖|慌",
+    re.IGNORECASE,
+)
+# What follows refuses more than the size named: "any more and I'd panic", 再多就睡不着了.
+MORE_THAN_THIS = re.compile(
+    r"再多|\bany (?:more|worse|bigger)\b|\banything (?:more|worse|bigger)\b|\bmore than (?:that|"
+    r"this)\b|\bbeyond (?:that|this)\b|超过(?:这个|了)?$",
     re.IGNORECASE,
 )
 # Sizes that are falls by themselves: "if it halved", 腰斩; any size "off" ("half off").
@@ -198,8 +205,8 @@ REAL_FALL = re.compile(
 )
 HELD_IN_FALL = re.compile(
     r"\b(?:never|not) (?:once |ever )?(?:sold|panic[- ]sold|pulled out|cashed out)\b|\b(?:sat|sit|"
-    r"held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) (?:\w+ ){0,3}?(?:through|thru|"
-    r"in|out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|kept (?:investing|buying|"
+    r"held|hold|stayed|rode|ride|watched it (?:drop|fall|crash)) (?:\w+ ){0,3}?(?:through|thru|in|"
+    r"out)\b|\b(?:without selling|didn'?t sell|did not sell|never sold|kept (?:investing|buying|"
     r"contributing|dca\w*|putting (?:money )?in)|stayed the course|kept (?:the |"
     r"my )?(?:monthly )?(?:direct debit|contributions?|sips?|payments?|standing order) going|"
     r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
@@ -211,10 +218,10 @@ HELD_IN_FALL = re.compile(
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
-    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|"
-    r"\b(?:put|threw|poured|chucked) in (?:an? |some )?(?:extra|more)\b|\badding (?:to|"
-    r"more)\b|\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|"
-    r"加了仓|补了仓|抄底",
+    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|\b(?:put|threw|"
+    r"poured|chucked) in (?:an? |some )?(?:extra|more)\b|\badding (?:to|more)\b|"
+    r"\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|加了仓|"
+    r"补了仓|抄底",
     re.IGNORECASE,
 )
 # Not what they nearly did: "almost sold everything", 差点全卖了.
@@ -299,12 +306,15 @@ ANSWER_LEVELS = {
 }
 # A point on a scale of risk: "7/10", "6 out of 10", 打个7分 (out of ten unless said).
 RISK_SCALE_TOPIC = re.compile(
-    r"\brisk\w*|appetite|toleran\w+|comfortable|swings|\bscale\b|风险|承受|打分|几分",
+    r"\brisk\w*|appetite|toleran\w+|comfortable|swings|\bloss(?:es)?\b|\bscale\b|风险|承受|亏|"
+    r"打分|几分",
     re.IGNORECASE,
 )
 SCALE_POINT = re.compile(
     r"(?<![\d.])(?P<point>\d{1,2}(?:\.\d)?)\s*(?:/|out of|outta)\s*(?P<top>10|5)\b"
-    r"|(?<![\d.])(?P<zh_point>\d{1,2}|[一二两三四五六七八九十])\s*分(?![钱之])",
+    # 打个7分, 给八分, 10分！; not 一分钱, 一分都不能亏, 一分钟.
+    r"|(?:打|给|评)个?(?P<zh_point>\d{1,2}|[一二两三四五六七八九十])\s*分|"
+    r"(?<![\d.])(?P<zh_digits>\d{1,2})\s*分(?![钱之钟都也])",
     re.IGNORECASE,
 )
 ZH_SCALE_TOP = 10.0
@@ -317,9 +327,9 @@ ASKED_SCALE = re.compile(
 )
 # The point alone opening a reply, hedged or not: "3", "about a 6", "maybe 7, honestly".
 BARE_POINT = re.compile(
-    r"\W*(?:about |around |maybe |probably |like |i'?d say |say |a |an |大概|可能|打个|给个)*"
-    r"(?P<point>\d{1,2}|[一二两三四五六七八九十])(?![\d%]|\.\d|\s*(?:k\b|years?|yrs?|months?|岁|年|万|"
-    r"千|kids?|children))",
+    r"\W*(?:about |around |maybe |probably |like |i'?d say |say |a |an |(?:she|he|they|mum|mom|"
+    r"dad) says |大概|可能|打个|给个)*(?P<point>\d{1,2}|[一二两三四五六七八九十])(?![\d%]|\.\d|"
+    r"\s*(?:k\b|years?|yrs?|months?|岁|年|万|千|kids?|children))",
     re.IGNORECASE,
 )
 ANSWER_WEIGHT = 1.5  # a direct answer, but a word, not a number
@@ -348,9 +358,7 @@ def tolerances(clause: Clause) -> list[Tolerance]:
 def _scale_answers(clause: Clause) -> list[Tolerance]:
     """A point on a risk scale: "7/10", "about a 6 out of 10", 风险承受打个7分; or a bare number
     opening the reply to a question that sets the scale ("On a scale of 1 to 10 ...?" "3")."""
-    about_risk = RISK_SCALE_TOPIC.search(clause.sentence) or RISK_SCALE_TOPIC.search(
-        _last_question(clause.asked)
-    )
+    about_risk = RISK_SCALE_TOPIC.search(clause.sentence) or RISK_SCALE_TOPIC.search(clause.asked)
     if not about_risk:
         return []
     match = SCALE_POINT.search(clause.text)
@@ -364,7 +372,10 @@ def _scale_answers(clause: Clause) -> list[Tolerance]:
             top = float(next(asked[g] for g in ("top", "top2", "top3", "top4") if asked[g]))
     if match is None or top is None:
         return []
-    point = parse_number(match["point"] or match.groupdict().get("zh_point") or "")
+    written = match.groupdict()
+    point = parse_number(
+        written["point"] or written.get("zh_point") or written.get("zh_digits") or ""
+    )
     if point is None or not 0 <= point.value <= top:
         return []
     level = min(5, max(1, math.ceil(point.value / top * 5)))
@@ -413,7 +424,8 @@ def _percent(match: re.Match[str]) -> float | None:
         numbers = [parse_number(part) for part in written if part]
         values = [number.value * 10 for number in numbers if number is not None]
         extra = parse_number(match.group("hundredths") or "")
-        return sum(values) / len(values) + (extra.value if extra else 0) if values else None
+        added = extra.value if extra else 5.0 if match.group("half_tenth") else 0.0  # 一成半: 15%
+        return sum(values) / len(values) + added if values else None
     number = parse_number(match.group("num") or match.group("zh") or match.group("words"))
     return None if number is None else number.value
 
@@ -452,6 +464,8 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         # "30% down, I'd shrug": the answer may follow the fall in the next clause.
         answer = clause.text + _clause_after(clause)
         refuse = _refusal(answer)
+        if refuse and MORE_THAN_THIS.search(answer[: refuse.start()]):
+            refuse = None  # "最多一成半，再多我就睡不着了": a limit, not a refused size
         buys = BUY_MORE.search(answer)
         accepts = ACCEPT.search(answer) or buys
         if not (accepts or refuse) and clause.holds_only(match.start(), match.end()):
