@@ -177,6 +177,8 @@ EMOTION_CUES = (
         "urgent",
         r"(?:answer|reply|respond|tell me|help me) (?:quickly|fast|asap|now|right now|urgently|"
         r"immediately)|urgent\w*|i mean it|asap|hurry",
+        # Urgency alone, a fear's or an eager buyer's ("I want in, like right now!").
+        r"(?:right now|immediately|asap|today)!",
         weight=0.6,
     ),
     *english(
@@ -230,7 +232,8 @@ EMOTION_CUES = (
         r"(?:make it|make this) stop",
         r"(?:i'?m|we'?re) ruined|nightmare|catastroph\w+",
         r"(?:crying|shaking|heart (?:is )?(?:racing|pounding)|sick to my stomach)",
-        r"(?:right now|immediately|asap|today)!",
+        r"can'?t breathe|(?:get|pull) (?:me |us )?out of (?:this|it|here) "
+        r"(?:right now|now|immediately|today)|before (?:it'?s|it is) all gone",
         r"feel(?:ing)? (?:physically |literally )?sick|sell[,!.\s]+sell|"
         r"(?:i )?want (?:to get )?out of (?:everything|it all|the market|all of it)",
         weight=1.5,
@@ -291,6 +294,9 @@ EMOTION_CUES = (
         r"(?:skyrocket|soar|explod|rocket)\w*",
         r"(?:i|we) (?:could|can) (?:retire|quit) (?:early|rich|tomorrow)",
         r"on fire|crushing it|killing it",
+        # Eager to be in now: "just get me in quick", "let's go before it bounces".
+        r"(?:get|put) me in (?:quick|now|asap|fast|today)|let'?s go(?! through| over| back| of)\b|"
+        r"before it (?:bounces|moons|takes off|pumps)|\d+x'?d\b|this is my shot",
         weight=1.2,
     ),
     *english(
@@ -385,7 +391,7 @@ EMOTION_CUES = (
         "euphoric",
         r"梭哈|满仓|全仓|借钱(?:来)?(?:加仓|投资|买|炒|理财)|贷款(?:来)?(?:买|炒|投资|加仓)|"
         r"加杠杆|上杠杆|杠杆|融资(?:买|加仓)|配资|大家都在(?:赚|上车|买|抢|冲)|别人都(?:在)?赚|"
-        r"身边的人都|(?:再|现在)?不上车就(?:晚|来不及)|"
+        r"身边的人都|(?:再|现在)?不上(?:车)?就(?:晚|来不及)|"
         r"(?:朋友|同事|邻居|亲戚)都(?:在)?(?:赚|买|发财)|都发财|发大财|暴富|一夜暴富|翻倍|翻几倍|"
         r"十倍|"
         # 稳赚 as a belief; 我要稳赚不赔 is a demand (a tolerance answer), not excitement.
