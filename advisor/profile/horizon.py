@@ -21,7 +21,7 @@ the money is the one that limits how much risk the whole sum can take.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from advisor.profile.lexicon import is_question
@@ -52,14 +52,15 @@ HORIZON_BEFORE = re.compile(
     r"up to|another|got)\s*(?:the\s+)?(?:next\s+)?(?:about\s+|around\s+|roughly\s+|maybe\s+|"
     r"another\s+|at least\s+)?|未来|接下来|今后|再过|还有|还剩|还要|大概|大约|打算|计划|准备|期限|"
     r"至少|起码|最多|放|存|投|拿|持有|放着|存着|投个|放个|拿个|做个|做|坚持|定投|投资|预计|差不多|"
-    r"估计|只有|不到|过|要)(?:快|近|将近|差不多|大概|大约|约)?$",
+    r"估计|只有|不到|过|要|(?:多久|多长时间|几年)[…。.，,\s]*)(?:快|近|将近|差不多|大概|大约|约)?$",
     re.IGNORECASE,
 )
 HORIZON_AFTER = re.compile(
     r"^(?:\s*(?:from now|away|later|time|or so|or more|or longer|plus|\+|until|till|to go|left|"
     r"out|horizon|timeframe|time frame|before|and then|when|at least|down the (?:road|line)|"
     r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal|pot|money))"
-    r"|后|以后|之后|过后|内|之内|以内|里|左右|不用|不动|不碰|用不到|都不用|都?用不(?:上|着|到)|以上|"
+    r"|后|以后|之后|过后|内|之内|以内|里|左右|(?:都|也)?(?:不用|不动|不碰)|用不到|都?用不(?:上|着|到)|"
+    r"以上|"
     r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|"
     r"(?:陆续|逐步|分批|慢慢)?(?:再用|才用|要用|需要用)|就要|退休|到期)",
     re.IGNORECASE,
@@ -79,7 +80,7 @@ PAST_BEFORE = re.compile(
     # What money did, anywhere before in the clause: "tripled his money on this stock in two
     # months", "made 20% in a year".
     r"|\b(?:doubled|tripled|quadrupled|made|lost|gained|earned|grew|rose|fell|dropped|jumped|"
-    r"returned|bought|sold)\b[^.!?;,]*$"
+    r"returned|bought|sold|fallen|risen|grown|shrunk|sunk|crashed|tanked|slid)\b[^.!?;,]*$"
     # "My 401k is down 30% in a month", "down 22% in a month": how fast a fall came.
     r"|\b(?:is|are|was|were|'s|been|went|gone)\s+(?:\w+\s+)?(?:down|up)\b[^.!?;,]*$"
     r"|\b(?:down|up)\s+(?:about\s+|almost\s+|nearly\s+|over\s+)?[\d.]+\s*(?:%|percent|per cent)"
@@ -139,8 +140,9 @@ STILL_AHEAD_AFTER = re.compile(
     re.IGNORECASE,
 )
 TARGET_YEAR = re.compile(
-    r"(?:\b(?:by|in|until|till|around|before|through|after)\s+(?:the\s+year\s+|early\s+|late\s+|"
-    rf"mid-?\s*|end of\s+)?(?:(?P<en>20\d\d)\b|(?P<words>{YEAR_IN_WORDS})))"
+    r"(?:(?:\b(?:by|in|until|till|around|before|through|after)\s+(?:the\s+year\s+|early\s+|"
+    r"late\s+|mid-?\s*|(?:the\s+)?end of\s+)?|\bto\s+the\s+end\s+of\s+)"
+    rf"(?:(?P<en>20\d\d)\b|(?P<words>{YEAR_IN_WORDS})))"
     r"|(?:到|在)?(?P<zh>20\d\d)年(?:前|之前|以前|左右|底|初|"
     r"退休|要用|用|的时候|(?=移民|出国|留学|买房|换房|结婚|上学|上大学|装修|回国))"
     # A message that opens on a year, answering when: "about 2029 hopefully", "2030 if all goes
@@ -149,11 +151,25 @@ TARGET_YEAR = re.compile(
     r"roughly\s+)?(?P<opening>20\d\d)\b(?![\d%])",
     re.IGNORECASE,
 )
+# A message that takes back an earlier date: "sorry, 14 months, not 4", "scratch 2030",
+# "we pushed it to 2029", 不对，是2031年.
+HORIZON_CORRECTION = re.compile(
+    r"\b(?:actually|sorry|scratch (?:that|\d{4})|wait,? no|no wait|i mean|i meant|correction|"
+    r"wrong (?:year|date|number)|pushed (?:it|retirement|the (?:date|move|wedding)) (?:back|out|"
+    r"to)|moved (?:it|the (?:date|wedding)) to|not \d+\b)|不对|不是|说错|口误|改成|推迟到|推到",
+    re.IGNORECASE,
+)
+PURPOSE_NEXT = re.compile(r"\s*(?:准备|打算|计划|用来|等我|到时候?|要(?:移民|买|换|出国|留学|退休))")
+FILLER = re.compile(
+    r"\b(?:actually|well|sorry|so|um+|uh+|oh|no|wait|ok|okay|about|around|roughly|more like|"
+    r"like)\b|[\W_]+",
+    re.IGNORECASE,
+)
 # A year given as a correction, over the sentence: "2029年……不对，我说错了，是2031年", "no wait,
 # make that 2031".
 CORRECTED_YEAR = re.compile(
-    r"(?:不对|说错了|口误|我是说|应该是|\bno wait|\bsorry|\bi mean|\bi meant)\W{0,3}(?:是|it'?s\s+|"
-    r"make that\s+)?(?P<year>20\d\d)(?!\d)",
+    r"(?:不对|不是|说错了|口误|我是说|应该是|\bno wait|\bsorry|\bi mean|\bi meant|\bscratch "
+    r"20\d\d)\W{0,3}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|that)\s+)?(?P<year>20\d\d)(?!\d)",
     re.IGNORECASE,
 )
 # A job that starts, not a need: "first data analyst job starts next month", "starting residency
@@ -253,11 +269,14 @@ GOAL_QUESTION = re.compile(
 # savings ("in 30 years", "30年后用"), unlike a bare "around four months".
 FUTURE_BEFORE = re.compile(
     r"\b(?:in|within|next|the next|over the next|for the next)\s+(?:about\s+|around\s+|roughly\s+"
-    r"|maybe\s+|another\s+)?$|(?:未来|再过|接下来|今后)\s*$",
+    r"|maybe\s+|another\s+)?$|\b(?:money|it|this|pot|fund|investment)\s+is\s+for\s+$|"
+    r"(?:未来|再过|接下来|今后)\s*$",
     re.I,
 )
 FUTURE_AFTER = re.compile(
-    r"^\s*(?:from now|later|away|time\b)|^(?:后|以后|之后|内|之内|以内|再用|才用|要用|就要)", re.I
+    r"^\s*(?:from now|later|away|time\b)|^(?:后|以后|之后|内|之内|以内|再用|才用|要用|就要|"
+    r"(?:以上)?(?:都|也)?不(?:用|动))",
+    re.I,
 )
 # A condition around the duration: "what if I retire 5 years earlier?", 如果我提前5年退休呢.
 CONDITION = re.compile(
@@ -269,8 +288,9 @@ CONDITION = re.compile(
 WHEN_QUESTION = re.compile(r"\bwhen\b|how (?:long|soon)|horizon|什么时候|多久|多长时间|几年", re.I)
 RETIRE_AT = re.compile(
     rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work)?|"
-    rf"finish(?:ing)? work(?:ing)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|"
-    rf"when (?:i'?m|she'?s|he'?s)|age)\s+(?:age\s+)?(?P<en>{NUMBER_EN})\b|\b(?:by the time|when|"
+    rf"finish(?:ing)?(?: work(?:ing)?)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|~|"
+    rf"when (?:i'?m|she'?s|he'?s|i hit|i turn|i reach)|age)\s*(?:age\s+)?(?P<en>{NUMBER_EN})\b|"
+    rf"\b(?:by the time|when|"
     rf"once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
     rf"she turns|he turns)\s+(?P<until>{NUMBER_EN})\b|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|"
@@ -336,6 +356,7 @@ class HorizonCandidate:
     confidence: float
     evidence: Evidence
     tier: int = EXPLICIT
+    corrects: bool = False  # said in a message that corrects an earlier one ("sorry, 14 months")
 
 
 def find_horizons(conversation: Conversation, today: date) -> list[HorizonCandidate]:
@@ -348,6 +369,8 @@ def find_horizons(conversation: Conversation, today: date) -> list[HorizonCandid
             *_relative_dates(clause),
             *_month_dates(clause, today),
         ]
+        if HORIZON_CORRECTION.search(conversation.turn(clause.message_index).content):
+            in_clause = [replace(c, corrects=True) for c in in_clause]
         found.extend(_as_scenario(c) if _is_scenario(clause) else c for c in in_clause)
     return [c for c in found if 0 <= c.years <= MAX_HORIZON_YEARS]
 
@@ -420,11 +443,30 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             opens_answer
             or _is_horizon(context, duration, _label_length(clause))
             or _after_long_run(clause, duration)
+            or _corrected(clause, duration)
+            or _purpose_next(clause, duration)
         ):
             confidence = APPROXIMATE_CONFIDENCE if duration.approximate else EXACT_CONFIDENCE
             evidence = clause.evidence(duration.start, duration.end)
             candidates.append(HorizonCandidate(duration.years, confidence, evidence))
     return candidates
+
+
+def _purpose_next(clause: Clause, duration: Duration) -> bool:
+    """A duration that ends its clause, followed by what the money is for: "三到五年，准备移民",
+    "十几年吧，等我退休"."""
+    if FILLER.sub("", clause.text[duration.end :]).strip(" 吧啊"):
+        return False
+    if _past_before(clause.text[: duration.start]) or "了" in clause.text[: duration.start]:
+        return False  # 我干了五年，准备辞职: how long something has lasted
+    return bool(PURPOSE_NEXT.match(clause.sentence_after()))
+
+
+def _corrected(clause: Clause, duration: Duration) -> bool:
+    """A duration alone in a sentence that corrects an earlier one: "Sorry, 14 months, not 4",
+    "Well, 5 years actually"."""
+    rest = clause.text[: duration.start] + " " + clause.text[duration.end :]
+    return bool(HORIZON_CORRECTION.search(clause.sentence)) and not FILLER.sub("", rest).strip()
 
 
 def _counts_savings(clause: Clause, duration: Duration) -> bool:
@@ -630,9 +672,14 @@ def education_horizons(
 
 def infer_horizon(candidates: list[HorizonCandidate]) -> Inferred[float]:
     """The shortest horizon of the strongest tier present (explicit, then derived from ages,
-    then a scenario, then "I may need it any time"), else unknown."""
+    then a scenario, then "I may need it any time") since the last message that corrects one,
+    else unknown."""
     if not candidates:
         return Inferred[float]()
+    corrections = [c.evidence.message_index for c in candidates if c.corrects]
+    if corrections:
+        # "Sorry, 14 months, not 4": a date corrected in a later message replaces the earlier.
+        candidates = [c for c in candidates if c.evidence.message_index >= max(corrections)]
     best_tier = min(c.tier for c in candidates)
     pool = [c for c in candidates if c.tier == best_tier]
     chosen = min(pool, key=lambda c: c.years)
