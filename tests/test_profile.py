@@ -1349,3 +1349,258 @@ def test_a_divorce_after_forty_years_is_no_horizon(extractor):
 def test_years_of_the_last_century_said_aloud():
     assert parse_year_in_words("nineteen seventy-nine") == 1979
     assert parse_year_in_words("ninety-six") is None  # a two-digit year needs its century
+
+
+def chat(*turns: tuple[str, str]) -> list[Message]:
+    """A conversation from (role, content) pairs."""
+    return [
+        Message(role="user" if role == "U" else "assistant", content=text) for role, text in turns
+    ]
+
+
+FALL_OPTIONS = (
+    "If your investments dropped 25% over a few months, would you: A) sell everything, "
+    "B) sell some, C) hold, D) buy more?"
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "willingness"),
+    [
+        ("D obviously", 5),  # buying more in a 25% fall
+        ("C", 4),
+        ("A. just get me out", 2),
+        ("I honestly don't know. A probably.", 2),
+        ("A lot depends on my wife.", None),  # an article, not a choice
+    ],
+)
+def test_an_option_chosen_by_its_letter_is_the_investors_answer(extractor, reply, willingness):
+    profile = extractor.extract(chat(("A", FALL_OPTIONS), ("U", reply)))
+    assert profile.risk.willingness.value == willingness
+
+
+def test_the_chosen_option_is_quoted_from_the_advisers_message(extractor):
+    profile = extractor.extract(chat(("A", FALL_OPTIONS), ("U", "D obviously")))
+    assert Evidence(message_index=0, quote="buy more") in profile.risk.willingness.evidence
+
+
+@pytest.mark.parametrize(
+    ("messages", "willingness", "years"),
+    [
+        (
+            chat(
+                (
+                    "A",
+                    "以下哪种描述最符合您？A. 下跌10%我会卖出 "
+                    "B. 下跌20%我会继续持有 C. 下跌30%我会加仓",
+                ),
+                ("U", "第三个"),
+            ),
+            5,
+            None,
+        ),
+        (
+            chat(
+                (
+                    "A",
+                    "Three quick ones: 1) Your age? 2) How long can you leave the money "
+                    "invested? A) under 2 years B) 2-5 years C) over 5 years 3) If your "
+                    "portfolio fell 15%, you would: A) sell everything B) sell part C) hold",
+                ),
+                ("U", "1) 45 2) B 3) A"),
+            ),
+            2,
+            3.5,
+        ),
+        (
+            chat(
+                ("A", "How soon might you need this money? 1) less than 1 year 2) 1-3 years"),
+                ("U", "2, roughly"),
+            ),
+            None,
+            2.0,
+        ),
+    ],
+)
+def test_numbered_and_chinese_choices(extractor, messages, willingness, years):
+    profile = extractor.extract(messages)
+    assert profile.risk.willingness.value == willingness
+    assert profile.horizon_years.value == years
+
+
+def test_an_age_given_to_a_numbered_question(extractor):
+    asked = "Could you tell us (1) your age, (2) when you will need the money?"
+    profile = extractor.extract(chat(("A", asked), ("U", "1) 57 years. 2) In March 2029.")))
+    assert profile.age.value == 57
+
+
+@pytest.mark.parametrize(
+    ("messages", "willingness"),
+    [
+        (
+            chat(("A", "How comfortable are you with risk, from 0 to 10?"), ("U", "2/10, if that")),
+            1,
+        ),
+        (chat(("A", "On a scale of 1 to 10, where are you?"), ("U", "about a 6")), 3),
+        (user("风险承受打个7分吧"), 4),
+        (
+            chat(
+                ("U", "I'm helping my mother with the questionnaire, she's 81."),
+                ("A", "How would she feel? 1 = I can't accept any loss, 5 = I'm fine with swings."),
+                ("U", "She says 1, firmly."),
+            ),
+            1,
+        ),
+        (user("完了完了 全亏了 一分都不要留"), None),  # 一分 is no point on a scale
+        (user("I rate this app 9/10"), None),  # not about risk
+    ],
+)
+def test_a_point_on_a_risk_scale(extractor, messages, willingness):
+    assert extractor.extract(messages).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("If it dropped 10% I'd honestly panic, I'm not built for that.", 2),
+        ("If the market crashed 30% I'd probably panic.", 3),  # half of a refused fall
+        ("could sit thru a 35% drop", 5),
+        ("Probably buy more? I did in March 2020, put in an extra 30k.", 5),
+        ("刚毕业，每个月定投，打算长期拿着，跌了就当打折买，不会停。", 5),
+        ("我40，能接受一点波动，10%以内吧。", 2),  # the size in apposition bounds the swings
+        ("能接受的亏损：最多一成半，再多我就睡不着了", 3),  # 一成半 is 15%; more is refused
+        ("I held equities through 2008 and again in 2020, and added to positions both times.", 5),
+        ("I can accept occasional small falls.", 2),
+        ("我希望稳稳当当的，一点风险都不要有。", 1),
+        ("I'd like income from it but without putting any of it at risk.", 1),
+    ],
+)
+def test_willingness_in_this_rounds_wordings(extractor, text, level):
+    assert extractor.extract(user(text)).risk.willingness.value == level
+
+
+def test_a_later_message_that_says_not_so_conservative_after_all_revises(extractor):
+    messages = user("我胆子比较小，应该算保守型吧。", "这么说我好像也没那么保守。")
+    assert extractor.extract(messages).risk.willingness.value >= 3
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("I'm 40. Job cuts at work next month.", 2),
+        ("I'm 40. We can release 150k on a remortgage and put it in tech.", 2),
+        ("我34，准备把这三年攒下的20万全部买成金条。", 2),
+        ("我37，用信用贷借了30万，准备全仓杀进去！", 2),
+        ("我28，上班三年，攒的钱全在这了。", 2),
+        ("I'm 74 and this account pays me a quarterly income that I rely on.", 2),
+        # A date for part of the money binds less than one for all of it.
+        ("about 40k of the 200k will go on my mother-in-law's operation next year.", 2),
+    ],
+)
+def test_capacity_in_this_rounds_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+def test_facts_told_after_answering_a_hypothetical_are_facts(extractor):
+    messages = chat(
+        ("A", "If the market fell 30% next month, how would you feel?"),
+        ("U", "C. Not worried in the slightest. I'm 55, mortgage paid off, plenty in cash."),
+    )
+    assert extractor.extract(messages).risk.capacity.value == 5
+
+
+@pytest.mark.parametrize(
+    ("messages", "years"),
+    [
+        (
+            user("Our wedding's in 4 months, park the 18k till then.", "Sorry, 14 months, not 4."),
+            1.17,
+        ),
+        (user("I'm 61 and retiring in 4 years.", "Well, 5 years actually, I pushed it back."), 5.0),
+        (user("Moving to Portugal in 2030.", "Oh, and scratch 2030, it'll be 2031."), 5.0),
+        (user("打算2029年移民加拿大，这笔钱到时候要用。", "哦不是，是2028年。"), 2.0),
+        (user("孩子上大学的钱", "2029年……不对，我说错了，是2031年，他现在才上初一。"), 5.0),
+        (user("I'm 31. My bonus in March covers the deposit; the rest is 30 years away."), 30.0),
+        (user("我和老婆都35，存了50万准备明年换个大点的房子。"), 1.0),
+        (user("36；三到五年，准备移民新加坡"), 4.0),
+        (user("我干了五年，准备辞职"), None),
+        (user("这笔钱二十年都不动。"), 20.0),
+        (user("I'm 52 and we want to retire when I hit 58."), 6.0),
+        (user("I'm 39. My fund for my retirement at 58 has fallen 14% in two months."), 19.0),
+    ],
+)
+def test_horizons_corrected_and_in_more_wordings(extractor, messages, years):
+    assert extractor.extract(messages).horizon_years.value == years
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("I am Rajesh Kumar Iyer, 44 years, working as Senior Engineer in Pune.", 44),
+        ("I am Mrs. Corazon Villareal, 76 years of age, a retired teacher.", 76),
+        ("Kind regards,\nSiobhán Gallagher (b. 1969)", 57),
+        ("Name: Priya | Age: 29 | Job: data analyst", 29),
+        ("年龄：38｜职业：小学老师", 38),
+        ("您好：本人一九七八年生，在一家物流公司做调度。", 48),
+    ],
+)
+def test_ages_in_letters_and_forms(extractor, text, age):
+    assert extractor.extract(user(text)).age.value == age
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("I joined a software company as a trainee after completing my B.Tech this year.", "youth"),
+        ("I am a second-year MBA student in Ahmedabad.", "youth"),
+        ("Having recently become a great-grandmother, I'd like some information.", "retirement"),
+    ],
+)
+def test_life_stage_cues_in_letters(extractor, text, stage):
+    assert extractor.extract(user(text)).life_stage.value == stage
+
+
+@pytest.mark.parametrize(
+    ("messages", "who"),
+    [
+        (user("您好，我替我先生咨询一下。他今年六十三岁，去年刚退休。"), "other"),
+        (user("本人受父亲张国华先生（现年八十一岁）书面委托，代为办理其理财事宜。"), "other"),
+        (user("爷爷今年八十五岁，耳朵不太好，让我代他写这封信。"), "other"),
+        (
+            user("我四十出头，手上有两笔钱。", "先规划给女儿的这三十万，女儿的钱十年内不会动。"),
+            "self",
+        ),
+        (user("house deposit. me and my partner want to buy by mid 2029. I'm 36."), "self"),
+    ],
+)
+def test_whose_profile_in_letters_and_households(extractor, messages, who):
+    assert extractor.extract(messages).subject.who == who
+
+
+@pytest.mark.parametrize(
+    ("messages", "emotion"),
+    [
+        (
+            user(
+                "everyone at work made bank on AI stocks, it can only go up",
+                "32. just get me in quick",
+            ),
+            "euphoric",
+        ),
+        (user("现在不上就晚了！"), "euphoric"),
+        (
+            user(
+                "I'm absolutely pumped, uranium's going to the moon and I want in, like right now!"
+            ),
+            "euphoric",
+        ),
+        (
+            user("If she finds out... I can't breathe. I need to get out of this right now."),
+            "panic",
+        ),
+        (user("My wife passed away. I can't think straight. Can I talk to a person?"), "anxious"),
+        (user("It has to stay safe, I'm afraid."), "calm"),  # politeness, not fear
+    ],
+)
+def test_emotion_in_this_rounds_wordings(extractor, messages, emotion):
+    assert extractor.extract(messages).emotion.current.value == emotion

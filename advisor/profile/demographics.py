@@ -616,8 +616,10 @@ STAGE_CUES = (
         r"(?:have|has|'ve|'s|got)\s+(?:got\s+)?(?:\w+\s+)?(?:grandkids|grandchildren|grandsons?|"
         r"granddaughters?)\b|\b(?:a|new|first|second|third)\s+(?:grandchild|grandson|granddaughter|"
         r"grandbaby)\b|\bgrand(?:ma|pa|mother|father|parents?) (?:of|to) (?:\w+ )?\w+",
-        r"\b(?:became|become|becoming|am|i'?m|now) (?:a )?great-?grand(?:mother|father|ma|pa|"
-        r"parents?)\b",
+        # "Having become a great-grandmother": the match stops before the relation word, which
+        # would otherwise make the cue someone else's.
+        r"\b(?:became|become|becoming|am|i'?m|now) a(?= great-?grand(?:mother|father|ma|pa|"
+        r"parent)\b)",
         weight=1.0,
     ),
     *english(

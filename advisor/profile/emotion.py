@@ -108,6 +108,7 @@ EMOTION_CUES = (
         r"freaking out|freak out",
         r"before it gets worse",
         r"nervous",
+        r"can'?t think straight",
         r"\bhelp\s*!+|please help|what (?:do|should|can) i do\s*\?",
         r"anxious|anxiety",
         # Not the politeness of "It has to stay safe, I'm afraid." or "I'm afraid not".

@@ -159,7 +159,9 @@ HORIZON_CORRECTION = re.compile(
     r"to)|moved (?:it|the (?:date|wedding)) to|not \d+\b)|不对|不是|说错|口误|改成|推迟到|推到",
     re.IGNORECASE,
 )
-PURPOSE_NEXT = re.compile(r"\s*(?:准备|打算|计划|用来|等我|到时候?|要(?:移民|买|换|出国|留学|退休))")
+PURPOSE_NEXT = re.compile(
+    r"\s*(?:准备|打算|计划|用来|等我|到时候?|要(?:移民|买|换|出国|留学|退休))"
+)
 FILLER = re.compile(
     r"\b(?:actually|well|sorry|so|um+|uh+|oh|no|wait|ok|okay|about|around|roughly|more like|"
     r"like)\b|[\W_]+",
