@@ -46,7 +46,7 @@ AGE_EN = re.compile(
     rf"(?:{_KIN})(?:'s|’s| is| was| (?:just |recently )?(?:turned|turns|hit|reached))|"
     r"(?:i|she|he|who) (?:just |recently |finally )?(?:turned|turn|turns|hit|hits|reached|reach)|"
     r"turning|hitting|(?:i|she|he)'?ll be|(?:i|she|he) will be|^\s*now|^\s*at|being|"
-    r"^\W*(?:just |recently )?turned|(?<![\w'])me\s*[:：=]|"
+    r"^\W*(?:just |recently )?turned|(?<![\w'])me\s*[:：=]|^\W*me,?(?=\s+\d)|"
     rf"aged|at age|age(?: is|:)?|my age is|of age)"
     rf"\s+{_ABOUT_EN}(?P<n>{NUMBER_EN}){_NOT_AGE_AFTER_EN}"
     rf"(?:\s*(?:years?|yrs?)(?:\s+old)?|\s*y/?o\b)?"
@@ -83,7 +83,9 @@ LEADING_AGE_EN = re.compile(
 )
 # "My wife and I are both 40", "me and my partner are both 33": the typist's age too.
 BOTH_EN = re.compile(
-    rf"(?:(?:are|'re)\s+|,\s*|^\W*|\bwe\s+)both\s+(?:aged\s+)?(?P<n>{NUMBER_EN})(?![\w%])",
+    rf"(?:(?:are|'re)\s+|,\s*|^\W*|\bwe\s+)both\s+(?:aged\s+)?(?P<n>{NUMBER_EN})(?![\w%])"
+    # "We're 49 and 47", "We (37 and 35)": the typist names their own age first.
+    rf"|\bwe(?:'re| are)?\s*\(?\s*(?:aged\s+)?(?P<first>[1-9]\d)\s*(?:and|&|,)\s*[1-9]\d\b(?!\s*%)",
     re.IGNORECASE,
 )
 # "in my forties", "into her late sixties", "I'm mid-40s".
@@ -132,6 +134,11 @@ SELF_DESCRIPTION = re.compile(r"\b(?:i'?m|i am|im)\s+(?:a|an)\s+\w", re.IGNORECA
 NOT_AN_AGE_NEARBY = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
 LIST_GOES_ON = re.compile(rf"\s*(?:maybe|perhaps|or|to|and|tops|max|{NUMBER_EN})\b", re.IGNORECASE)
 ADULT_AGE = 18
+# A number alone after taking an age back: "……不对，七十四", "哎不对，我说反了，是五十四".
+CORRECTION_ZH = re.compile(r"(?:不对|说错了|说反了|记错了|口误|打错了)[^。！？]{0,8}$")
+CORRECTED_AGE_ZH = re.compile(
+    rf"^\s*(?:是|应该是)?(?P<n>{NUMBER_ZH})(?:岁|周岁)?\s*[，,。！!]?\s*$"
+)
 # "25 years." alone is a stretch of time ("for the long haul, 25 years"); "25 years old" an age.
 LONE_NUMBER = re.compile(
     r"^\s*(?P<n>[1-9][0-9])\s*(?:y/?o|(?:yrs?|years?) old|岁)?\s*[,，.。]?\s*$", re.IGNORECASE
@@ -143,7 +150,8 @@ BORN_ZH = re.compile(
 )
 # An age the person will reach (四十五岁前躺平, 60岁退休, 到六十岁): a target, not the age.
 TARGET_AGE_AFTER_ZH = re.compile(
-    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|退休)"
+    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|退休|上大学|上学|读大学|"
+    r"毕业|结婚|成年)"
 )
 TARGET_AGE_BEFORE_ZH = re.compile(r"(?:到|活到|干到|熬到)$")
 SPOKEN_DIGITS_ZH = dict(zip("零〇一二三四五六七八九", "00123456789", strict=True))
@@ -341,6 +349,13 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
     if lone and not found:
         # "Female, 34, nurse": a clause that is nothing but a two-digit number.
         found.append((lone.start("n"), float(lone.group("n")), False))
+    corrected = CORRECTED_AGE_ZH.match(clause.text)
+    before = clause.sentence[: clause.start - clause.sentence_start]
+    if corrected and not found and CORRECTION_ZH.search(before):
+        # "我爸七十六……不对，七十四": the age given again after taking it back.
+        number = parse_number(corrected.group("n"))
+        if number is not None and ADULT_AGE <= number.value <= INVESTOR_AGES[1]:
+            found.append((corrected.start("n"), number.value, number.approximate))
     spoken = LONE_WORD_AGE_EN.match(clause.text)
     if spoken and not found and _introduced(clause):
         # "Gareth, forty-five, I teach maths", "So I'm, uh, forty-three", "I am Rajesh Kumar
@@ -441,8 +456,8 @@ def _shared_ages(clause: Clause, attribution: Attribution) -> list[AgeMention]:
     found = []
     for match in BOTH_EN.finditer(clause.text):
         before = clause.sentence[: clause.start - clause.sentence_start + match.start()]
-        number = parse_number(match.group("n"))
-        if number is not None and FIRST_PERSON.search(before):
+        number = parse_number(match.group("n") or match.group("first"))
+        if number is not None and (match.group("first") or FIRST_PERSON.search(before)):
             evidence = clause.evidence(match.start(), match.end())
             found.append(AgeMention(number.value, number.approximate, evidence))
     return found
@@ -618,6 +633,7 @@ STAGE_CUES = (
         r"grandbaby)\b|\bgrand(?:ma|pa|mother|father|parents?) (?:of|to) (?:\w+ )?\w+",
         # "Having become a great-grandmother": the match stops before the relation word, which
         # would otherwise make the cue someone else's.
+        r"\bthe (?:grandkids|grandchildren)\b",
         r"\b(?:became|become|becoming|am|i'?m|now) a(?= great-?grand(?:mother|father|ma|pa|"
         r"parent)\b)",
         weight=1.0,

@@ -192,7 +192,7 @@ NEED = re.compile(
     r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
     r"拿去还|拿来还|用来还|换房|换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|"
-    r"还款|还贷|还钱|还清|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
+    r"还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
@@ -254,6 +254,16 @@ RELATIVE = (
     ),
     (re.compile(r"\bnext few months\b|\bcoming months\b|近期|最近几个月|这几个月", re.I), 0.25),
 )
+# Money owed within days: a repayment, the rent, a bill due tomorrow or on the 1st.
+DUE = re.compile(
+    r"\b(?:due|repay\w*|pay (?:it |them )?back|rent|bills?)\b|还款|还钱|要还|得还|还不上|房租|交租",
+    re.IGNORECASE,
+)
+WITHIN_DAYS = re.compile(
+    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th))\b|明天|后天|这周|本周|下周|这几天",
+    re.IGNORECASE,
+)
+DAYS_AHEAD = 0.02
 SAVINGS_QUESTION = re.compile(
     r"emergenc\w*|cushion|buffer|runway|cash (?:aside|saved)|savings aside|months of expenses|"
     r"应急|备用|存款|积蓄|几个月的(?:开销|开支|生活费)",
@@ -370,6 +380,7 @@ def find_horizons(conversation: Conversation, today: date) -> list[HorizonCandid
             *_target_years(clause, today.year),
             *_relative_dates(clause),
             *_month_dates(clause, today),
+            *_due_soon(clause),
         ]
         if HORIZON_CORRECTION.search(conversation.turn(clause.message_index).content):
             in_clause = [replace(c, corrects=True) for c in in_clause]
@@ -584,6 +595,17 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
             evidence = clause.evidence(match.start(), match.end())
             candidates.append(HorizonCandidate(years, RELATIVE_CONFIDENCE, evidence))
     return candidates
+
+
+def _due_soon(clause: Clause) -> list[HorizonCandidate]:
+    """A repayment or a bill due within days: "明天就要还款", "rent is due on the 1st"."""
+    if not DUE.search(clause.sentence):
+        return []
+    match = WITHIN_DAYS.search(clause.text)
+    if match is None or _past_before(clause.text[: match.start()]):
+        return []
+    evidence = clause.evidence(match.start(), match.end())
+    return [HorizonCandidate(DAYS_AHEAD, RELATIVE_CONFIDENCE, evidence)]
 
 
 def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:

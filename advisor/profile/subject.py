@@ -377,6 +377,12 @@ def quoted_speaker(before: str) -> str | None:
     return last.group("who") or last.group("who_zh") or ""
 
 
+# The typist describing themselves as a parent: "Single dad here, 34", "i'm a single mum, 37".
+TYPIST_AS_PARENT = re.compile(
+    r"(?:\b(?:i'?m|i am|im)\s+(?:a\s+)?(?:\w+\s+)?|\b(?:single|solo)\s+)(?:mum|mom|"
+    r"dad|mother|father|parent|grandma|grandpa|grandmother|grandfather)\b(?!'s|’s)",
+    re.IGNORECASE,
+)
 COUPLE = re.compile(
     rf"(?<![\w])(?:me|i) (?:and|&) (?:my|our) (?:\w+\s+)?(?:{_REL_EN})(?![\w-])|"
     rf"我(?:和|跟|与)(?:我的?)?(?:{_REL_ZH})",
@@ -624,7 +630,13 @@ def nearest_person(before: str) -> tuple[str, str] | None:
     """('first' or 'other', the words) for the last person reference in `before`; a couple that
     includes the typist ("me and my wife", 我和老公) counts as the typist."""
     last: tuple[int, str, str] | None = None
-    for pattern, kind in ((FIRST_PERSON, "first"), (OTHER_PERSON, "other"), (COUPLE, "first")):
+    patterns = (
+        (FIRST_PERSON, "first"),
+        (OTHER_PERSON, "other"),
+        (COUPLE, "first"),
+        (TYPIST_AS_PARENT, "first"),
+    )
+    for pattern, kind in patterns:
         for match in pattern.finditer(before):
             if last is None or match.end() >= last[0]:
                 last = (match.end(), kind, match.group(0))
