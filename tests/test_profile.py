@@ -1604,3 +1604,27 @@ def test_whose_profile_in_letters_and_households(extractor, messages, who):
 )
 def test_emotion_in_this_rounds_wordings(extractor, messages, emotion):
     assert extractor.extract(messages).emotion.current.value == emotion
+
+
+@pytest.mark.parametrize(
+    ("messages", "age"),
+    [
+        (user("We're 49 and 47, saving for retirement."), 49),  # the typist names theirs first
+        (user("We (37 and 35) are planning to move to Canada in 2029."), 37),
+        (user("Hi. Me 38, my wife 36, both working."), 38),
+        (user("Single dad here, 34, I drive Uber."), 34),
+        (user("i'm a single mum, 37, two boys."), 37),
+        (user("My mum is 78 and I'm asking for her."), 78),  # a parent named is still theirs
+        (user("我帮我爸问问。我爸七十六……不对，七十四，我记错了。"), 74),
+        (user("我今年四十五。", "哎不对，我说反了，是五十四，老毛病了。"), 54),
+        (user("我自己三十六。老大十八岁上大学嘛，那就是十年后。"), 36),  # a child's target age
+    ],
+)
+def test_ages_of_couples_parents_and_corrections(extractor, messages, age):
+    assert extractor.extract(messages).age.value == age
+
+
+def test_repayment_due_tomorrow_is_money_needed_now(extractor):
+    profile = extractor.extract(user("完了，我借网贷炒股，现在亏了一半，明天就要还款，怎么办？"))
+    assert profile.horizon_years.value is not None and profile.horizon_years.value < 0.1
+    assert profile.risk.capacity.value == 1
