@@ -1628,3 +1628,23 @@ def test_repayment_due_tomorrow_is_money_needed_now(extractor):
     profile = extractor.extract(user("完了，我借网贷炒股，现在亏了一半，明天就要还款，怎么办？"))
     assert profile.horizon_years.value is not None and profile.horizon_years.value < 0.1
     assert profile.risk.capacity.value == 1
+
+
+@pytest.mark.parametrize(
+    ("messages", "goal"),
+    [
+        (user("I'm a nurse in Riyadh and I want to build a small house for my family."), "home"),
+        (
+            chat(("A", "What is the money meant for, and when?"), ("U", "...a flat. In 5 years.")),
+            "home",
+        ),
+        (user("She inherited 80k and wants it growing for 20 years."), "wealth_growth"),
+        (user("She wants it to go to my little cousins one day."), "legacy"),
+        (user("We want something safe so the grandkids get it one day."), "legacy"),
+        (user("爷爷有五十万元存款，说以后要留给我们几个孙辈。"), "legacy"),
+        (user("She uses the interest to buy her medicines every month."), "income"),
+        (user("替我老公问的。他那笔钱想做长期。"), "wealth_growth"),
+    ],
+)
+def test_goals_in_this_rounds_wordings(extractor, messages, goal):
+    assert goal in [found.goal for found in extractor.extract(messages).goals]

@@ -653,8 +653,8 @@ STAGE_CUES = (
         # "after completing my B.Tech this year", "joined as a trainee".
         r"(?:completed|completing|finished|finishing) my (?:b\.?\s?tech|b\.?\s?e\.?|b\.?\s?sc|"
         r"b\.?\s?com|bachelor'?s?|degree|graduation|masters?) (?:this|last) year",
-        r"(?:joined|joining|started|starting) (?:\w+ ){0,6}?as an? (?:graduate )?(?:trainee|intern|"
-        r"apprentice)",
+        r"(?:joined|joining|started|starting) (?:\w+ ){0,6}?as an? (?:graduate )?(?:trainee|"
+        r"intern|apprentice)",
         r"(?:final|last)[- ]year (?:med|medical|law|uni|university|college|phd) student|(?:med|"
         r"medical|law|nursing) student",
         r"(?:fresh|recent|new) (?:grad|graduate)",

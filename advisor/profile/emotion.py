@@ -233,8 +233,8 @@ EMOTION_CUES = (
         r"(?:make it|make this) stop",
         r"(?:i'?m|we'?re) ruined|nightmare|catastroph\w+",
         r"(?:crying|shaking|heart (?:is )?(?:racing|pounding)|sick to my stomach)",
-        r"can'?t breathe|(?:get|pull) (?:me |us )?out of (?:this|it|here) "
-        r"(?:right now|now|immediately|today)|before (?:it'?s|it is) all gone",
+        r"can'?t breathe|(?:get|pull) (?:me |us )?out of (?:this|it|here) (?:right now|now|"
+        r"immediately|today)|before (?:it'?s|it is) all gone",
         r"feel(?:ing)? (?:physically |literally )?sick|sell[,!.\s]+sell|"
         r"(?:i )?want (?:to get )?out of (?:everything|it all|the market|all of it)",
         weight=1.5,

@@ -101,6 +101,9 @@ GOAL_CUES = (
         r"(?:maybe|then|eventually|later|one day|someday) (?:buy(?:ing)? )?(?:a|our|my) (?:first )?"
         r"(?:flat|house|home|apartment|condo)",
         r"for (?:a|our|my) (?:own )?(?:house|home|flat|apartment|place of (?:my|our) own)",
+        # "build a small house for my family there"; "...a flat." answering what it is for.
+        r"(?:build|building) (?:a|our|my) (?:small |little |new |own )?(?:house|home)",
+        r"^\W*a (?:flat|house|home)\b",
     ),
     *english(
         "medical",
@@ -167,7 +170,8 @@ GOAL_CUES = (
         r"(?:fully |all |100% |mostly )?equit(?:y|ies)(?: \w+)? (?:allocation|portfolio|funds?|"
         r"heavy)",
         r"growth",
-        r"(?:for|make) (?:the money|it) (?:to )?(?:grow|work)",
+        r"(?:for|make) (?:the money|it) (?:to )?(?:grow|work)|(?:wants?|like) (?:it|"
+        r"the money) (?:growing|to grow)",
         r"(?:money|savings) (?:to )?(?:grow|work harder)",
         r"better (?:return|returns|rate|interest) than (?:the bank|a savings account|"
         r"my savings account|"
@@ -182,8 +186,9 @@ GOAL_CUES = (
     ),
     *english(
         "income",
-        r"(?:regular|steady|stable|monthly|passive|extra|additional|retirement|supplementa\w*|"
-        r"reliable|predictable|fixed) income",
+        r"(?:regular|steady|stable|monthly|quarterly|passive|extra|additional|retirement|"
+        r"supplementa\w*|reliable|predictable|fixed) income",
+        r"uses? the interest",
         r"income (?:stream|from|to live on|each month|every month|in retirement)",
         # "it sends me a bit every month", "give me a steady bit each month".
         r"(?:sends?|gives?|pays?) (?:me|us) (?:a|some) (?:steady |little |regular )?(?:bit|amount|"
@@ -243,6 +248,10 @@ GOAL_CUES = (
         r"pass (?:it |them |something )?(?:on|down)",
         r"(?:leave|leaving) (?:something|money|an inheritance|a legacy)",
         r"bequest|bequeath",
+        # "She wants it to go to my little cousins one day", "so the grandkids get it one day".
+        r"(?:go|goes|pass|passes) to (?:my|our|her|his|their|the) (?:\w+ )?(?:kids|children|"
+        r"grandkids|grandchildren|cousins|nieces|nephews|family|heirs)|(?:so|for) (?:the|my|our|"
+        r"her|his) (?:grandkids|grandchildren|kids|children) (?:get|gets|to have|inherit)",
         r"(?:kids|children|family|heirs|grandkids|grandchildren|son|"
         r"daughter)(?: \w+){0,2}? (?:to )?"
         r"inherit",
@@ -290,10 +299,9 @@ GOAL_CUES = (
         "wealth_growth",
         r"增值|财富增长|资产增长|钱生钱|让钱增长|跑赢通胀|抵御通胀|对抗通胀|保值增值|收益最大化|"
         r"高收益|多赚|赚钱|赚点钱|赚更多|财富积累|积累财富|长期增长|资本增值|翻倍|发财|致富|"
-        r"比(?:存)?(?:银行|定期|余额宝)(?:强|高|多|好)|"
-        r"长期(?:投资|配置|持有|增值|理财|定投)|定投|指数基金|年化|收益率|(?:每年|"
-        r"一年)(?:至少)?(?:有)?"
-        r"(?:百分之|\d+%)|股票型|偏股|权益类",
+        r"比(?:存)?(?:银行|定期|余额宝)(?:强|高|多|好)|想做长期|长期(?:投资|配置|持有|增值|理财|"
+        r"定投)|定投|指数基金|年化|收益率|(?:每年|一年)(?:至少)?(?:有)?(?:百分之|\d+%)|股票型|"
+        r"偏股|权益类",
     ),
     *chinese(
         "income",
@@ -305,8 +313,8 @@ GOAL_CUES = (
     *chinese(
         "legacy",
         # 给孙子留着: kept for the grandson.
-        r"给(?:我的?)?(?:孙子|孙女|外孙|外孙女|孙辈|儿孙)留着|留给(?:我的?)?\S{0,2}(?:孩子|子女|"
-        r"儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|儿孙|小孩)|(?:留|"
+        r"给(?:我的?)?(?:孙子|孙女|外孙|外孙女|孙辈|儿孙)留着|留给(?:我的?|我们)?\S{0,2}(?:孩子|"
+        r"子女|儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|儿孙|小孩)|(?:留|"
         r"作为)(?:下)?遗产|传承|家族财富|传给|身后|走了以后|百年之后|遗嘱|信托",
     ),
 )

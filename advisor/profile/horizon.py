@@ -58,11 +58,10 @@ HORIZON_BEFORE = re.compile(
 HORIZON_AFTER = re.compile(
     r"^(?:\s*(?:from now|away|later|time|or so|or more|or longer|plus|\+|until|till|to go|left|"
     r"out|horizon|timeframe|time frame|before|and then|when|at least|down the (?:road|line)|"
-    r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal|pot|money))"
-    r"|后|以后|之后|过后|内|之内|以内|里|左右|(?:都|也)?(?:不用|不动|不碰)|用不到|都?用不(?:上|着|到)|"
-    r"以上|"
-    r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|"
-    r"(?:陆续|逐步|分批|慢慢)?(?:再用|才用|要用|需要用)|就要|退休|到期)",
+    r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal|pot|money))|后|以后|"
+    r"之后|过后|内|之内|以内|里|左右|(?:都|也)?(?:不用|不动|不碰)|用不到|都?用不(?:上|着|到)|以上|"
+    r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|(?:陆续|逐步|分批|慢慢)?(?:再用|才用|要用|"
+    r"需要用)|就要|退休|到期)",
     re.IGNORECASE,
 )
 # A duration that tells how long something has already lasted, or how old someone is.
@@ -170,8 +169,9 @@ FILLER = re.compile(
 # A year given as a correction, over the sentence: "2029年……不对，我说错了，是2031年", "no wait,
 # make that 2031".
 CORRECTED_YEAR = re.compile(
-    r"(?:不对|不是|说错了|口误|我是说|应该是|\bno wait|\bsorry|\bi mean|\bi meant|\bscratch "
-    r"20\d\d)\W{0,3}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|that)\s+)?(?P<year>20\d\d)(?!\d)",
+    r"(?:不对|不是|说错了|口误|我是说|应该是|\bno wait|\bsorry|\bi mean|\bi meant|"
+    r"\bscratch 20\d\d)\W{0,3}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|"
+    r"that)\s+)?(?P<year>20\d\d)(?!\d)",
     re.IGNORECASE,
 )
 # A job that starts, not a need: "first data analyst job starts next month", "starting residency
@@ -191,8 +191,9 @@ NEED = re.compile(
     r"until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|tuition|"
     r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
-    r"拿去还|拿来还|用来还|换房|换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|"
-    r"还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
+    r"拿去还|拿来还|用来还|换房|换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|"
+    r"付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|"
+    r"要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
@@ -260,7 +261,8 @@ DUE = re.compile(
     re.IGNORECASE,
 )
 WITHIN_DAYS = re.compile(
-    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th))\b|明天|后天|这周|本周|下周|这几天",
+    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th))\b|"
+    r"明天|后天|这周|本周|下周|这几天",
     re.IGNORECASE,
 )
 DAYS_AHEAD = 0.02
@@ -280,9 +282,9 @@ GOAL_QUESTION = re.compile(
 # Words that mark a duration as the time until the money is needed even in an answer about
 # savings ("in 30 years", "30年后用"), unlike a bare "around four months".
 FUTURE_BEFORE = re.compile(
-    r"\b(?:in|within|next|the next|over the next|for the next)\s+(?:about\s+|around\s+|roughly\s+"
-    r"|maybe\s+|another\s+)?$|\b(?:money|it|this|pot|fund|investment)\s+is\s+for\s+$|"
-    r"(?:未来|再过|接下来|今后)\s*$",
+    r"\b(?:in|within|next|the next|over the next|for the next)\s+(?:about\s+|around\s+|roughly\s+|"
+    r"maybe\s+|another\s+)?$|\b(?:money|it|this|pot|fund|investment)\s+is\s+for\s+$|(?:未来|再过|"
+    r"接下来|今后)\s*$",
     re.I,
 )
 FUTURE_AFTER = re.compile(
@@ -302,8 +304,7 @@ RETIRE_AT = re.compile(
     rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work)?|"
     rf"finish(?:ing)?(?: work(?:ing)?)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|~|"
     rf"when (?:i'?m|she'?s|he'?s|i hit|i turn|i reach)|age)\s*(?:age\s+)?(?P<en>{NUMBER_EN})\b|"
-    rf"\b(?:by the time|when|"
-    rf"once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
+    rf"\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
     rf"she turns|he turns)\s+(?P<until>{NUMBER_EN})\b|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|"
     rf"的时候)?(?:退休|要用|用)|(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|"

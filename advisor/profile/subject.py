@@ -379,8 +379,8 @@ def quoted_speaker(before: str) -> str | None:
 
 # The typist describing themselves as a parent: "Single dad here, 34", "i'm a single mum, 37".
 TYPIST_AS_PARENT = re.compile(
-    r"(?:\b(?:i'?m|i am|im)\s+(?:a\s+)?(?:\w+\s+)?|\b(?:single|solo)\s+)(?:mum|mom|"
-    r"dad|mother|father|parent|grandma|grandpa|grandmother|grandfather)\b(?!'s|’s)",
+    r"(?:\b(?:i'?m|i am|im)\s+(?:a\s+)?(?:\w+\s+)?|\b(?:single|solo)\s+)(?:mum|mom|dad|mother|"
+    r"father|parent|grandma|grandpa|grandmother|grandfather)\b(?!'s|’s)",
     re.IGNORECASE,
 )
 COUPLE = re.compile(
