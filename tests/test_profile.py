@@ -1648,3 +1648,15 @@ def test_repayment_due_tomorrow_is_money_needed_now(extractor):
 )
 def test_goals_in_this_rounds_wordings(extractor, messages, goal):
     assert goal in [found.goal for found in extractor.extract(messages).goals]
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("我六十九岁，买的基金又跌了。这是我跟老伴的养老钱。", 2),  # lived on soon
+        ("我今年四十，这笔是养老钱，二十年后才用。", 5),  # a far goal: the horizon decides
+        ("I'm 72 and this is our retirement savings.", 2),
+    ],
+)
+def test_money_for_old_age_is_low_capacity_only_when_old_age_is_near(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity

@@ -87,6 +87,7 @@ class ProfileExtractor:
             horizon_years=horizon_years.value,
             emergency_fund_months=emergency.value,
             dependants=dependants.value,
+            age=age.value,
             evidence={
                 "life_stage": life_stage.evidence,
                 "horizon": horizon_years.evidence,

@@ -98,6 +98,7 @@ MIN_WORDS = 3
 MIN_HAN = 3
 HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
 RETIREMENT_HORIZON_FLOOR = 2
+OLD_AGE_MONEY_FROM = 60  # from this age, money for old age is money soon lived on
 PART_HORIZON_FLOOR = 2  # only part of the money is needed by the date
 STRONG_BUFFER_MONTHS = 6
 CUSHION_MONTHS = 3  # enough to ride out a lean spell of swinging income
@@ -127,6 +128,7 @@ CORRECTION = re.compile(
 )
 CAP_OF_LABEL = {
     "none": NO_BUFFER_CAP,
+    "old_age_money": LOW_CAPACITY_CAP,
     "draws": RETIRED_CAP,
     "low": LOW_CAPACITY_CAP,
     "unstable": UNSTABLE_CAP,
@@ -146,7 +148,13 @@ class Circumstances:
     horizon_years: float | None
     emergency_fund_months: float | None
     dependants: int | None
+    age: int | None = None
     evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
+
+    @property
+    def old_enough_to_live_on_it(self) -> bool:
+        """Whether money put by for old age is, for this investor, money to live on soon."""
+        return self.retired or (self.age is not None and self.age >= OLD_AGE_MONEY_FROM)
 
 
 @dataclass(frozen=True)
@@ -452,6 +460,8 @@ def _capacity(
         cap = CAP_OF_LABEL.get(hit.label, 5)
         if hit.label == "unstable" and buffered:
             cap = LIMITED_CAPACITY_CAP
+        if hit.label == "old_age_money" and not circumstances.old_enough_to_live_on_it:
+            continue  # 养老钱 at forty is a far goal; at sixty-eight it is what they live on
         caps.append((cap, (hit.evidence(),)))
     caps += _sentence_low_capacity(conversation, attribution)
     if months is not None:

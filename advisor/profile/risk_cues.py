@@ -735,7 +735,26 @@ _HIGH = (
         negatable=False,
     ),
 )
-CAPACITY_CUES = (*_NONE, *_DRAWS, *_LOW, *_UNSTABLE, *_SELF_EMPLOYED, *_STUDENT, *_HIGH)
+# Money put by for old age: low capacity once the investor is old enough to live on it soon
+# (`risk.OLD_AGE_MONEY_FROM`), a far goal before.
+_OLD_AGE_MONEY = (
+    *english(
+        "old_age_money",
+        r"(?:my|our|her|his|their) (?:whole |entire )?(?:retirement|pension) (?:money|savings|"
+        r"nest egg|pot|fund)",
+    ),
+    *chinese("old_age_money", r"养老钱|养老的钱|养老本|养老用的钱|养老金存款|退休(?:攒|存)的钱"),
+)
+CAPACITY_CUES = (
+    *_NONE,
+    *_DRAWS,
+    *_LOW,
+    *_UNSTABLE,
+    *_SELF_EMPLOYED,
+    *_STUDENT,
+    *_HIGH,
+    *_OLD_AGE_MONEY,
+)
 
 # Low capacity said over a sentence, as people put commas inside it: their savings, and later all
 # of it going in ("攒了八万，准备全部梭哈", "got 12k saved, gonna throw all of it in"); a loan taken
