@@ -92,6 +92,9 @@ NO_EMERGENCY = (
         negatable=False,
     ),
 )
+AMOUNT_AFTER_ZH = re.compile(
+    r"\s*(?:大概|差不多|有|能)?[\d一二两三四五六七八九十百千万.]+\s*(?:千|万|块|元)"
+)
 EMERGENCY_ZH_CONTEXT = re.compile(
     # 够半年花: enough to live on for that long.
     r"应急|备用|生活费|开销|开支|支出|花销|工资|存款|积蓄|存了|留了|备了|现金|够(?:花|用|生活)?"
@@ -175,6 +178,8 @@ def find_emergency_fund(conversation: Conversation, matcher: CueMatcher) -> Infe
         for duration in find_durations(clause.text):
             after = clause.text[duration.end :]
             before = clause.text[: duration.start]
+            if AMOUNT_AFTER_ZH.match(after):
+                continue  # 退休金一个月九千: an amount per month, not months put by
             english_fund = (
                 EXPENSES_EN.match(after)
                 or (answers and EMERGENCY_EN.search(clause.sentence))

@@ -191,9 +191,10 @@ NEED = re.compile(
     r"until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|tuition|"
     r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
-    r"拿去还|拿来还|用来还|换房|换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|"
-    r"付)[^，。！？]{0,6}的钱|手术|看病|治病|住院|还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|"
-    r"要准备|得准备|医药费|医疗费|盖房|建房|修房|翻修",
+    r"拿去还|拿来还|用来还|用的钱|才用|再用|拿(?:给|去|来)[^，。！？]{0,6}用|移民|润了|换房|"
+    r"换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|"
+    r"住院|还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|"
+    r"翻修",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
@@ -261,8 +262,8 @@ DUE = re.compile(
     re.IGNORECASE,
 )
 WITHIN_DAYS = re.compile(
-    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th))\b|"
-    r"明天|后天|这周|本周|下周|这几天",
+    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th))\b|明天|后天|这周|本周|下周|"
+    r"这几天",
     re.IGNORECASE,
 )
 DAYS_AHEAD = 0.02

@@ -73,13 +73,14 @@ from advisor.profile.risk_cues import (
     EXPERIENCE_CUES,
     INTENT_CUES,
     LEVEL_OF_LABEL,
+    MESSAGE_ALL_IN,
     NEGATED_LEVEL,
     PITCH,
     REFUSED_BETWEEN,
     SENTENCE_LOW_CAPACITY,
     WILLINGNESS_CUES,
 )
-from advisor.profile.subject import Attribution
+from advisor.profile.subject import Attribution, nearest_person
 from advisor.profile.text import Conversation, quote
 from advisor.profile.tolerance import tolerances
 
@@ -114,6 +115,7 @@ MANY_DEPENDANTS = 3
 MANY_DEPENDANTS_CAP = 4
 ALL_IN_CONFLICT_CAP = 2
 RETIREMENT_WORDS = re.compile(r"retir|退休|stop work|quit work", re.IGNORECASE)
+OWN_POSSESSIVE = re.compile(r"\b(?:my|our)\b|我的|我们的", re.IGNORECASE)
 # A horizon for part of the money: "40k of the 200k will go on her operation next year".
 PART_OF_MONEY = re.compile(
     r"\b(?:part|some|a (?:bit|portion|chunk|slice)|\S*\d\S*) of (?:it|that|this|the|my|our)\b|"
@@ -121,9 +123,9 @@ PART_OF_MONEY = re.compile(
     re.IGNORECASE,
 )
 CORRECTION = re.compile(
-    r"\b(?:actually|on second thought|thinking about it|come to think|changed my mind|to be honest|"
-    r"i take that back|scratch that|rather)\b|\bafter all(?=\s*[.!?]|\s*$)|其实|算了|还是|想了想|"
-    r"仔细想想|说实话|改主意|这么说(?:来)?我",
+    r"\b(?:actually|on second thought|thinking about it|come to think|changed my mind|"
+    r"to be honest|i take that back|scratch that|rather)\b|\bafter all(?=\s*[.!?]|\s*$)|其实|算了|"
+    r"还是|想了想|仔细想想|说实话|改主意|这么说(?:来)?我",
     re.IGNORECASE,
 )
 CAP_OF_LABEL = {
@@ -447,7 +449,18 @@ def _capacity(
     hits = []
     for hit in matcher.find(CAPACITY_CUES, conversation.clauses):
         hypothetical = hit.hypothetical and not _condition_after(hit)
-        if hit.negated or hypothetical or not attribution.is_investor(hit.clause, hit.end):
+        # "that money is basically our emergency fund": the typist's own household, whoever the
+        # sentence named before.
+        ours = (
+            attribution.subject.who == "self"
+            and bool(OWN_POSSESSIVE.search(hit.matched))
+            and nearest_person(hit.clause.text[: hit.start]) is None
+        )
+        if (
+            hit.negated
+            or hypothetical
+            or not (ours or attribution.is_investor(hit.clause, hit.end))
+        ):
             continue
         if attribution.is_quoted(hit.clause, hit.start):
             continue  # "他说不转就冻结我所有的钱": a threat, not a fact about the money
@@ -474,7 +487,7 @@ def _capacity(
             circumstances.horizon_years, horizon_evidence, strong_buffer and seasoned
         )
         caps.append((cap, horizon_evidence))
-    if circumstances.draws_income:
+    if circumstances.draws_income and not secure:
         caps.append((RETIRED_CAP, cited.get("life_stage", ())))
     if circumstances.retired and not secure:
         caps.append((RETIRED_UNCOVERED_CAP, cited.get("life_stage", ())))
@@ -508,6 +521,14 @@ def _sentence_low_capacity(
         if 0 <= offset <= len(clause.text) and not attribution.is_investor(clause, offset):
             continue
         caps.append((LOW_CAPACITY_CAP, (quote(clause.message_index, found.group(0)),)))
+    for turn in conversation.turns:
+        # Savings named, and all of it going in a sentence later (`MESSAGE_ALL_IN`).
+        found = MESSAGE_ALL_IN.search(turn.content)
+        if found is None:
+            continue
+        named = next(c for c in turn.clauses if c.start <= found.start() < c.end)
+        if attribution.is_investor(named, found.start() - named.start):
+            caps.append((LOW_CAPACITY_CAP, (quote(turn.index, found.group(0)),)))
     return caps
 
 

@@ -378,6 +378,11 @@ _NONE = (
         # It is what they live on.
         r"(?:draw|drawing|take|taking|live|living) (?:on|from|off) (?:it|this|this money|"
         r"the money) (?:for|to (?:cover|pay)) (?:living|bills|expenses|rent|food)",
+        # "€8,000 that has to cover my living costs", "I'll be living off that from now on".
+        r"(?:has to|must|needs to|will have to) cover (?:my|our|her|his|their) (?:living costs|"
+        r"living expenses|rent|bills)",
+        r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will|we will) be living (?:off|on) (?:that|this|it)",
+        r"(?<!\bof )\beverything (?:that )?(?:i|we|she|he) (?:own|owns)\b",
         # Not a portfolio or investments, which a retiree draws on (see "draws").
         rf"(?:lives?|living|gets? by|getting by) (?:\w+ly )?(?:on|off) (?:\w+ ){{0,4}}?(?:my|our|"
         rf"her|his|the|this|that|these|those) (?!portfolio|investments){_SAVED}",
@@ -452,6 +457,9 @@ _NONE = (
         r"(?:就|只)?(?:靠|指望)(?:这|这笔|这些)钱(?:养老|生活|过日子|吃饭|看病|周转)|(?:就|"
         r"只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         r"(?:全部|所有)(?:的)?(?:应急|备用)(?:的)?(?:金|钱|资金)?",
+        # 手术和化疗的钱要从这里面出, 交医药费: the bills are paid from it now.
+        r"(?:钱|费|费用)[^，。！？]{0,8}?(?:要|得|都|就|是)?从(?:这|这里|这笔钱|这里面|"
+        r"里面)(?:面)?(?:出|拿|取)|(?:交|付|缴)(?:医药费|住院费|手术费|医疗费|化疗费)",
         r"(?:应急|备用)(?:金|钱|资金)[^，。！？]{0,6}?(?:也|都)?(?:全|全部|都)(?:拿|取|投|砸|梭)|"
         r"(?:应急|备用)用的[^，。！？]{0,4}(?:也|都)?(?:取|拿)出来",
         negatable=False,
@@ -489,7 +497,10 @@ _DRAWS = (
         r"(?:pension|income) drawdown|drawdown (?:fund|pot|pension|account)|(?:pension|pot|fund|"
         r"savings) (?:\w+ )?in drawdown|taking an income (?:off|from) it|(?:live|lives|"
         r"living) off (?:the |my |our )?drawdown",
-        r"(?:fees|bills|rent|costs) (?:come|comes|are paid) out of (?:it|this|that|the savings)",
+        r"(?:fees|bills|rent|costs) (?:come|comes|are paid|get paid) (?:\w+ )?(?:out of|"
+        r"from) (?:it|this|that|the savings|(?:his|her|my|our|their) (?:savings|account|pot|fund))",
+        r"(?:they|it|which) (?:come|comes) (?:straight |directly )?out of (?:his|her|my|our|their|"
+        r"the) (?:savings|account|pot|fund)",
         r"(?:are|am|is|'re|'m) (?:\w+ )?drawing (?:on|from) it",
         r"(?:lives?|living) (?:on|off) (?:my|our|her|his|the|this|that) (?:portfolio|investments)",
         r"withdraw(?:al|als|ing) (?:of )?(?:about |around |roughly |~ ?)?\S*\d\S* (?:a|per|each|"
@@ -519,7 +530,7 @@ _LOW = (
         r"(?:can'?t|cannot|couldn'?t|cant) (?:really )?afford to (?:lose|(?:watch|"
         r"see) it (?:disappear|dissapear|vanish|shrink))",
         # All or most of what they have.
-        r"(?:all|most|every penny) of (?:my|our|her|his) (?:life |retirement )?savings",
+        r"(?:all|most|every penny|the rest) of (?:my|our|her|his) (?:life |retirement )?savings",
         r"(?:still )?owes? (?:the |my |a )?(?:\w+ ){0,2}?(?:about |around |over |"
         r"nearly )?[$£€¥]?\d",
         r"(?:my|our|her|his) (?:entire|whole) retirement (?:is|sits|'s)\b",
@@ -710,6 +721,9 @@ _HIGH = (
         r"totally |as )?(?:secure|safe|stable|steady|solid)",
         r"(?:money|cash) i (?:can|could) afford to lose|can afford to lose",
         # Not "my pension just about covers me" or "doesn't cover the bills" (see "low").
+        # "... beyond our pensions, which more than cover what we spend".
+        r"^\W*(?:which|that) (?:more than |easily |fully |comfortably )?covers? (?:what (?:we|"
+        r"i) spend|(?:all )?(?:our|my) (?:bills|expenses|costs|spending|living costs))",
         r"(?:pensions?|annuity|salary|income|social security|rental income|"
         r"other assets)\b(?:(?!just about|barely|only just|hardly|not quite|n't|"
         r"not\b)[^.,;]){0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
@@ -727,7 +741,7 @@ _HIGH = (
         r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
         r"工作(?:很)?稳定|收入稳定|工资稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗|"
         r"收入)(?:也|都|还)?(?:挺|很|还|蛮|比较)?稳",
-        r"有退休金|(?:退休金|养老金)(?:足够|够)(?:花|用|生活)|有房无贷",
+        r"有退休金|(?:退休金|养老金)[^，。！？]{0,8}?(?:足够|够)(?:花|用|生活|吃)|有房无贷",
         r"房子(?:也)?没(?:有)?(?:贷款|房贷)|没有?房贷|房贷(?:已经)?还(?:清|完)了?|(?:应急|"
         r"备用)的?(?:钱|金)另外(?:留|存|放)|另外(?:留|存)(?:了|着)?(?:应急|备用)|(?:退休金|养老金|"
         r"工资|收入)[^，。！？]{0,8}(?:花不完|用不完)|根本花不完|现金流(?:很|非常|挺)?(?:好|稳|"
@@ -765,10 +779,15 @@ SENTENCE_LOW_CAPACITY = re.compile(
     r"savings|nest egg|student loan|loan|"
     r"overdraft)\b[^.!?]{0,60}?(?<!not )(?<!n't )(?<!never )\b(?:(?:throw|put|chuck|dump|pour|"
     r"sink|yeet|move)(?:ing)? (?:all of it|it all|everything|the lot|the whole (?:thing|lot|"
-    r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的|存的|攒下|存下|养老钱|"
-    r"生活费|工资卡里的钱)[^。！？]{0,30}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全)(?:拿来|拿去|"
-    r"拿出来)?(?:梭哈|投|买|砸|押|上|冲)",
+    r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的|存的|攒下|存下|攒着|"
+    r"养老钱|生活费|工资卡里的钱)[^。！？]{0,30}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全)(?:拿来|"
+    r"拿去|拿出来)?(?:梭哈|投|买|砸|押|上|冲|打新)",
     re.IGNORECASE,
+)
+# Savings named, and a sentence later all of it going in: "攒了二十万。…我准备全部梭哈进去".
+MESSAGE_ALL_IN = re.compile(
+    r"(?:攒了|存了|攒下|存下|积蓄|存款)[^？?]{0,80}?(?<!不)(?<!别)(?<!没)(?:全部|全都)(?:拿来|拿去|"
+    r"拿出来)?(?:梭哈|打新)"
 )
 # A refusal between the savings and "all in": "存款十万，不打算全部投进去", "won't put it all in".
 REFUSED_BETWEEN = re.compile(

@@ -384,8 +384,9 @@ TYPIST_AS_PARENT = re.compile(
     re.IGNORECASE,
 )
 COUPLE = re.compile(
-    rf"(?<![\w])(?:me|i) (?:and|&) (?:my|our) (?:\w+\s+)?(?:{_REL_EN})(?![\w-])|"
-    rf"我(?:和|跟|与)(?:我的?)?(?:{_REL_ZH})",
+    rf"(?<![\w])(?:me|i) (?:and|&) (?:my|our) (?:\w+\s+)?(?:{_REL_EN})(?![\w-])|(?<![\w])(?:my|"
+    rf"our) (?:\w+\s+)?(?:{_REL_EN}) (?:and|&) (?:i|me)(?![\w'’])|我(?:和|跟|"
+    rf"与)(?:我的?)?(?:{_REL_ZH})",
     re.IGNORECASE,
 )
 

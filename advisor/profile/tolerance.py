@@ -90,15 +90,16 @@ ACCEPT = re.compile(
     r"is) a (?:sale|discount|bargain)|buying opportunity|cop|wear|shrug|carry on|not blink|"
     r"without (?:blinking|flinching)|(?:wouldn'?t|won'?t|didn'?t|not) (?:blink|flinch)|"
     r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
-    r"like|accept|take|handle)|wouldn'?t (?:make me sell|change|bother|scare|worry|faze)|"
-    r"doesn'?t (?:scare|bother|worry|faze)|don'?t mind|wouldn'?t sell|won'?t sell|not sell|"
-    r"without selling|easy|no problem|no biggie|no sweat|cope|at most|no more than|max(?:imum)?|"
-    r"up to|within|limit|tops|at the most|or so|ish|more than|beyond|(?:doesn'?t|don'?t|wouldn'?t|"
-    r"won'?t|didn'?t) (?:cost|keep|lose|give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|"
-    r"won'?t|didn'?t) (?:\w+ )?(?:trouble|bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|"
-    r"可以|无所谓|也认|认了|没问题|以内|之内|控制在|不超过|别超过|最多|顶多|至多|撑死|没有?紧张|"
-    r"不慌|拿得住|不卖|不会卖|没卖|不会割肉|不割肉|没割|都行|还行|(?<![银贵本分支总商])行|不怕|"
-    r"不在乎|(?:继续|会)持有|继续拿着?|(?:照样|也|都)拿着|顶得住|撑得住|(?<!受不了)受得了",
+    r"like|accept|take|handle)|(?:wouldn'?t|would not|won'?t|will not) (?:make (?:me|us) sell|"
+    r"change|bother|scare|worry|faze)|doesn'?t (?:scare|bother|worry|faze)|don'?t mind|"
+    r"wouldn'?t sell|won'?t sell|not sell|without selling|easy|no problem|no biggie|no sweat|cope|"
+    r"at most|no more than|max(?:imum)?|up to|within|limit|tops|at the most|or so|ish|more than|"
+    r"beyond|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|"
+    r"give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|"
+    r"bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|"
+    r"控制在|不超过|别超过|最多|顶多|至多|撑死|没有?紧张|不慌|拿得住|不卖|不会卖|没卖|不会割肉|"
+    r"不割肉|没割|都行|还行|(?<![银贵本分支总商])行|不怕|不在乎|(?:继续|会)持有|继续拿着?|(?:照样|"
+    r"也|都)拿着|顶得住|撑得住|(?<!受不了)受得了",
     re.IGNORECASE,
 )
 REFUSE = re.compile(
