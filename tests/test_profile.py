@@ -1660,3 +1660,48 @@ def test_goals_in_this_rounds_wordings(extractor, messages, goal):
 )
 def test_money_for_old_age_is_low_capacity_only_when_old_age_is_near(extractor, text, capacity):
     assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("messages", "emotion"),
+    [
+        (
+            user("I check the rate every morning. I'm worried I'll lose a chunk if I wait."),
+            "anxious",
+        ),
+        (user("I get really nervous if it drops more than 5%."), "calm"),  # a disposition
+        (user("Never felt so excited about money!"), "euphoric"),  # "never" intensifies
+        (user("我想要全部投进去，朋友们都赚疯了！"), "euphoric"),
+        (user("开会的时候都忍不住看账户。"), "anxious"),
+        (user("有人让我奶奶把钱转到安全账户，还不让她告诉家里人。"), "anxious"),
+        (user("I want the entire 210k in TQQQ before this run is over."), "euphoric"),
+    ],
+)
+def test_emotion_in_the_last_rounds_wordings(extractor, messages, emotion):
+    assert extractor.extract(messages).emotion.current.value == emotion
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("My parents sent €8,000 that has to cover my living costs until I graduate.", 1),
+        ("I'll be living off that plus my own small pension from now on.", 1),
+        ("I'm 35, I have $40k saved, everything I own basically.", 1),
+        ("It's about 70% of everything we own.", None),  # a share, not all of it
+        ("Dad's 81. The fees are £5,200 a month and they come straight out of his savings.", 2),
+        ("家里有一些基金，最近跌得厉害。手术和化疗的钱可能要从这里面出。", 1),
+        ("我27，攒了二十万。现在同事都赚翻了，我准备全部梭哈进去！", 2),
+        ("Since she can't work any more, that money is basically our emergency fund now.", 2),
+        ("替我爸问一下：他今年61，刚退休，退休金一个月九千完全够花。", 5),  # no emergency months
+    ],
+)
+def test_capacity_in_the_last_rounds_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+def test_a_couple_named_wife_first_includes_the_typist(extractor):
+    text = (
+        "Retired, 66. My wife and I have $4M beyond our pensions, which more than cover what we "
+        "spend."
+    )
+    assert extractor.extract(user(text)).risk.capacity.value == 5

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, get_args
 
 from advisor.profile.lexicon import (
     A_NOT_A,
+    HYPOTHETICAL,
     CueMatcher,
     Hit,
     answers_hypothetical,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 LABEL_THRESHOLD = 1.0
 # Not feelings: they count whoever says them (a fall, a question, urgency, a suspected scam).
 FACT_LABELS = ("drop", "ask_action", "urgent", "alarm")
+FEELING_NOW = re.compile(r"\b(?:i'?m|i am|we'?re|we are)\s+(?:\w+\s+)?$", re.IGNORECASE)
 WORRY_LABELS = ("anxious", "drop", "ask_action")
 SUSTAINED_RUN = 3
 NEGATED_CALM_WEIGHT = 1.0
@@ -295,6 +297,7 @@ EMOTION_CUES = (
         r"(?:skyrocket|soar|explod|rocket)\w*",
         r"(?:i|we) (?:could|can) (?:retire|quit) (?:early|rich|tomorrow)",
         r"on fire|crushing it|killing it",
+        r"before (?:this|the) (?:run|rally|bull run) (?:is over|ends)",
         # Eager to be in now: "just get me in quick", "let's go before it bounces".
         r"(?:get|put) me in (?:quick|now|asap|fast|today)|let'?s go(?! through| over| back| of)\b|"
         r"before it (?:bounces|moons|takes off|pumps)|\d+x'?d\b|this is my shot",
@@ -337,13 +340,12 @@ EMOTION_CUES = (
     ),
     *chinese(
         "anxious",
-        r"担心|担忧|焦虑|紧张|害怕|不安|忐忑|心慌|发慌|慌|着急|急死|揪心|闹心|心里没底|没底|不踏实|"
-        r"直突突|直打鼓|七上八下|"
+        r"担心|担忧|焦虑|紧张|害怕|不安|忐忑|心慌|发慌|慌|着急|急死|揪心|闹心|心里没底|没底|"
+        r"不踏实|忍不住(?:看|刷|盯|琢磨)|老想(?:着)?(?:这|那)(?:件)?事|直突突|直打鼓|七上八下|"
         r"压力(?:很|好|特别|太)?大|心疼|难受|郁闷|烦死|心烦|吓人|恐惧|忧虑|睡不好|很怕|好怕|真怕|"
         r"放心不下|一直在想|老是想|总是想|总在想|天天看|一直看|坐立不安|心神不宁|心里很乱|心乱|"
-        r"不知所措|"
-        r"手足无措|六神无主|没心思|心不在焉|无心(?:工作|上班|做事)|心里(?:很|挺|有点)?不舒服|"
-        r"心态(?:崩|炸)了?",
+        r"不知所措|手足无措|六神无主|没心思|心不在焉|无心(?:工作|上班|做事)|心里(?:很|挺|"
+        r"有点)?不舒服|心态(?:崩|炸)了?",
     ),
     *chinese(
         "trait",
@@ -352,7 +354,14 @@ EMOTION_CUES = (
         weight=0.0,
     ),
     *chinese("anxious", r"怕", weight=0.6),
-    *chinese("alarm", r"被骗|骗子|诈骗|是不是骗|靠谱吗|真的假的", weight=0.6),
+    *chinese(
+        "alarm",
+        r"被骗|骗子|诈骗|是不是骗|靠谱吗|真的假的",
+        # What a scammer says: keep it from the family, a "safe account", money laundering.
+        r"(?:别|不要|不让|千万别)(?:她|他|我)?(?:告诉|跟|和)(?:家里人|家人|子女|我们|任何人|别人|"
+        r"家里)|安全账户|涉嫌洗钱",
+        weight=0.6,
+    ),
     *chinese(
         "drop",
         r"(?:一直|连续|又|还在|天天|今天|最近|这几天|大|暴|狂|猛|持续)?(?:下跌|大跌|暴跌|跌)"
@@ -393,7 +402,7 @@ EMOTION_CUES = (
         r"梭哈|满仓|全仓|借钱(?:来)?(?:加仓|投资|买|炒|理财)|贷款(?:来)?(?:买|炒|投资|加仓)|"
         r"加杠杆|上杠杆|杠杆|融资(?:买|加仓)|配资|大家都在(?:赚|上车|买|抢|冲)|别人都(?:在)?赚|"
         r"身边的人都|(?:再|现在)?不上(?:车)?就(?:晚|来不及)|"
-        r"(?:朋友|同事|邻居|亲戚)都(?:在)?(?:赚|买|发财)|都发财|发大财|暴富|一夜暴富|翻倍|翻几倍|"
+        r"(?:朋友|同事|邻居|亲戚)们?都(?:在)?(?:赚|买|发财)|都发财|发大财|暴富|一夜暴富|翻倍|翻几倍|"
         r"十倍|"
         # 稳赚 as a belief; 我要稳赚不赔 is a demand (a tolerance answer), not excitement.
         r"百倍|(?<!要)(?<!想)(?<!希望)稳赚(?:不赔)?|错过|踏空|上车|冲冲冲|牛市来了|大牛市|机会难得|千载难逢|赶紧买|"
@@ -406,7 +415,7 @@ EMOTION_CUES = (
         r"(?:晚了|再晚|再等)就(?:买不到|来不及|没(?:机会|了)|涨上去)|(?:买不到|抢不到)这个价|"
         r"还能涨(?:多少)?|还要涨|还会(?:继续)?涨|涨(?:个)?不停|(?:全(?:部)?|都)取(?:了|出来)(?:去)?买",
         r"不(?:上车|买|进场|入场)就|再也没(?:有)?机会|取出来全(?:部)?(?:买|投)|"
-        r"赚疯了?|赚麻了?|冲一把|冲了|一把梭|梭了|搏一搏|单车变摩托|满仓干|干就完了|闭眼买|无脑买|"
+        r"赚疯了?|赚麻了?|冲一把|冲了|一把梭|梭了|搏一搏|都赚到了|趁(?:名额|机会)还有|单车变摩托|满仓干|干就完了|闭眼买|无脑买|"
         # "我要all in", not an allocation ("want it all in the C and S funds").
         r"(?<![A-Za-z])(?:all|ALL)[- ]?in(?![A-Za-z])(?!\s+(?:the|my|a|an|one|our|index|bonds?|"
         r"stocks?|cash)\b)|翻身",
@@ -620,13 +629,31 @@ def _effective(hit: Hit) -> tuple[str | None, float]:
     if label == "panic" and A_NOT_A.search(hit.clause.text[: hit.start]):
         label, weight = "ask_action", ASK_ACTION_WEIGHT  # 要不要赶紧赎回？ asks whether to sell
     asked = hit.clause.sentence.rstrip().endswith(("?", "？"))
-    if hit.hypothetical and label != "calm" and not (asked and label in WORRY_LABELS):
+    # "I'm worried I'll lose a chunk if I wait": the worry is now, only its object a condition.
+    worry_now = label == "anxious" and _condition_only_after(hit)
+    if (
+        hit.hypothetical
+        and label != "calm"
+        and not (asked and label in WORRY_LABELS)
+        and not worry_now
+    ):
         weight *= HYPOTHETICAL_FACTOR
     if hit.past:
         weight *= PAST_FACTOR
     if label == "euphoric" and CONCESSION.match(hit.clause.text):
         weight *= HYPOTHETICAL_FACTOR  # "虽然大家都在买…我并不着急": granted, then set aside
     return label, weight
+
+
+def _condition_only_after(hit: Hit) -> bool:
+    """Whether the clause says how the typist feels now ("I'm worried ...") and its condition
+    follows the feeling, with nothing conditional before it. "I get nervous if it drops"
+    describes a disposition, not a feeling now."""
+    text = hit.clause.text
+    now = FEELING_NOW.search(text[: hit.start])
+    return bool(now and HYPOTHETICAL.search(text, hit.end)) and not HYPOTHETICAL.search(
+        text[: hit.start]
+    )
 
 
 def _lexical_reading(turn: UserTurn, hits: list[Hit]) -> MessageEmotion:

@@ -59,9 +59,9 @@ ENGLISH_NEGATORS = frozenset(
 )
 # Idioms with a negator that negate nothing after them ("I'm not sure what to do").
 ENGLISH_NON_NEGATING = re.compile(
-    r"\b(?:(?:can'?t|cannot|couldn'?t|could not|can not) (?:stop|help|wait|afford|lose|sleep|"
-    r"take|handle|bear|stand|stomach|believe)|not only|not just|no doubt|not sure|"
-    r"(?:do|does|did)(?:n'?t| not) (?:know|understand|care if)|no idea|never been (?:so|more|this)|"
+    r"\b(?:(?:can'?t|cannot|couldn'?t|could not|can not) (?:stop|help|wait|afford|lose|sleep|take|"
+    r"handle|bear|stand|stomach|believe)|not only|not just|no doubt|not sure|(?:do|does|"
+    r"did)(?:n'?t| not) (?:know|understand|care if)|no idea|never (?:been|felt) (?:so|more|this)|"
     r"nothing but|no matter)\b",
     re.IGNORECASE,
 )
