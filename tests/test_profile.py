@@ -85,6 +85,12 @@ LABELLED_SETS = (
     "dev33.yaml",
     "dev34.yaml",
     "dev35.yaml",
+    "dev36.yaml",
+    "dev37.yaml",
+    "dev38.yaml",
+    "dev39.yaml",
+    "dev40.yaml",
+    "dev41.yaml",
     "smoke.yaml",
 )
 

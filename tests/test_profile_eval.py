@@ -25,8 +25,8 @@ from tests.test_profile import labelled_sets, shared_extractor
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
-# set's first (unseen) figures and which sets were tuned on; dev34.yaml and dev35.yaml never were
-# (their only measurement: risk 87.5% and 86.2%).
+# set's first (unseen) figures and which sets were tuned on; dev40.yaml and dev41.yaml never were
+# (their only measurement: risk 87.5% and 81.2%).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -40,19 +40,29 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev18.yaml": {"sustained_anxiety": 0.625},
     "dev19.yaml": {"sustained_anxiety": 0.5},
     "dev20.yaml": {"sustained_anxiety": 0.714},
-    "dev21.yaml": {"emotion": 0.875, "goals_recall": 0.75, "sustained_anxiety": 0.5},
+    "dev21.yaml": {"goals_recall": 0.75, "sustained_anxiety": 0.5},
     "dev22.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.75},
     "dev23.yaml": {"goals_recall": 0.82},
-    "dev25.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.75},
+    "dev25.yaml": {"sustained_anxiety": 0.75},
     "dev26.yaml": {"sustained_anxiety": 0.625},
     "dev27.yaml": {"goals_recall": 0.83},
     "dev29.yaml": {"sustained_anxiety": 0.75},
     "dev30.yaml": {"sustained_anxiety": 0.5},
     "dev31.yaml": {"emotion": 0.85},
     "dev32.yaml": {"goals_recall": 0.806},
-    "dev33.yaml": {"life_stage": 0.875, "emotion": 0.825, "sustained_anxiety": 0.625},
-    "dev34.yaml": {"life_stage": 0.875, "risk_level": 0.862, "sustained_anxiety": 0.714},
-    "dev35.yaml": {"life_stage": 0.862, "risk_level": 0.85, "sustained_anxiety": 0.6},
+    "dev33.yaml": {"life_stage": 0.875, "emotion": 0.837, "sustained_anxiety": 0.625},
+    "dev34.yaml": {"sustained_anxiety": 0.714},
+    "dev35.yaml": {"sustained_anxiety": 0.6},
+    "dev37.yaml": {"sustained_anxiety": 0.714},
+    "dev38.yaml": {"sustained_anxiety": 0.333},
+    "dev39.yaml": {"life_stage": 0.887},
+    "dev40.yaml": {"risk_level": 0.862, "emotion": 0.862},
+    "dev41.yaml": {
+        "risk_level": 0.8,
+        "emotion": 0.875,
+        "goals_recall": 0.81,
+        "sustained_anxiety": 0.714,
+    },
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -89,7 +99,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 36))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 42))}
     assert expected <= names
 
 
