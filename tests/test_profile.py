@@ -25,7 +25,13 @@ from advisor.profile.numbers import (
 )
 from advisor.profile.text import Message
 from advisor.profile.transcript import TranscriptError, parse_messages, read_jsonl
-from advisor.profile.validation import ProposedProfile, merge, validate_profile, validate_value
+from advisor.profile.validation import (
+    ProposedProfile,
+    check_evidence,
+    merge,
+    validate_profile,
+    validate_value,
+)
 from tests.conftest import FIXTURES
 
 PROFILES = FIXTURES / "profiles"
@@ -454,11 +460,20 @@ def test_an_impossible_value_is_not_handed_to_the_suitability_engine():
 
 
 @pytest.mark.parametrize("path", labelled_sets(), ids=lambda p: p.name)
-def test_every_quote_is_an_exact_substring_of_the_user_message_it_cites(extractor, path):
+def test_every_quote_is_an_exact_substring_of_the_message_it_cites(extractor, path):
     for item in load_labelled_set(path):
         messages = item.as_messages()
         problems = validate_profile(extractor.extract(messages), messages)
         assert problems == [], f"{item.id}: {problems}"
+
+
+def test_an_assistant_message_is_evidence_only_for_the_option_chosen():
+    asked = "If it fell 25%, would you: A) sell everything, B) hold, C) buy more?"
+    messages = [Message("assistant", asked), Message("user", "C obviously")]
+    chosen = Evidence(message_index=0, quote="buy more")
+    not_chosen = Evidence(message_index=0, quote="sell everything")
+    assert check_evidence([chosen], messages) is None
+    assert "assistant message" in (check_evidence([not_chosen], messages) or "")
 
 
 def test_assistant_messages_are_never_evidence(extractor):

@@ -107,10 +107,9 @@ def _choose(
         if option.label == label:
             question = asked[part[0] : options[0].marker]
             return [ChosenOption(option.start, option.end, question)]
-    if not numbered and label.isalpha() and not options:
+    if not numbered and not options:
         # "第二个" to numbered options: the second one.
-        index = "ABCDE".index(label) + 1
-        return _choose(asked, part, str(index), numbered=True) if index <= 5 else []
+        return _choose(asked, part, str("ABCDE".index(label) + 1), numbered=True)
     return []
 
 
@@ -118,9 +117,8 @@ def _options(asked: str, part: tuple[int, int], pattern: re.Pattern[str]) -> lis
     """The options offered in `asked[part]`, a run labelled in order (A, B, C... or 1, 2, 3...):
     a lone "e." or "1." is no list."""
     start, end = part
-    markers = [m for m in pattern.finditer(asked, start, end)]
     run: list[re.Match[str]] = []
-    for marker in markers:
+    for marker in pattern.finditer(asked, start, end):
         expected = _first_label(pattern) if not run else _next_label(run[-1]["label"])
         if marker["label"].upper() == expected:
             run.append(marker)
@@ -131,11 +129,8 @@ def _options(asked: str, part: tuple[int, int], pattern: re.Pattern[str]) -> lis
     options = []
     for marker, following in zip(run, [*run[1:], None], strict=True):
         stop = following.start() if following else _option_end(asked, marker.end(), end)
-        text_start = (
-            marker.end()
-            + len(asked[marker.end() : stop])
-            - len(asked[marker.end() : stop].lstrip())
-        )
+        segment = asked[marker.end() : stop]
+        text_start = marker.end() + len(segment) - len(segment.lstrip())
         text = asked[text_start:stop].rstrip(" ,，;；/")
         text = re.sub(r"(?:\s+or)$", "", text, flags=re.IGNORECASE).rstrip(" ,，")
         if text:

@@ -3,7 +3,8 @@
 Every piece keeps its character offsets in the message it came from, so that evidence is always
 quoted by slicing the original text: a quote is an exact substring by construction.
 
-Sentences end at . ! ? (followed by a space or the end), at 。！？；; and at line breaks.
+Sentences end at . ! ? (followed by a space or the end), at 。！？；; at line breaks and before
+the bars of a form typed on one line.
 Clauses are sentences further cut at commas, colons and contrast words ("but", "但是"), because
 negation and most cues do not reach across them ("not worried, the market fell" negates nothing
 about the fall). A clause remembers how many contrast words came before it in its message:
@@ -123,7 +124,8 @@ class UserTurn:
 @dataclass(frozen=True)
 class Conversation:
     """The user turns of a conversation, cut into clauses. Assistant turns are kept only as the
-    context of the user turn that follows them: they are never evidence about the investor."""
+    context of the user turn that follows them, and are never evidence about the investor except
+    for an option the investor chose from one ("D obviously"), which is a turn of its own."""
 
     messages: tuple[Message, ...]
     turns: tuple[UserTurn, ...]

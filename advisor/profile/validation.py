@@ -30,6 +30,7 @@ from advisor.profile.model import (
     Inferred,
     InvestorProfile,
 )
+from advisor.profile.options import chosen_options
 from advisor.profile.text import Message
 
 # Bounds of a possible value, per field (inclusive).
@@ -103,16 +104,31 @@ def validate_value(field: str, value: Any) -> str | None:
 
 
 def check_evidence(evidence: Sequence[Evidence], messages: Sequence[Message]) -> str | None:
-    """Why the evidence does not hold (a quote not in the user message it cites), or None."""
+    """Why the evidence does not hold (a quote not in the user message it cites), or None. An
+    assistant message may be cited only for an option the next user message chose by its label
+    ("D obviously" after "... D) buy more?"), which the investor made their own words."""
     for item in evidence:
         if item.message_index >= len(messages):
             return f"evidence cites message {item.message_index}, which does not exist"
         message = messages[item.message_index]
-        if message.role != "user":
+        if message.role != "user" and not _chosen_option(item, messages):
             return f"evidence cites message {item.message_index}, an assistant message"
         if item.quote not in message.content:
             return f"the quote {item.quote!r} is not in message {item.message_index}"
     return None
+
+
+def _chosen_option(item: Evidence, messages: Sequence[Message]) -> bool:
+    """Whether the quote lies inside an option of its assistant message that the next message,
+    the user's, chose."""
+    following = item.message_index + 1
+    if following >= len(messages) or messages[following].role != "user":
+        return False
+    asked = messages[item.message_index].content
+    return any(
+        item.quote in asked[option.start : option.end]
+        for option in chosen_options(asked, messages[following].content)
+    )
 
 
 def validate_profile(
