@@ -1464,6 +1464,7 @@ def test_an_age_given_to_a_numbered_question(extractor):
         ),
         (chat(("A", "On a scale of 1 to 10, where are you?"), ("U", "about a 6")), 3),
         (user("风险承受打个7分吧"), 4),
+        (chat(("A", "How much risk are you comfortable with, from 1 to 5?"), ("U", "3")), 3),
         (
             chat(
                 ("U", "I'm helping my mother with the questionnaire, she's 81."),
