@@ -526,8 +526,8 @@ def _sentence_low_capacity(
         found = MESSAGE_ALL_IN.search(turn.content)
         if found is None:
             continue
-        named = next(c for c in turn.clauses if c.start <= found.start() < c.end)
-        if attribution.is_investor(named, found.start() - named.start):
+        named = next((c for c in turn.clauses if c.start <= found.start() < c.end), None)
+        if named is not None and attribution.is_investor(named, found.start() - named.start):
             caps.append((LOW_CAPACITY_CAP, (quote(turn.index, found.group(0)),)))
     return caps
 
