@@ -23,7 +23,7 @@ from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number, parse_year_in_words
 from advisor.profile.options import numbered_question
 from advisor.profile.subject import FIRST_PERSON, RELATIONS_EN, RELATIONS_ZH, Attribution
-from advisor.profile.text import Clause, Conversation, UserTurn, quote
+from advisor.profile.text import TAKE_BACK, Clause, Conversation, UserTurn, quote
 from advisor.suitability.profile import RETIREMENT_FROM, YOUTH_BELOW
 
 INVESTOR_AGES = (16, 110)  # an adult investor; a child's age named without its noun is not one
@@ -135,7 +135,7 @@ NOT_AN_AGE_NEARBY = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
 LIST_GOES_ON = re.compile(rf"\s*(?:maybe|perhaps|or|to|and|tops|max|{NUMBER_EN})\b", re.IGNORECASE)
 ADULT_AGE = 18
 # A number alone after taking an age back: "……不对，七十四", "哎不对，我说反了，是五十四".
-CORRECTION_ZH = re.compile(r"(?:不对|说错了|说反了|记错了|口误|打错了)[^。！？]{0,8}$")
+TAKEN_BACK = re.compile(rf"(?:{TAKE_BACK})[^。！？]{{0,8}}$", re.IGNORECASE)
 CORRECTED_AGE_ZH = re.compile(
     rf"^\s*(?:是|应该是)?(?P<n>{NUMBER_ZH})(?:岁|周岁)?\s*[，,。！!]?\s*$"
 )
@@ -351,7 +351,7 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
         found.append((lone.start("n"), float(lone.group("n")), False))
     corrected = CORRECTED_AGE_ZH.match(clause.text)
     before = clause.sentence[: clause.start - clause.sentence_start]
-    if corrected and not found and CORRECTION_ZH.search(before):
+    if corrected and not found and TAKEN_BACK.search(before):
         # "我爸七十六……不对，七十四": the age given again after taking it back.
         number = parse_number(corrected.group("n"))
         if number is not None and ADULT_AGE <= number.value <= INVESTOR_AGES[1]:

@@ -35,7 +35,7 @@ from advisor.profile.numbers import (
     parse_number,
     parse_year_in_words,
 )
-from advisor.profile.text import Clause, Conversation
+from advisor.profile.text import TAKE_BACK, Clause, Conversation
 
 MAX_HORIZON_YEARS = 80.0
 EXACT_CONFIDENCE = 0.85
@@ -153,9 +153,9 @@ TARGET_YEAR = re.compile(
 # A message that takes back an earlier date: "sorry, 14 months, not 4", "scratch 2030",
 # "we pushed it to 2029", 不对，是2031年.
 HORIZON_CORRECTION = re.compile(
-    r"\b(?:actually|sorry|scratch (?:that|\d{4})|wait,? no|no wait|i mean|i meant|correction|"
-    r"wrong (?:year|date|number)|pushed (?:it|retirement|the (?:date|move|wedding)) (?:back|out|"
-    r"to)|moved (?:it|the (?:date|wedding)) to|not \d+\b)|不对|不是|说错|口误|改成|推迟到|推到",
+    rf"{TAKE_BACK}|\b(?:actually|correction|wrong (?:year|date|number)|pushed (?:it|retirement|"
+    r"the (?:date|move|wedding)) (?:back|out|to)|moved (?:it|the (?:date|wedding)) to|not \d+\b)|"
+    r"改成|推迟到|推到",
     re.IGNORECASE,
 )
 PURPOSE_NEXT = re.compile(
@@ -169,9 +169,8 @@ FILLER = re.compile(
 # A year given as a correction, over the sentence: "2029年……不对，我说错了，是2031年", "no wait,
 # make that 2031".
 CORRECTED_YEAR = re.compile(
-    r"(?:不对|不是|说错了|口误|我是说|应该是|\bno wait|\bsorry|\bi mean|\bi meant|"
-    r"\bscratch 20\d\d)\W{0,3}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|"
-    r"that)\s+)?(?P<year>20\d\d)(?!\d)",
+    rf"(?:{TAKE_BACK})\W{{0,3}}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|that)\s+)?"
+    r"(?P<year>20\d\d)(?!\d)",
     re.IGNORECASE,
 )
 # A job that starts, not a need: "first data analyst job starts next month", "starting residency

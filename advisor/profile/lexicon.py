@@ -266,7 +266,7 @@ class CueMatcher:
         cues overlap, the longer (more specific) match wins."""
         hits: list[Hit] = []
         previous: Clause | None = None
-        answer_start = 0  # where the sentence answering the assistant's question starts
+        answer_start = -1  # where the sentence answering the assistant's question starts
         for clause in clauses:
             if previous is None or clause.message_index != previous.message_index:
                 answer_start = -1

@@ -92,7 +92,7 @@ NO_EXPERIENCE_CAP = 4
 WORD_WEIGHT, CLASS_WEIGHT = 1.0, 1.5
 LEARNED_WEIGHT = 1.0  # a clause the classifier reads (see `clauses`)
 # Numbers and sizes, which `tolerance` reads exactly: 12%, 百分之十二, 两成.
-DIGITS = re.compile(r"[0-9０-９%％]|百分之|[一二两三四五六七八九十半]成")
+NUMBER_OR_SIZE = re.compile(r"[0-9０-９%％]|百分之|[一二两三四五六七八九十半]成")
 WORD = re.compile(r"[A-Za-z']+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_WORDS = 3
@@ -310,7 +310,7 @@ def _learned(
             for lv in levels
         ):
             continue  # the cue rules have read this sentence
-        if is_question(clause) or DIGITS.search(text) or _too_short(text):
+        if is_question(clause) or NUMBER_OR_SIZE.search(text) or _too_short(text):
             continue
         if (clause.message_index, clause.sentence_start) in ignored_sentences:
             continue

@@ -42,6 +42,12 @@ CONTRAST = re.compile(
     r"不过|然而",
     re.IGNORECASE,
 )
+# Words that take back what was just said, in either language: "no wait", "I meant", 不对, 说错了.
+# A pattern source, for the rules that read the corrected value after them.
+TAKE_BACK = (
+    r"不对|不是|说错了?|说反了|记错了|口误|打错了|我是说|应该是|\bno wait\b|\bwait,? no\b|"
+    r"\bsorry\b|\bi mean\b|\bi meant\b|\bscratch (?:that|\d{4})\b"
+)
 QUOTE_LIMIT = 200  # longer clauses are quoted around the match only
 # Nothing but a hedge: "about", "maybe around", 大概.
 HEDGES = re.compile(
