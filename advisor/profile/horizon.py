@@ -403,17 +403,11 @@ def _as_scenario(candidate: HorizonCandidate) -> HorizonCandidate:
 def _answers_savings_question(clause: Clause) -> bool:
     """Whether the clause's turn answers a question about emergency savings (and not one about
     goals or timing that mentions them)."""
-    question = _last_question(clause.asked)
+    question = clause.question
     if GOAL_QUESTION.search(question) or WHEN_QUESTION.search(question):
         return False
     # The whole end of the message: "您有没有另外留一笔应急的钱？大概够几个月的开销？"
     return bool(SAVINGS_QUESTION.search(clause.asked[-200:]))
-
-
-def _last_question(asked: str) -> str:
-    """The last question of an assistant message (what a reply answers)."""
-    questions = re.findall(r"[^.!?。！？]*[?？]", asked)
-    return questions[-1] if questions else asked[-200:]
 
 
 def _marked_future(clause: Clause, duration: Duration) -> bool:
@@ -429,7 +423,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
     # "not until retirement so 20+ years I guess": anywhere in the reply's first sentence.
     answers_when = (clause.sentence_start == 0 or clause.chosen) and bool(
-        WHEN_QUESTION.search(_last_question(clause.asked))
+        WHEN_QUESTION.search(clause.question)
     )
     candidates = []
     for duration in find_durations(clause.text):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.profile.model import Evidence
-from advisor.profile.text import CJK, Clause, Language
+from advisor.profile.text import CJK, Clause, Language, last_question
 
 if TYPE_CHECKING:
     pass
@@ -351,14 +351,13 @@ def _hypothetical(clause: Clause, previous: Clause | None, answers: bool) -> boo
         return True  # 再多的话，说实话有点扛不住: the consequence of a condition
     if not answers:
         return False
-    question = _last_question(clause)
+    question = clause.question
     return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
 
 
 def answers_hypothetical(asked: str) -> bool:
     """Whether an assistant message ends on a hypothetical question about a fall."""
-    questions = re.findall(r"[^.!?。！？]*[?？]", asked)
-    question = questions[-1] if questions else ""
+    question = last_question(asked)
     return bool(HYPOTHETICAL.search(question) and FALL_WORDS.search(question))
 
 
@@ -372,13 +371,6 @@ def is_question(clause: Clause) -> bool:
 def is_hypothetical(text: str) -> bool:
     """Whether a sentence is a condition or states what would happen."""
     return bool(HYPOTHETICAL.search(text))
-
-
-def _last_question(clause: Clause) -> str:
-    """The question the assistant ended on before this clause's turn: an answer to "what would
-    you do if it fell 20%?" is as hypothetical as the question."""
-    questions = re.findall(r"[^.!?。！？]*[?？]", clause.asked)
-    return questions[-1] if questions else ""
 
 
 def _english_negated(before: str) -> bool:

@@ -49,6 +49,8 @@ TAKE_BACK = (
     r"\bsorry\b|\bi mean\b|\bi meant\b|\bscratch (?:that|\d{4})\b"
 )
 QUOTE_LIMIT = 200  # longer clauses are quoted around the match only
+QUESTION_SENTENCE = re.compile(r"[^.!?。！？]*[?？]")
+ASKED_TAIL = 200  # of an assistant message with no question mark, the part a reply answers
 # Nothing but a hedge: "about", "maybe around", 大概.
 HEDGES = re.compile(
     r"\s*(?:(?:about|around|roughly|maybe|like|approx\.?|approximately|nearly|almost|over|just "
@@ -84,6 +86,11 @@ class Clause:
         """Whether the clause is the first thing said in reply to `asked`: the opening clause of
         a user message, or an option the investor chose."""
         return self.start == 0 or self.chosen
+
+    @property
+    def question(self) -> str:
+        """What this clause's turn answers: the last question of `asked` (see `last_question`)."""
+        return last_question(self.asked)
 
     def evidence(self, match_start: int | None = None, match_end: int | None = None) -> Evidence:
         """The clause as evidence; a long clause is quoted from the match (clause offsets)."""
@@ -147,6 +154,13 @@ class Conversation:
             if turn.index == message_index:
                 return turn
         raise KeyError(message_index)
+
+
+def last_question(asked: str) -> str:
+    """The last question of an assistant message, which a reply answers; a message that asks
+    without a question mark ("Tell me how long you can leave it.") by its last characters."""
+    questions = QUESTION_SENTENCE.findall(asked)
+    return questions[-1] if questions else asked[-ASKED_TAIL:]
 
 
 def quote(message_index: int, text: str) -> Evidence:

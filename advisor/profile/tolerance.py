@@ -385,7 +385,7 @@ def _scale_answers(clause: Clause) -> list[Tolerance]:
 
 def _level_answers(clause: Clause) -> list[Tolerance]:
     """A bare level in reply to a question about risk: "Medium, I guess.", "中等吧"."""
-    if not clause.opens_reply or not RISK_QUESTION.search(_last_question(clause.asked)):
+    if not clause.opens_reply or not RISK_QUESTION.search(clause.question):
         return []
     match = LEVEL_ANSWER.match(clause.text)
     if not match:
@@ -447,7 +447,7 @@ def _amount(text: str) -> float | None:
 
 
 def _stated_limits(clause: Clause) -> list[Tolerance]:
-    question = _last_question(clause.asked)
+    question = clause.question
     asked_how_much = bool(HOW_MUCH_QUESTION.search(question) and FALL.search(question))
     if RETURN_TARGET.search(clause.text):
         return []
@@ -521,7 +521,7 @@ def _refusal(text: str) -> re.Match[str] | None:
 
 def _answers(clause: Clause) -> list[Tolerance]:
     """A reply to "what would you do if it fell N%?"."""
-    question = _last_question(clause.asked)
+    question = clause.question
     if not (CONDITIONAL_QUESTION.search(question) and FALL.search(question)):
         return []
     if HOW_MUCH_QUESTION.search(question) or clause.text.rstrip().endswith(("?", "？")):
@@ -592,7 +592,7 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
 
 def _return_targets(clause: Clause) -> list[Tolerance]:
     """A return the investor wants ("at least 15% a year"), not one someone offers them."""
-    wanted = WANT.search(clause.sentence) or RETURN_QUESTION.search(_last_question(clause.asked))
+    wanted = WANT.search(clause.sentence) or RETURN_QUESTION.search(clause.question)
     if not wanted or GUARANTEED.search(clause.sentence):
         return []
     found = []
@@ -612,9 +612,3 @@ def _return_targets(clause: Clause) -> list[Tolerance]:
             level = _band(yearly, RETURN_BANDS)
             found.append(Tolerance(level, clause, match.start(), match.end()))
     return found
-
-
-def _last_question(asked: str) -> str:
-    """The last question of an assistant message (what a reply answers)."""
-    questions = re.findall(r"[^.!?。！？]*[?？]", asked)
-    return questions[-1] if questions else asked[-200:]
