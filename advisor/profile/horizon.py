@@ -35,7 +35,7 @@ from advisor.profile.numbers import (
     parse_number,
     parse_year_in_words,
 )
-from advisor.profile.text import TAKE_BACK, Clause, Conversation
+from advisor.profile.text import HEDGES, TAKE_BACK, Clause, Conversation
 
 MAX_HORIZON_YEARS = 80.0
 EXACT_CONFIDENCE = 0.85
@@ -186,14 +186,16 @@ JOB_STARTS = re.compile(
 NEED = re.compile(
     r"\b(?:need|needs|needed|use|spend|buy|buying|retire|retiring|start|starts|starting|move|"
     r"moving|pay|paying|withdraw|cash out|take out|wedding|tuition|college|university|deposit|"
-    r"saving for|treatment|surgery|operation|ivf|fees|married|marry|down payment|by then|"
-    r"until then|due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|car|school|tuition|"
+    r"saving (?:up )?for|saving up|treatment|surgery|operation|ivf|fees|married|marry|"
+    r"down payment|by then|"
+    r"until then|(?<!baby )(?<!baby is )due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|"
+    r"car|school|tuition|"
     r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
     r"拿去还|拿来还|用来还|用的钱|才用|再用|拿(?:给|去|来)[^，。！？]{0,6}用|移民|润了|换房|"
     r"换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|"
     r"住院|还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|"
-    r"翻修",
+    r"翻修|得用|还要用|(?:要|得)发(?:给)?[^，。！？]{0,6}工资|交[^，。！？]{0,6}费",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
@@ -246,6 +248,7 @@ RELATIVE = (
     ),
     (re.compile(r"\bthe year after next\b|后年", re.I), 2.0),
     (re.compile(r"\bnext month\b|\bsoon as possible\b|下个月|下月", re.I), 1 / 12),
+    (re.compile(r"\bnext (?:semester|term)\b|下学期", re.I), 0.5),
     (re.compile(r"\bin the second half of (?:the|this) year\b|(?:今年)?下半年", re.I), 0.5),
     (
         re.compile(
@@ -327,6 +330,14 @@ OTHER_EVENT_BEFORE_DATE = re.compile(
     r"\b(?:bonus|pay ?check|salary|payout|pay rise|raise|refund|dividends?)\s*$",
     re.IGNORECASE,
 )
+# Someone's promise of a multiple by a date is their pitch, not the investor's horizon: "he'll
+# triple it in a year", "says he can double my money in six months".
+PITCHED_MULTIPLE = re.compile(
+    r"\b(?:he|she|they|it|which|guy|man|woman)(?:'ll| will| can| could| would|'d)? (?:\w+ )?"
+    r"(?:double|triple|treble|quadruple|\d+x|multiply|pay (?:me|us|her|him|you) back)\b"
+    r"[^.!?]{0,40}$",
+    re.IGNORECASE,
+)
 FUND_NAMED = re.compile(r"\b(?:emergency|rainy[- ]day)\b", re.IGNORECASE)
 SAVINGS_BEFORE = re.compile(
     r"\b(?:emergency|rainy[- ]day|savings?|cash|corpus|cushion|buffer|reserve|runway)\s+"
@@ -337,6 +348,12 @@ SAVINGS_BEFORE = re.compile(
     r"|(?:应急|备用)(?:的)?(?:金|钱|资金)(?:有|大概|差不多|约)?$|(?:应急|备用|生活费|存款|积蓄|"
     r"现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|可以用)(?:个|用)?$|(?:应急|备用)(?:金|钱|"
     r"资金)[^，。！？]{0,6}(?:留了|存了|备了|有)$",
+    re.IGNORECASE,
+)
+# "Nine months of outgoings in premium bonds": savings counted in months of spending.
+SPENDING_AFTER = re.compile(
+    r"\s*(?:worth )?of (?:outgoings|expenses|spending|bills|living (?:costs|expenses)|salary|"
+    r"pay|wages)\b|\s*的(?:开销|开支|生活费|工资)",
     re.IGNORECASE,
 )
 # A birthday right after a date: 下个月就满50了, 明年就六十岁了.
@@ -422,9 +439,8 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     about_savings = _answers_savings_question(clause)
     # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
     # "not until retirement so 20+ years I guess": anywhere in the reply's first sentence.
-    answers_when = (clause.sentence_start == 0 or clause.chosen) and bool(
-        WHEN_QUESTION.search(clause.question)
-    )
+    asked_when = bool(WHEN_QUESTION.search(clause.question))
+    answers_when = (clause.sentence_start == 0 or clause.chosen) and asked_when
     candidates = []
     for duration in find_durations(clause.text):
         written = clause.text[duration.start : duration.end].lower()
@@ -440,10 +456,17 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # "an emergency corpus of 9 months": savings counted in months of spending
         if OTHER_EVENT_BEFORE_DATE.search(IN_BEFORE.sub("", clause.text[: duration.start])):
             continue  # "turning thirty in a couple of months": a birthday, not the money's date
+        if PITCHED_MULTIPLE.search(
+            clause.sentence[: clause.start - clause.sentence_start + duration.start]
+        ):
+            continue
         context = _with_label(clause)
         before = clause.text[: duration.start]
+        # "retire and buy a few acres. twenty years give or take": a later sentence of the reply
+        # that opens on the duration answers too.
+        opens_sentence = clause.start == clause.sentence_start and HEDGES.fullmatch(before)
         opens_answer = (
-            answers_when
+            (answers_when or (asked_when and bool(opens_sentence)))
             and not _past_before(before)
             and not PAST_AFTER.match(clause.text[duration.end :])
         )
@@ -482,7 +505,7 @@ def _counts_savings(clause: Clause, duration: Duration) -> bool:
     months"). A clause that is nothing but the duration takes the clause before it: "a decent
     emergency pot, about eight months", "Emergency fund is separate, about 5 months"."""
     before = clause.text[: duration.start]
-    if SAVINGS_BEFORE.search(before):
+    if SAVINGS_BEFORE.search(before) or SPENDING_AFTER.match(clause.text[duration.end :]):
         return True
     if not clause.holds_only(duration.start, duration.end):
         return False

@@ -56,8 +56,8 @@ _W1 = (
         r"without (?:putting|placing) (?:any|a (?:penny|cent|pound|dollar)) (?:of (?:it|"
         r"the \w+) )?at risk|without risking (?:any|a (?:penny|cent|pound|dollar)|the capital|"
         r"the principal)",
-        r"(?:can'?t|cannot|mustn'?t|must not) (?:be allowed to )?(?:go down|shrink)(?! forever|"
-        r" much| any| more| further)",
+        r"(?<!literally )(?:can'?t|cannot|mustn'?t|must not) (?:be allowed to )?(?:go down|shrink)"
+        r"(?! forever| much| any| more| further| this time| from here)",
         # Capital that must stay whole.
         r"(?:capital|principal|money)[- ](?:guaranteed|protected|protection|preservation|safe)",
         r"(?:guarantee|guaranteed|protect|preserve|keep) (?:my |the |our )?(?:principal|capital|"
@@ -108,6 +108,8 @@ _W1 = (
         r"一点(?:点)?(?:风险|险)(?:都|也)不(?:想|敢|能|愿意?)冒|一点(?:点)?风险(?:都|也)不(?:要|"
         r"想要|能)有?|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
         # 这钱亏了可不行, 只要不亏就行: no loss is acceptable.
+        r"不能少(?:一分|一毛|一块|一点)(?:钱)?|本金(?:必须|一定得|得)保住|保住本金|"
+        r"亏(?:损|钱|本)?(?:绝对|可|是)?不行(?!吗)|"
         r"亏了(?:可|就|那|是|真)?(?:不行|要命)|亏不得|(?:可|绝)不能亏|只要不亏(?:本)?(?:就行|就好|"
         r"就可以)?|不亏就(?:行|好)",
         negatable=False,
@@ -412,8 +414,12 @@ _NONE = (
         r"that|it|this money|that money|the money) (?:money )?(?:to live on|to live|for (?:rent|"
         r"bills|living|food|daily|groceries)|every month|to pay (?:the )?bills)",
         # "It's our living money", "that's the rent money".
-        r"(?:it'?s|its|this is|that'?s|(?:it|this|that) is) (?:my|our|her|his|the) (?:living|rent|"
-        r"bills?|food|grocery|emergency) (?:money|buffer)",
+        r"(?:\b(?:it'?s|its|thats|is|was)|'s) (?:my|our|her|his|the) (?:living|rent|bills?|food|"
+        r"grocery|emergency|care(?: home)?|nursing home) (?:money|buffer)",
+        # "That money has to keep the three of us going now".
+        r"(?:has to|must|needs to|will have to) (?:keep|support|feed|carry) (?:me|us|her|him|them|"
+        r"the (?:\w+ )?of us|my family|our family|the family|the kids)",
+        r"what (?:i|we|she|he)(?:'m|'re| am| are| is|'s) (?:supposed|meant|going) to live on",
         # "That money IS the care fees".
         r"(?:money|it|that|this) is (?:the|her|his|my) (?:care (?:home )?fees|rent|bills|"
         r"living money)",
@@ -425,8 +431,8 @@ _NONE = (
         # It is everything, or the whole emergency money.
         r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
         r"nothing else to fall back on",
-        r"(?:it'?s|this is|that'?s) (?:\w+ly )?(?:all|everything) (?:i|we|she|he) (?:have|has|"
-        r"live on|own)",
+        r"(?:it'?s|this is|that'?s|which is|which'?s) (?:\w+ly )?(?:all|everything) (?:i|we|she|"
+        r"he) (?:have|has|live on|own)",
         # "its all ive got", "it's all we've got".
         r"\b(?:it'?s|its|this is|that'?s|thats|is) all (?:i|we|she|he)(?:'?ve| have| has|"
         r"'?s)? got\b",
@@ -457,6 +463,8 @@ _NONE = (
         r"(?:就|只)?(?:靠|指望)(?:这|这笔|这些)钱(?:养老|生活|过日子|吃饭|看病|周转)|(?:就|"
         r"只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         r"(?:全部|所有)(?:的)?(?:应急|备用)(?:的)?(?:金|钱|资金)?",
+        r"(?:全|就|只)靠[^，。！？]{0,8}(?:存款|积蓄|这笔钱|这些钱)(?:过|活|生活|养家)|"
+        r"(?:要|得)?还(?:房贷|车贷|贷款|信用卡)的钱|房租钱",
         # 手术和化疗的钱要从这里面出, 交医药费: the bills are paid from it now.
         r"(?:钱|费|费用)[^，。！？]{0,8}?(?:要|得|都|就|是)?从(?:这|这里|这笔钱|这里面|"
         r"里面)(?:面)?(?:出|拿|取)|(?:交|付|缴)(?:医药费|住院费|手术费|医疗费|化疗费)",
@@ -480,6 +488,13 @@ _DRAWS = (
         r"(?:live|lives|living) (?:on|off) (?:the |my |her |his |our )?(?:interest|dividends|"
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
+        # "he lives on social security plus that".
+        r"(?:live|lives|living) (?:on|off) [^.!?]{0,30}?\b(?:plus|and) (?:that|this|it|(?:the|"
+        r"her|his|my|our) savings)\b",
+        r"(?:live|lives|living) (?:on|off) [^.!?]{0,40}?\b(?:the |her |his |my |our )?(?:interest|"
+        r"dividends|income) (?:from|on|of) (?:that|this|the|her|his|my|our)\b",
+        r"what (?:i|we|she|he) (?:draw|draws|take|takes|withdraw|withdraws) (?:out )?(?:of|from) "
+        r"(?:my|our|her|his|the|this|that)\b",
         r"top-?up for (?:the )?(?:bills|rent|living)",
         # "take some out each year", "the home takes a payment every month from it".
         r"(?:take|taking|draw|drawing) (?:some|a bit|a little) out (?:each|every|a) (?:month|"
@@ -519,7 +534,8 @@ _DRAWS = (
     *chinese(
         "draws",
         r"吃利息|靠利息(?:生活|过日子|过活)|靠这笔(?:钱|养老钱|存款)?贴补|每(?:个)?月(?:都)?(?:要|"
-        r"得)?(?:从\S{0,6})?(?:要|得)?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)?(?:出来)?(?:补贴|贴补|"
+        r"得)?(?:从\S{0,6})?(?:要|得)?(?:取|拿)(?:出)?(?:点|些|[\d一二两三四五六七八九十百千万]+(?:块|元)?)?"
+        r"(?:钱|利息)?(?:出来)?(?:补贴|贴补|"
         r"用|花|生活|当生活费|过日子)",
         negatable=False,
     ),
@@ -527,8 +543,9 @@ _DRAWS = (
 _LOW = (
     *english(
         "low",
-        r"(?:can'?t|cannot|couldn'?t|cant) (?:really )?afford to (?:lose|(?:watch|"
-        r"see) it (?:disappear|dissapear|vanish|shrink))",
+        r"(?:can'?t|cannot|couldn'?t|cant) (?:really )?afford (?:to (?:lose|(?:watch|"
+        r"see) it (?:disappear|dissapear|vanish|shrink))|(?:a |any )?(?:big |large |major |real |"
+        r"serious )?(?:loss|losses|hit)\b)",
         # All or most of what they have.
         r"(?:all|most|every penny|the rest) of (?:my|our|her|his) (?:life |retirement )?savings",
         r"(?:still )?owes? (?:the |my |a )?(?:\w+ ){0,2}?(?:about |around |over |"
@@ -542,9 +559,14 @@ _LOW = (
         r"(?:'ve| have| has)? (?:got|have|has|own|saved)",
         r"(?<!lose )(?<!losing )(?<!lost )everything (?:that )?(?:i|we|she|he)(?:'ve| have| has)? "
         r"(?:saved|got|put away|scraped together)",
+        r"(?<!lose )(?<!losing )(?<!lost )(?<!risk )(?<!risking )(?<!of )(?:nearly |almost |"
+        r"pretty much |basically )?everything (?:that )?(?:i|we|she|he) (?:have|has|own|owns)\b"
+        r"(?! to| there| here| in\b| at\b| with\b)",
+        r"\b(?:all|the whole|the entire)(?: of)? (?:the |my |our |her |his )?\S*\d\S* (?:\w+ )?"
+        r"(?:from|of|out of) (?:my|our|her|his|the) (?:savings|nest egg|pension|retirement)",
         # Money that is borrowed or set aside for something else.
         r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|"
-        r"(?:re)?mortgag\w+),?\s+(?:[\w,]+\s+){0,3}(?:to|and) (?:invest|buy|put|get into|get in|"
+        r"(?:re)?mortgag\w+),?\s+(?:[\w,£$€]+\s+){0,5}(?:to|and) (?:invest|buy|put|get into|get in|"
         r"go into|go in|pile into|pile in|buy into|throw|fund|trade|gamble)",
         r"(?:student loan|loan|borrowed|credit card|overdraft|margin loan)(?: \w+)?"
         r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
@@ -555,6 +577,8 @@ _LOW = (
         r"on a remortgage)\b|\b(?:was|is|were) borrowed\b|\b(?:in|into \w+) (?:off|on|from) (?:my|"
         r"a|the) (?:credit card|overdraft|card)\b|\bmax(?:ed|ing)? out (?:my|the|a|another|"
         r"the other) (?:credit )?card",
+        r"\bhome equity loan\b|\bheloc\b|\bused margin\b|\bcame from (?:a |an |my |our )?(?:\w+ )?"
+        r"(?:\w+ )?loan\b",
         r"\b(?:got|took out|taken out|take out|approved for) (?:a |"
         r"an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan\b",
         r"(?:money|cash|funds|naira|rupees|pesos|dollars|\d\S*) (?:\w+ )?(?:i|we|she|"
@@ -570,14 +594,17 @@ _LOW = (
         r"(?:build|building|start|starting|set up|setting up|save up|saving up|sort out|top up|"
         r"topping up|grow|growing) (?:up )?(?:an?|my|our|the) (?:\w+[- ]month |proper |real |"
         r"small )?(?:emergency|rainy[- ]day) (?:fund|savings|pot|cushion)",
+        r"(?:get|getting) (?:an?|my|our|the) (?:proper |real |small |decent )?(?:emergency|"
+        r"rainy[- ]day) (?:fund|savings|pot|cushion) (?:going|started|set up|sorted|together)",
         r"(?:the|my|our) emergency (?:fund|savings) (?:money )?(?:should|would|could|will|to) "
         r"(?:sit|go|be|live)",
         r"(?:put\w*|invested|moved|used|took|taking|threw|throw|dump\w*|sank|sunk|"
         r"pull\w*) (?:\w+ ){0,5}?(?:my|our|the) (?:house deposit|home deposit|down payment|"
         r"deposit|rent money|tuition money|wedding fund|emergency fund|emergency money)",
-        r"(?:it'?s|this is|that'?s|that was|it was|which is|which'?s|which was) (?:\w+ly )?(?:the|"
-        r"my|our) (?:rainy[- ]day (?:money|fund)|wedding fund|house deposit|deposit|rent money|"
-        r"tuition money|emergency fund)",
+        r"(?:it'?s|this is|that'?s|thats|that was|it was|which is|which'?s|which was|\bis|\bwas) "
+        r"(?:\w+ly )?(?:the|my|our|her|his) (?:rainy[- ]day (?:money|fund)|wedding fund|house "
+        r"deposit|deposit|rent money|tuition money|emergency fund|(?:house|home|wedding|tuition|"
+        r"school|repair|car|truck|van) (?:money|fund))",
         r"(?:lump sum|money|cash|savings|pot) is (?:now |basically |really )?(?:my|our|her|"
         r"his) (?:emergency (?:fund|money|savings)|rainy[- ]day (?:fund|money))",
         r"(?:saved|put aside|set aside|keep) (?:for|in case) (?:if )?(?:the|my|our) (?:bike|car|"
@@ -594,7 +621,8 @@ _LOW = (
         r"gets|getting|got) by",
         r"(?:no|don'?t have an?y?) (?:real |proper |much )?(?:emergency (?:fund|savings)|savings|"
         r"safety net|cushion|buffer)",
-        r"(?:basically |almost )?nothing saved|only \S+ (?:in cash|saved|in savings|in the bank)",
+        r"(?:basically |almost )?nothing (?:else )?saved|nothing else (?:put by|put away|in the "
+        r"bank)|only \S+ (?:in cash|saved|in savings|in the bank)",
         r"(?:only|just) (?:have |got )?(?:about |like |around )?(?:a|one|two|\d+) (?:month|"
         r"week)s?['’]?s? (?:\w+ )?saved",
         negatable=True,
@@ -610,19 +638,20 @@ _LOW = (
         r"攒)够[^，。！？了]{0,10}(?:当|作为)(?:应急|备用)(?:的)?(?:钱|金|资金)|"
         r"(?<!生活费)(?<!开销)(?<!工资)(?<!花销)(?<!开支)当(?:作|成)?(?:应急|备用)(?:的)?(?:金|钱|"
         r"资金)|把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
-        r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|"
+        r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|(?:是|可是)(?:我|"
+        r"我们|她|他)?(?:的)?(?:全部|所有)的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
         r"毕生(?:的)?积蓄|养老本",
         # 这二十几万是她全部的养老钱, 这是我的养老钱啊: the money they will live on.
         # Not a plain 这是养老的钱, which someone fifteen years from retiring says too.
-        r"(?:全部|所有|剩下|就这点|存的|攒的)(?:的)?[^，。！？]{0,6}养老钱|(?:这可是|那可是)(?:我|"
+        r"(?:全部|所有|剩下|就这点)(?:的)?[^，。！？]{0,6}养老钱|(?:这可是|那可是)(?:我|"
         r"她|他|我们|老两口)?(?:的|家)?(?:全部的?)?(?:养老钱|养老的钱|退休(?:攒下|存下|攒|"
         r"存)?的钱)|养老钱啊",
         r"就这点(?:底子|家底|钱|积蓄|存款)|(?:家里|全家)(?:就|只有)(?:这点|这些)(?:钱|底子|家底)",
         # All the savings in at once (存款全部拿出来买); time deposits (定期) may not be all.
         r"(?:攒的|存的|积蓄|存款|首付)(?:钱)?(?:(?!定期)[^，。！？]){0,10}(?:全|"
         r"都)(?:部)?(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭|在这)",
-        r"(?:找|跟|向)[^，。！？]{1,4}借的|借呗|花呗|微粒贷|能借的|借出来|"
+        r"(?:找|跟|向)[^，。！？]{1,4}借(?:的|了)|借呗|花呗|微粒贷|能借的|借出来|"
         r"借了[^，。！？]{0,6}(?:炒|投|买|加仓)|融资(?:炒|买|加仓)|刷信用卡|套出来|"
         r"套了?[^，。！？]{0,6}出来|两融|融了[^，。！？]{0,6}(?:万|钱)|配资|(?<!不)(?<!没)(?:加|"
         r"上)了杠杆|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|抵押贷|"
@@ -665,13 +694,13 @@ _UNSTABLE = (
         r"(?:all over the place|varies|swings|irregular|seasonal|unpredictable|lumpy|patchy|"
         r"up and down|erratic|inconsistent)|seasonal (?:income|business|work)",
         r"(?:income|pay|earnings) depends? on (?:the )?(?:season|weather|harvest|orders|tips)|"
-        r"hours (?:get|got|keep getting|are|were) cut",
+        r"hours (?:get|got|keep getting|are|were) cut|barely (?:broke|breaking|break) even",
         r"(?:income|pay|earnings|work|business|sales|salary)\b[^.!?,]{0,20}?(?:goes|go|"
         r"going) up and down|(?:income|pay|earnings|sales|salary) fluctuat\w+",
     ),
     *chinese(
         "unstable",
-        r"失业|被裁|下岗|没(?:有)?工作|待业|打零工|自由职业",
+        r"失业|被裁|下岗|(?<!还)没(?:有)?工作|待业|打零工|自由职业|多的时候[^。！？]{0,14}少的时候",
         r"收入(?:很|非常|特别|比较|太|有点|也)?不(?:太)?稳定|收入不固定|没有固定收入|收入(?:波动|"
         r"时高时低)|(?:收入|工资)[^，。！？]{0,6}不(?:固定|稳定?)(?!的工作)",
         r"看天吃饭|靠天吃饭|全看天|一年好一年坏|时好时坏|收成不(?:稳|好说)",
@@ -693,7 +722,8 @@ _STUDENT = (
     # Not 风险大一点: a year of university, not "a bit bigger".
     *chinese(
         "student",
-        r"(?<![险动度])大[一二三四](?![点些倍截])|研[一二三](?![点些])|大学生|在读|读研",
+        r"(?<![险动度])大[一二三四](?![点些倍截])|研[一二三](?![点些])|大学生|在读|"
+        r"(?<![去要想])(?<!打算)(?<!准备)读研",
         negatable=False,
     ),
 )
@@ -800,7 +830,8 @@ REFUSED_BETWEEN = re.compile(
 EXPERIENCE_CUES = (
     *english(
         "none",
-        r"never (?:invested|bought (?:a )?(?:stock|fund|share)|traded)|(?:first|1st) time "
+        r"never (?:actually |really |once )?(?:invested|bought (?:a |any )?(?:stocks?|funds?|"
+        r"shares?)|traded)|(?:first|1st) time "
         r"(?:investing|investor)|new to (?:investing|this|the market|stocks)",
         r"(?:complete |total |a )?(?:beginner|novice|newbie)",
         r"(?:don'?t|do not) know (?:anything|much|a lot|the first thing) about (?:investing|"

@@ -51,7 +51,8 @@ _UNIT_WORD = "|".join(sorted(ENGLISH_UNITS, key=len, reverse=True))
 # and the range's second number, which took minutes for a message of a few thousand digits.
 # "12% is about my limit": a limit is a fall they can bear.
 LIMIT = re.compile(
-    r"\b(?:my|the|her|his) (?:limit|max|maximum|threshold|breaking point|pain threshold)\b|"
+    r"\b(?:my|the|her|his) (?:absolute |upper |hard |real )?(?:limit|max|maximum|threshold|"
+    r"breaking point|pain threshold)\b|"
     r"底线|极限|上限",
     re.IGNORECASE,
 )
@@ -106,7 +107,8 @@ REFUSE = re.compile(
     r"\b(?:can'?t|cannot|couldn'?t|not able|too much|(?:would|i'?d)(?: \w+ly| probably|"
     r" just)? (?:panic|sell)|freak out|lose sleep|upset|devastat\w*|hurt|kill me|too painful|"
     r"wreck\w*|ruin\w*|gutted|crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|"
-    r"them) up|sick|hate|dread)\b|受不了|接受不了|承受不了|扛不住|不能|心疼|睡不着|不行|"
+    r"them) up|sick|hate|dread)\b|受不了|接受不了|承受不了|扛不住|不能|心疼|睡不着|睡不好|"
+    r"睡不踏实|不行|"
     r"(?<!不)会卖|慌",
     re.IGNORECASE,
 )
@@ -158,11 +160,12 @@ SELL_ALL = re.compile(
     re.IGNORECASE,
 )
 UPPER_BOUND = re.compile(
-    r"\b(?:not|no|nothing) (?:much |a lot |any )?(?:more|bigger|worse)(?: than (?:that|this))?\b|"
+    r"\b(?:not|no|nothing) (?:really |much |a lot |any )?(?:more|bigger|worse)(?: than (?:that|"
+    r"this))?\b|\bnot (?:a )?(?:whole )?lot (?:past|beyond|more than) (?:that|this)\b|"
     r"\bthe most (?:i|we)(?:'d| would)? (?:want|like|accept|take|handle)\b|\bat (?:the )?most\b|"
     r"\bno more than\b|\btops\b|\bmax(?:imum)?\b|\b(?:any|anything) (?:more|worse|bigger) and\b|"
     r"最多|顶多|至多|撑死|不超过|别超过|以内|之内|再多[^，。！？]{0,4}?(?:就|了)?(?:不行|受不了|"
-    r"不能|吃不消|扛不住|承受不了)",
+    r"不能|吃不消|扛不住|承受不了|肉疼|心疼|难受|睡不着)",
     re.IGNORECASE,
 )
 # How the investor says they would feel about the fall the question names.
@@ -240,6 +243,7 @@ CALM_IN_FALL = re.compile(
 BUYING_THE_DIP = re.compile(
     r"\b(?:buy|buying|bought|loading up on|load up on)\s+(?:the|every|each|these|this)\s+dips?\b|"
     r"(?:跌了|下跌时|跌的时候)(?:就)?(?:加仓|补仓|多买)|越跌越(?:买|加)|逢跌(?:就)?(?:买|加仓|补)|"
+    r"趁(?:低|跌)(?:又|就)?(?:补|加|买|抄)|"
     r"(?:跌了)?就?当(?:成)?(?:打折|打骨折)(?:买|捡|抄)?",
     re.IGNORECASE,
 )
