@@ -138,6 +138,8 @@ HYPOTHETICAL = re.compile(
     r"(?:亏|跌|赔)(?:了|掉)[^，。！？,.!?]{0,4}(?:受不了|接受不了|扛不住|睡不着|崩溃)(?!了)",
     re.IGNORECASE,
 )
+# A relative clause after a condition states a fact about what it names.
+RELATIVE_FACT = re.compile(r"\s*which(?: is|'s| was)\b", re.IGNORECASE)
 CONDITION_START = re.compile(
     r"\s*(?:if|in case|suppose|what if|should|were)\b|\s*(?:如果|要是|万一|假如|假设|假若|倘若)",
     re.I,
@@ -345,6 +347,8 @@ def _hypothetical(clause: Clause, previous: Clause | None, answers: bool) -> boo
     if HYPOTHETICAL.search(clause.text):
         return True
     same_sentence = previous is not None and previous.sentence_start == clause.sentence_start
+    if RELATIVE_FACT.match(clause.text):
+        return False  # "if I put in my savings, which is all I have": a fact about the savings
     if same_sentence and previous is not None and CONDITION_START.match(previous.text):
         return True
     if same_sentence and previous is not None and previous.text.rstrip(" ,，").endswith("的话"):

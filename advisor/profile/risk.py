@@ -122,6 +122,10 @@ PART_OF_MONEY = re.compile(
     r"一部分|其中(?:的)?[\d一二两三四五六七八九十]",
     re.IGNORECASE,
 )
+ANYTHING_ELSE = re.compile(r"\banything else\b|还有(?:什么|别的|其他)", re.IGNORECASE)
+NOTHING_MORE_TO_SAY = re.compile(
+    r"^\W*(?:no\W+)?(?:this|that|it)(?: is|'s) (?:everything|all)\W*$", re.I
+)
 CORRECTION = re.compile(
     r"\b(?:actually|on second thought|thinking about it|come to think|changed my mind|"
     r"to be honest|i take that back|scratch that|rather)\b|\bafter all(?=\s*[.!?]|\s*$)|其实|算了|"
@@ -464,6 +468,8 @@ def _capacity(
             continue
         if attribution.is_quoted(hit.clause, hit.start):
             continue  # "他说不转就冻结我所有的钱": a threat, not a fact about the money
+        if NOTHING_MORE_TO_SAY.match(hit.clause.text) and ANYTHING_ELSE.search(hit.clause.question):
+            continue  # "Anything else?" "No, that's everything.": all they had to say
         hits.append(hit)
     months = circumstances.emergency_fund_months
     secure = any(hit.label == "high" for hit in hits)

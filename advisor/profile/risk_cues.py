@@ -31,8 +31,9 @@ _W1 = (
         # Refusing any loss at all.
         rf"(?:can'?t|cannot|can not|couldn'?t|{_NOT} {_WANT_TO}|unwilling to|not willing to|"
         r"must not|mustn'?t|never want to|refuse to) (?:afford to )?(?:lose|risk)\s+"
-        r"(?:any|a (?:single )?(?:cent|penny|dime|dollar|pound|rupee|thing)|even a (?:cent|penny|"
-        r"dollar|pound)|my principal|(?:any )?(?:of )?(?:my|the|this|our|her|his) (?:money|"
+        r"(?:any|a (?:single )?(?:cent|penny|dime|dollar|pound|rupee|thing)|even (?:a|one|1|a "
+        r"single) (?:cent|penny|dollar|pound|peso|rupee|naira|rand)|my principal|(?:any )?(?:of )?"
+        r"(?:my|the|this|our|her|his) (?:money|"
         r"principal|capital|savings)|money|anything|a thing)",
         rf"{_NOT} want (?:any|to take any) (?:risk|risks|loss(?:es)?)(?: (?:whatsoever|at all))?",
         r"(?:no|zero|without any|without) (?:risk|loss(?:es)?|chance of losing)(?! (?:of|at all))",
@@ -138,14 +139,16 @@ _W2 = (
         r"(?:wants?|needs?|prefers?|keep it|something|somewhere|nothing but|just|"
         r"stay) (?:\w+ )?safe\b",
         r"keep (?:it |this |them |the money |my money |the capital |everything )?(?:safe|secure)",
-        r"(?:wants?|needs?|prefers?|likes?) (?:it|this|them|everything|(?:this|the|my|our|her|"
-        r"his) money) (?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
+        r"(?:wants?|wanted|needs?|prefers?|likes?) (?:it|this|them|everything|(?:this|the|my|our|"
+        r"her|his) money) (?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
         r"not (?:much|a lot of) risk|nothing (?:too )?(?:risky|adventurous|fancy|wild|crazy)",
         r"sleep (?:well )?at night",
         r"gets? (?:scared|nervous|anxious|upset|worried|panicky|stressed) (?:very )?(?:easily|"
         r"quickly|when (?:things|it|markets?|prices|stocks) (?:go|goes|drop|fall))",
         r"(?:fine|ok|okay|happy|comfortable) with (?:a little|a bit of|small|some small|"
         r"minor) (?:ups? and downs?|fluctuations?|wobbles?|swings|volatility)",
+        r"(?:small|minor|little|slight) (?:dips?|drops?|falls?|losses|swings|ups? and downs?|"
+        r"fluctuations?|wobbles?) (?:are |is )?(?:ok|okay|fine|alright|acceptable)",
         r"(?:can|could|willing to|happy to|prepared to|able to) (?:take|accept|handle|tolerate|"
         r"bear|live with|stomach) (?:\w+ )?(?:small|minor|slight) (?:falls?|drops?|dips?|losses|"
         r"ups? and downs?|fluctuations?|swings|wobbles?)",
@@ -195,7 +198,7 @@ _W2 = (
         "w2",
         r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|风险(?:小|"
         r"低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还也])稳(?:的|当|点|一些|"
-        r"妥的)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
+        r"妥的|就行|就好|就可以)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
         r"不想冒(?:太大的?|什么|多大的?|太多)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|"
         r"多大)?的?风险|(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|"
         r"不能)(?:太|过)(?:大|高)|不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
@@ -723,7 +726,7 @@ _STUDENT = (
     *chinese(
         "student",
         r"(?<![险动度])大[一二三四](?![点些倍截])|研[一二三](?![点些])|大学生|在读|"
-        r"(?<![去要想])(?<!打算)(?<!准备)读研",
+        r"(?<![去要想国])(?<!打算)(?<!准备)读研",
         negatable=False,
     ),
 )

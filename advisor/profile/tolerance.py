@@ -37,6 +37,7 @@ RETURN_BANDS = ((4, 2), (6, 3), (10, 4))  # wanted yearly return below N% → le
 HOLD_WITHOUT_NUMBER = 4
 SOLD_LEVEL = 2
 SOLD_SOME_LEVEL = 3
+SMALL_FALLS_LEVEL = 2
 BOUGHT_LEVEL = 5
 REFUSED_LEVEL_CAP = 4
 REFUSED_SHARE = 0.5  # of a refused fall, the share they would bear calmly
@@ -168,6 +169,19 @@ UPPER_BOUND = re.compile(
     r"不能|吃不消|扛不住|承受不了|肉疼|心疼|难受|睡不着)",
     re.IGNORECASE,
 )
+# A tolerance the investor now takes back: "I thought I could handle a 30% drop but I'm about to
+# sell the lot" refuses that fall.
+RETRACTED = re.compile(
+    r"\b(?:i|we) (?:thought|believed|assumed|used to think|told myself) (?:i|we)(?:'d| would| could"
+    r"| can)\b|(?:我)?(?:以为|本来以为|原以为)(?:我|自己)?(?:能|可以)",
+    re.IGNORECASE,
+)
+# A fall qualified as small: "small dips ok", 小波动还行.
+SMALL_FALLS = re.compile(
+    r"\b(?:small|minor|little|slight|tiny)\s+(?:dips?|drops?|falls?|losses|swings|ups? "
+    r"and downs?|wobbles?|fluctuations?)\b|小(?:幅|的)?(?:波动|回撤|亏损|下跌|跌)",
+    re.IGNORECASE,
+)
 # How the investor says they would feel about the fall the question names.
 FEEL_FINE = re.compile(
     r"\b(?:fine|ok|okay|alright|not (?:bothered|worried|too worried)|wouldn'?t (?:worry|mind|care)|"
@@ -216,7 +230,8 @@ HELD_IN_FALL = re.compile(
     r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
     r"sold none|(?:didn'?t|did not|never|haven'?t|hasn'?t) sold? (?:a thing|anything|a share|"
     r"a single share|a penny)|held on|kept trading(?: through)?|(?:didn'?t|did not|"
-    r"never) touch(?:ed)? (?:it|them|a thing))\b|没卖|没有卖|也没卖|一股(?:都|也)没卖|扛过来|"
+    r"never) touch(?:ed)? (?:it|them|a thing))\b|没卖|没有卖|也没卖|(?:也|都)没停|"
+    r"一股(?:都|也)没卖|扛过来|"
     r"扛过去|拿住|一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|"
     r"从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
     re.IGNORECASE,
@@ -468,7 +483,7 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         about_a_fall = about_a_fall or _falls_by_itself(clause, match)
         # "30% down, I'd shrug": the answer may follow the fall in the next clause.
         answer = clause.text + _clause_after(clause)
-        refuse = _refusal(answer)
+        refuse = _refusal(answer) or RETRACTED.search(clause.text[: match.start()])
         if refuse and MORE_THAN_THIS.search(answer[: refuse.start()]):
             refuse = None  # "最多一成半，再多我就睡不着了": a limit, not a refused size
         buys = BUY_MORE.search(answer)
@@ -542,10 +557,15 @@ def _answers(clause: Clause) -> list[Tolerance]:
         (FEEL_FINE, held),
     ):
         match = pattern.search(clause.text)
-        if match and pattern is FEEL_BAD and NEGATED_BEFORE.search(clause.text[: match.start()]):
+        negated = match is not None and bool(NEGATED_BEFORE.search(clause.text[: match.start()]))
+        if negated and pattern is FEEL_BAD:
             continue  # "not worried" is no bad feeling
+        if negated and pattern is SELL_ALL:
+            level = held  # "didnt sell a share": they held
         if match and pattern is FEEL_BAD and _holds_after(clause):
             return []  # "it would hurt, but I wouldn't sell": what they do is the answer
+        if match and pattern in (HOLD, FEEL_FINE) and SMALL_FALLS.search(clause.text):
+            level = SMALL_FALLS_LEVEL  # "small dips ok": fine with small falls, not this one
         if match:
             weight = NUMBER_WEIGHT if fall is not None else BEHAVIOUR_WEIGHT
             return [Tolerance(level, clause, match.start(), match.end(), weight)]
