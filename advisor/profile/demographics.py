@@ -239,6 +239,19 @@ LEADING_NUMBER = re.compile(
     r"\s*(?:[,，.。!！;；]|$)",
     re.IGNORECASE,
 )
+# A terse message that opens on the typist's age and goes on about them: "38 rn, icu nurse",
+# "29 software eng", "63 widowed 12 yrs", "我29 程序员", "45 做外贸"; not "20 yrs", "50 shares",
+# "30 万", "15 maybe 20".
+TERSE_AGE = re.compile(
+    r"^\s*(?:(?P<me>i'?m|im|me|我|本人)\s*)?(?:今年)?(?P<n>1[89]|[2-9]\d)(?:\s*(?:yo|y/o))?"
+    r"(?:\s+(?!(?:y|yrs?|years?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|mins?|minutes|k|m|"
+    r"mil|million|thousand|hundred|grand|bucks|dollars|pounds|quid|euros|percent|pct|per|"
+    r"shares?|stocks?|lakhs?|crores?|times|x|of|to|or|and|more|less|left|max|tops|ish|plus|"
+    r"maybe|perhaps|probably|at|in|by|a|an|each|every|is|are|was|were|people|kids|units|"
+    r"points?|pts|bps|coins?|btc|eth)\b)[a-z]|\s*(?![万千百年岁个月天块元倍只股次分点号周届级w吧啊呀吗呢左右多来出以])"
+    r"[\u4e00-\u9fff])",
+    re.IGNORECASE,
+)
 LONE_BIRTH_YEAR = re.compile(r"^\s*(?P<year>19\d\d|20[01]\d)\s*[.!。]?\s*$")
 BIRTH_YEAR_ANSWER = re.compile(r"^\s*(?:born (?:in )?)?(?P<year>(?:19|20)\d\d)(?:年)?\s*[,，.。!]?")
 BARE_ANSWER = re.compile(
@@ -356,6 +369,15 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
         number = parse_number(corrected.group("n"))
         if number is not None and ADULT_AGE <= number.value <= INVESTOR_AGES[1]:
             found.append((corrected.start("n"), number.value, number.approximate))
+    terse = TERSE_AGE.match(clause.text)
+    opens_sentence = clause.start == clause.sentence_start
+    if (
+        terse
+        and not found
+        and (_opens_its_message(clause) or (opens_sentence and terse.group("me")))
+        and not _answers_another(clause)
+    ):
+        found.append((terse.start("n"), float(terse.group("n")), False))
     spoken = LONE_WORD_AGE_EN.match(clause.text)
     if spoken and not found and _introduced(clause):
         # "Gareth, forty-five, I teach maths", "So I'm, uh, forty-three", "I am Rajesh Kumar
@@ -419,8 +441,7 @@ def _english_ages(clause: Clause, year: int) -> list[tuple[int, float, bool]]:
         number = parse_number(lone_word.group("n"))
         if number is not None:
             found.append((lone_word.start("n"), number.value, number.approximate))
-    answers_another_question = bool(clause.asked) and not AGE_QUESTION.search(clause.asked)
-    opens = _opens_its_message(clause) and not answers_another_question
+    opens = _opens_its_message(clause) and not _answers_another(clause)
     leading = LEADING_AGE_EN.match(clause.sentence) if opens else None
     if leading and not found:
         number = parse_number(leading.group("n"))
@@ -440,6 +461,11 @@ def _introduced(clause: Clause) -> bool:
     if not previous:
         return _opens_its_message(clause)  # not "It's down sixty percent. Sixty."
     return bool(INTRODUCTION.fullmatch(previous) or SELF_DESCRIPTION.search(previous))
+
+
+def _answers_another(clause: Clause) -> bool:
+    """Whether the clause's message answers a question other than one about age."""
+    return bool(clause.asked) and not AGE_QUESTION.search(clause.asked)
 
 
 def _opens_its_message(clause: Clause) -> bool:
