@@ -103,6 +103,8 @@ EMOTION_CUES = (
         r"bothered|troubled|fazed|phased",
         r"(?:keep|kept|keeps|can'?t stop|cannot stop) (?:wondering|thinking|checking|worrying|"
         r"refreshing|looking)",
+        r"(?:keep|kept|keeps) (?:opening|checking|refreshing|looking at) (?:the|my) (?:app|account|"
+        r"portfolio|balance)|(?:eating|nagging|gnawing) at me",
         r"all i (?:can )?think about|obsess\w*|(?:checking|check) (?:my|the) (?:account|portfolio|"
         r"app|"
         r"balance) (?:every|all the|constantly|hourly)",
@@ -116,7 +118,7 @@ EMOTION_CUES = (
         # Not the politeness of "It has to stay safe, I'm afraid." or "I'm afraid not".
         r"scared|(?<!i'm )(?<!i am )(?<!im )afraid|frightened|fearful",
         r"(?:i'?m|i am) afraid(?!\s*(?:[.!?,;]|so\b|not\b|$))",
-        r"concern(?:ed|ing|s)?",
+        r"(?<!as far as i'm )(?<!as far as i am )(?<!as far as we're )concern(?:ed|ing|s)?",
         r"uneasy|unsettl\w+|on edge|jittery|jumpy",
         r"stress(?:ed|ful|ing)?",
         r"(?:freaked|spooked|rattled|shaken)",
@@ -171,6 +173,12 @@ EMOTION_CUES = (
         r"is (?:my money|it|this) (?:safe|ok|okay|going to recover)",
         r"(?:will|does|is) (?:it|the market|my portfolio) (?:recover|bounce back|come back)",
         r"help|what'?s (?:even )?going on|what is (?:even )?going on|what happened",
+        # Asking for a person after a worry keeps the worry: "can someone pls call me".
+        r"(?:please|pls|plz) (?:\w+ )?(?:call|ring|phone) me\b|(?:talk|speak) to (?:a |an |"
+        r"someone|somebody)(?:real |actual |human )?(?:person|human|adviser|advisor)?|"
+        r"(?:a |an )?(?:real|actual) (?:person|human)",
+        r"(?:move|switch|go|put it) (?:\w+ )?(?:to|into) cash(?: or \w+)?\s*\?|pull (?:it|them|"
+        r"everything|it all) out\s*\?|sell or (?:hold|wait)\b",
         r"(?:would|will|could|is) (?:that|this|it) (?:\w+ )?(?:wipe|clean|take|wash) (?:me |us |"
         r"my \w+ |our \w+ )?out|(?:would|will|could) (?:i|we) (?:lose|run out|be ruined|be okay|"
         r"be ok)",
@@ -222,8 +230,9 @@ EMOTION_CUES = (
         r"no (?:point|reason) (?:in )?(?:going on|living|being here)",
         r"(?:lose|losing|lost) (?:everything|it all|all of it|all (?:of )?(?:my|our) (?:money|"
         r"savings))",
-        r"(?:need|want) (?:it|it all|everything|my money|the money) out (?:now|today|right now|"
-        r"immediately|tonight)",
+        r"(?:need|want) (?:it |it all |everything |my money |the money )?out (?:now|today|"
+        r"right now|immediately|tonight)",
+        r"before it (?:hits|reaches|goes to) zero",
         # "startups that could go to zero" describes the asset; "before it goes to zero" fears.
         r"wiped out|(?<!could )(?<!might )(?<!can )(?<!may )go(?:es|ing)? to zero|total loss|"
         r"lose (?:the )?(?:whole|entire) (?:thing|amount)",
@@ -250,8 +259,8 @@ EMOTION_CUES = (
         r"(?:moving|putting|throwing|dumping) (?:my |our )?(?:entire|whole|all (?:of )?(?:my|our)) "
         r"(?:savings|money|pot|portfolio|life savings) into",
         r"to the moon|mooning",
-        r"fomo|fear of missing out|(?:don'?t|do not|can'?t) (?:want to )?miss (?:out|this|"
-        r"the boat)",
+        r"fomo|fear of missing out|(?:don'?t|do not|can'?t|cant) (?:want to )?miss (?:out|this|"
+        r"the boat|it)|\blfg\b|chance of a lifetime|making a packet",
         r"miss(?:ing)? (?:out|the boat|this rally|the rally)",
         r"(?:everyone|everybody|all my friends|my friends|my coworkers|my colleagues|"
         r"my neighbou?rs?|people|(?:the |my )?(?:whole )?(?:team|office|group chat|golf club|club|"
@@ -276,7 +285,7 @@ EMOTION_CUES = (
         r"(?:throw|put|dump|pour|sink|move|shove)\w* (?:all|everything|the whole|every penny|"
         r"my whole|"
         r"the rest|the lot|it all)(?: of (?:it|my|the) ?\w*| \w+){0,3} (?:in|into)\b",
-        r"(?:buy|get in|throw|put|invest)\w* (?:\w+ ){0,4}before (?:it'?s|it is) too late",
+        r"(?:buy|get in|want in|throw|put|invest)\w* (?:\w+ ){0,4}before (?:it'?s|it is) too late",
         r"(?:buy|get in|throw|put|invest|go in)\w* (?:\w+ ){0,5}before (?:everyone|everybody|"
         r"others|the rest|the crowd)(?: else)? (?:finds? out|catch(?:es)? on|gets? in|piles? in|"
         r"notices?)",
@@ -316,6 +325,8 @@ EMOTION_CUES = (
         r"(?:i'?m|i am|i'?ve always been|always) (?:\w+ )?(?:scared|afraid|terrified|fearful) of "
         r"(?:losing money|losses|risk|volatility|the stock market)",
         r"(?:i )?(?:hate|fear|dread) (?:losing money|losses|risk)",
+        r"(?:i'?m|i am) (?:a |an )?(?:\w+ )?(?:nervous|anxious|worried|cautious) (?:person|type|"
+        r"investor|sort|one)",
         weight=0.0,
     ),
     *english(
@@ -340,7 +351,7 @@ EMOTION_CUES = (
     ),
     *chinese(
         "anxious",
-        r"担心|担忧|焦虑|紧张|害怕|不安|忐忑|心慌|发慌|慌|着急|急死|揪心|闹心|心里没底|没底|"
+        r"担心|担忧|焦虑|紧张|害怕|不安(?!全)|忐忑|心慌|发慌|慌|着急|急死|揪心|闹心|心里没底|没底|"
         r"不踏实|忍不住(?:看|刷|盯|琢磨)|老想(?:着)?(?:这|那)(?:件)?事|直突突|直打鼓|七上八下|"
         r"压力(?:很|好|特别|太)?大|心疼|难受|郁闷|烦死|心烦|吓人|恐惧|忧虑|睡不好|很怕|好怕|真怕|"
         r"放心不下|一直在想|老是想|总是想|总在想|天天看|一直看|坐立不安|心神不宁|心里很乱|心乱|"
@@ -406,7 +417,7 @@ EMOTION_CUES = (
         r"十倍|"
         # 稳赚 as a belief; 我要稳赚不赔 is a demand (a tolerance answer), not excitement.
         r"百倍|(?<!要)(?<!想)(?<!希望)稳赚(?:不赔)?|错过|踏空|上车|冲冲冲|牛市来了|大牛市|机会难得|千载难逢|赶紧买|"
-        r"多买点|兴奋|激动|太爽|赚翻|起飞|抵押\S{0,4}(?:投资|炒股|买|加仓)|来不及了|再不买|"
+        r"(?<!正好)(?<!反而)(?<!反而会)(?<!就)多买点|兴奋|激动|太爽|赚翻|起飞|抵押\S{0,4}(?:投资|炒股|买|加仓)|来不及了|再不买|"
         r"涨到天上|涨疯了|"
         r"只涨不跌|"
         r"不买就|都(?:买了|在买|在抢|赚了|发了)|都在抢|抢着买|天天涨|太猛了|机会不等人|"
@@ -414,7 +425,7 @@ EMOTION_CUES = (
         r"(?:再|还要|继续)(?:加|投|买)\S{0,4}(?:进去|进来)|涨停|暴涨|赚了(?:好几|几|\d+)",
         r"(?:晚了|再晚|再等)就(?:买不到|来不及|没(?:机会|了)|涨上去)|(?:买不到|抢不到)这个价|"
         r"还能涨(?:多少)?|还要涨|还会(?:继续)?涨|涨(?:个)?不停|(?:全(?:部)?|都)取(?:了|出来)(?:去)?买",
-        r"不(?:上车|买|进场|入场)就|再也没(?:有)?机会|取出来全(?:部)?(?:买|投)|"
+        r"不(?:上车|买|进场|入场)就|再也没(?:有)?机会|以后没机会|只会涨|冲进去|取出来全(?:部)?(?:买|投)|"
         r"赚疯了?|赚麻了?|冲一把|冲了|一把梭|梭了|搏一搏|都赚到了|趁(?:名额|机会)还有|单车变摩托|满仓干|干就完了|闭眼买|无脑买|"
         # "我要all in", not an allocation ("want it all in the C and S funds").
         r"(?<![A-Za-z])(?:all|ALL)[- ]?in(?![A-Za-z])(?!\s+(?:the|my|a|an|one|our|index|bonds?|"
