@@ -23,6 +23,12 @@ from advisor.profile.numbers import (
     parse_number,
     parse_year_in_words,
 )
+from advisor.profile.risk_fallback import (
+    FALLBACK_CONFIDENCE,
+    FALLBACK_LEVEL,
+    load_fallback_examples,
+    masked,
+)
 from advisor.profile.text import Message
 from advisor.profile.transcript import TranscriptError, parse_messages, read_jsonl
 from advisor.profile.validation import (
@@ -818,12 +824,73 @@ def test_a_willingness_the_cues_miss_is_read_by_the_clause_reader(extractor):
 
 
 def test_the_clause_reader_reads_chinese_without_a_tokenizer(extractor):
-    messages = user("我四十岁，这笔钱绝对不能少一分。")  # no cue lists 不能少一分
+    messages = user("我四十岁，这笔钱绝对不能缩水。")  # no cue lists 不能缩水
     rules_only = ProfileExtractor(use_prototypes=False, use_clause_classifier=False)
     assert rules_only.extract(messages).risk_level.value is None
     profile = extractor.extract(messages)
     assert profile.risk_level.value == 1
-    assert profile.risk.willingness.evidence[0].quote == "这笔钱绝对不能少一分。"
+    assert profile.risk.willingness.evidence[0].quote == "这笔钱绝对不能缩水。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work shifts at a warehouse, some months 3k some months barely 1.5k, and I've got 2k "
+        "saved. Is it worth putting 100 a month into an index fund?",
+        "我在工地干活，活多的时候一个月一万，没活的时候一分钱没有，手上攒了两万。能买点什么？",
+    ],
+)
+def test_the_risk_fallback_sets_a_cautious_level_where_the_rules_read_nothing(extractor, text):
+    """Swinging pay and thin savings in words no cue lists: the rules read neither willingness
+    nor capacity, and the learned fallback sets the cautious level, quoting a clause."""
+    messages = user(text)
+    assert (
+        ProfileExtractor(use_prototypes=False, use_clause_classifier=False)
+        .extract(messages)
+        .risk_level
+        == Inferred[int]()
+    )
+    profile = extractor.extract(messages)
+    assert profile.risk.willingness.value is None and profile.risk.capacity.value is None
+    assert profile.risk_level.value == FALLBACK_LEVEL == 2
+    assert profile.risk_level.confidence == FALLBACK_CONFIDENCE
+    [evidence] = profile.risk_level.evidence
+    assert evidence.quote in text and evidence.message_index == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What are your fees for a stocks and shares ISA?",
+        "I'm 52 and I clean houses. Where can I put 6,000?",
+        "你好，请问怎么修改绑定的手机号？",
+    ],
+)
+def test_the_risk_fallback_leaves_a_conversation_with_nothing_at_stake_null(extractor, text):
+    assert extractor.extract(user(text)).risk_level == Inferred[int]()
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            "I'm Emily, a woman from London, and we farm in a village.",
+            "I'm Lakisha, a man from Leeds, and we farm in a city.",
+        ),
+        ("My name is Mohammed Al-Rashid, from Ohio.", "My name is John Smith, from Texas."),
+        ("我叫王芳，住在上海农村，是女的。", "我叫阿依古丽，住在新疆城里，是男的。"),
+    ],
+)
+def test_the_risk_fallback_does_not_see_names_places_or_sex(one, other):
+    """The fallback reads the whole conversation, so what it must not weigh is masked first."""
+    assert masked(one) == masked(other)
+
+
+def test_the_risk_fallback_examples_name_the_file_and_line_of_a_bad_row(tmp_path):
+    path = tmp_path / "examples.jsonl"
+    path.write_text('{"has_level": true, "messages": ["ok"]}\n{"messages": ["no label"]}\n')
+    with pytest.raises(ValueError, match=r"examples\.jsonl: line 2: 'has_level'"):
+        load_fallback_examples(path)
 
 
 def test_the_clause_reader_ignores_questions_and_sentences_the_cues_read(extractor):

@@ -4,9 +4,10 @@ The extractor is made once (it loads jieba's dictionary and MiniLM, and embeds t
 prototypes) and then reads any number of conversations; it holds no state between them. Only
 user messages are evidence about the investor; an assistant message is kept as the context of
 the reply after it (a bare "41" after "How old are you?"). No generative model is involved: rules,
-lexicons, the nearest labelled prototype, and two small learned clause readers (`clauses`: a
+lexicons, the nearest labelled prototype, two small learned clause readers (`clauses`: a
 logistic regression over character n-grams) that read willingness and goals in the clauses the
-cues found nothing in.
+cues found nothing in, and a learned fallback (`risk_fallback`) for conversations the risk rules
+read nothing in.
 """
 
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from advisor.profile.model import (
     Subject,
 )
 from advisor.profile.risk import Circumstances, assess_risk
+from advisor.profile.risk_fallback import RiskFallback
 from advisor.profile.subject import Attribution, find_subject
 from advisor.profile.text import Conversation, Message, read_conversation
 
@@ -55,9 +57,11 @@ class ProfileExtractor:
         self._classifier: emotion.PrototypeClassifier | None = None
         self._clauses: ClauseClassifier | None = None
         self._goal_reader: ClauseClassifier | None = None
+        self._risk_fallback: RiskFallback | None = None
         if use_clause_classifier:
             self._clauses = ClauseClassifier()
             self._goal_reader = ClauseClassifier(load_examples(GOAL_EXAMPLES, GOAL_LABELS))
+            self._risk_fallback = RiskFallback()
         if use_prototypes:
             self._classifier = emotion.PrototypeClassifier(
                 embedder or SentenceTransformerEmbedder()
@@ -98,12 +102,15 @@ class ProfileExtractor:
         risk = assess_risk(
             conversation, self._matcher, attribution, facts, instructions, self._clauses
         )
+        risk_level = risk.level
+        if risk_level.value is None and self._risk_fallback is not None:
+            risk_level = self._risk_fallback.level(conversation)
         disagreeing_ages = age.evidence if ages_disagree else ()
         return InvestorProfile(
             subject=subject,
             age=age,
             life_stage=life_stage,
-            risk_level=risk.level,
+            risk_level=risk_level,
             risk=risk.assessment,
             goals=found_goals,
             horizon_years=horizon_years,

@@ -1,16 +1,20 @@
-"""Regenerates the rule-labelled sections of the clause readers' training files.
+"""Regenerates the learned readers' training files from the labelled development sets.
 
 `clause_examples.tsv` and `goal_examples.tsv` (see `clauses`) each have a section written by hand
-and a section of user clauses from the tuned development sets, labelled by the cue rules. After
-the cues change, run
+and a section of user clauses from the tuned development sets, labelled by the cue rules.
+`risk_fallback_examples.jsonl` (see `risk_fallback`) holds the investor's messages of every
+conversation in `FALLBACK_SETS` and whether its label carries a risk level. After the cues or the
+sets change, run
 
     .venv/bin/python -m advisor.profile.harvest
 
-to relabel the second section from the sets in `TUNED_SETS`, keeping the hand-written section.
-Only sets the rules were tuned on belong here: a set kept for unseen checks must not leak into
-the readers' training data.
+to relabel the second sections from the sets in `TUNED_SETS`, keeping the hand-written ones, and
+rewrite the fallback's examples. Only sets the rules were tuned on belong here: a set kept for
+unseen checks (`UNSEEN_SETS`, and the holdout under `benchmarks/`) must not leak into the
+readers' training data.
 """
 
+import json
 from pathlib import Path
 
 from advisor.profile import goals, risk
@@ -19,12 +23,18 @@ from advisor.profile.evaluation import load_labelled_set
 from advisor.profile.instructions import find_instructions
 from advisor.profile.lexicon import CueMatcher, is_question
 from advisor.profile.risk_cues import CAPACITY_CUES
+from advisor.profile.risk_fallback import EXAMPLES as FALLBACK_EXAMPLES
 from advisor.profile.subject import Attribution, find_subject
 from advisor.profile.text import Conversation, read_conversation
 from advisor.settings import PROJECT_ROOT
 
 PROFILES = PROJECT_ROOT / "tests" / "fixtures" / "profiles"
 TUNED_SETS = ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "dev5.yaml", "smoke.yaml")
+UNSEEN_SETS = ("dev42.yaml", "dev43.yaml")  # measured, never tuned on (benchmarks/profile_eval.py)
+FALLBACK_SETS = (
+    *TUNED_SETS,
+    *(f"dev{number}.yaml" for number in (*range(6, 42), *range(44, 52))),
+)
 SECTION = "# Section 2:"
 LOW_CAPACITY = ("none", "draws", "low")
 
@@ -91,6 +101,23 @@ def rewrite(path: Path, rows: list[tuple[str, str]]) -> int:
     return len(body)
 
 
+def write_fallback_examples(path: Path = FALLBACK_EXAMPLES) -> int:
+    """One line per conversation of `FALLBACK_SETS`: its user messages and whether its risk label
+    is a level (not null); the count written."""
+    leaked = set(FALLBACK_SETS) & set(UNSEEN_SETS)
+    if leaked:
+        raise ValueError(f"sets kept unseen would be trained on: {sorted(leaked)}")
+    lines = []
+    for name in FALLBACK_SETS:
+        for item in load_labelled_set(PROFILES / name):
+            messages = [m.content for m in item.messages if m.role == "user"]
+            has_level = item.expected.risk_level is not None
+            row = {"has_level": has_level, "messages": messages}
+            lines.append(json.dumps(row, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
 def main() -> None:
     matcher = CueMatcher()
     willingness: list[tuple[str, str]] = []
@@ -102,6 +129,7 @@ def main() -> None:
             goal += goal_rows(conversation, matcher)
     print(f"{EXAMPLES.name}: {rewrite(EXAMPLES, willingness)} clauses")
     print(f"{GOAL_EXAMPLES.name}: {rewrite(GOAL_EXAMPLES, goal)} clauses")
+    print(f"{FALLBACK_EXAMPLES.name}: {write_fallback_examples()} conversations")
 
 
 if __name__ == "__main__":
