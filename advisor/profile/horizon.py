@@ -328,7 +328,11 @@ RATE_BEFORE = re.compile(
 OTHER_EVENT_BEFORE_DATE = re.compile(
     rf"\b(?:turn(?:s|ing)?|(?:i'?ll|i will|she'?ll|he'?ll|she will|he will) be|hit(?:ting|s)?|"
     rf"reach(?:ing|es)?)\s+(?:{NUMBER_EN})\s*(?:years? old\s*)?$|birthday\s*$|"
-    r"\b(?:bonus|pay ?check|salary|payout|pay rise|raise|refund|dividends?)\s*$",
+    r"\b(?:bonus|pay ?check|salary|payout|pay rise|raise|refund|dividends?)\s*$|"
+    # Money arriving, leave taken: "the insurance is paying out $310,000 next week", "on mat
+    # leave for a year".
+    r"\bpay(?:s|ing)? out\b[^.!?]{0,20}$|\b(?:arriv\w*|comes? in|coming in|lands?)\s*$|"
+    r"\b(?:mat(?:ernity)?|pat(?:ernity)?|parental|sick|unpaid) leave(?: for)?\s*$",
     re.IGNORECASE,
 )
 # Someone's promise of a multiple by a date is their pitch, not the investor's horizon: "he'll
@@ -349,6 +353,15 @@ SAVINGS_BEFORE = re.compile(
     r"|(?:应急|备用)(?:的)?(?:金|钱|资金)(?:有|大概|差不多|约)?$|(?:应急|备用|生活费|存款|积蓄|"
     r"现金)[^，。！？]{0,6}(?:够|能撑|可以撑|撑得了|能用|可以用)(?:个|用)?$|(?:应急|备用)(?:金|钱|"
     r"资金)[^，。！？]{0,6}(?:留了|存了|备了|有)$",
+    re.IGNORECASE,
+)
+# A move measured over a time: "drop this much in a month", "lost 10% in a year".
+CHANGE_OVER = re.compile(
+    r"\b(?:drop(?:ped|s)?|fall(?:s|en)?|fell|lost|lose|loses|down|up|gain(?:ed|s)?|rose|rises?|"
+    r"crash(?:ed|es)?|tank(?:ed|s)?|jump(?:ed|s)?)\s+(?:by\s+)?(?:this|that|so|too) much\s+in\s+"
+    r"(?:a|one|the last|the past|just a|just one|only a)?\s*$|\b(?:drop\w*|fall\w*|fell|lost|"
+    r"down|up|gain\w*|rose)\s+(?:by\s+)?\d+(?:\.\d+)?\s*(?:%|percent)\s+in\s+(?:a|one|the last|"
+    r"the past|just a|just one|only a)?\s*$",
     re.IGNORECASE,
 )
 # "Nine months of outgoings in premium bonds": savings counted in months of spending.
@@ -449,6 +462,8 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # days and weeks: "haven't slept in two days", not a need for the money
         if _is_rate(clause.text[: duration.start], written):
             continue  # "two hundred quid a month"
+        if CHANGE_OVER.search(clause.text[: duration.start]):
+            continue  # "drop this much in a month": how fast it moved
         if about_savings and not _marked_future(clause, duration):
             continue
         if DEBT_TERM.search(clause.text) and not PAY_OFF.search(clause.sentence):

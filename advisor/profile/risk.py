@@ -111,6 +111,7 @@ LOW_CAPACITY_CAP = 2
 THIN_BUFFER_MONTHS = 2
 UNSTABLE_CAP = 2  # unemployed, gig work, income "all over the place": the anchors' capacity 2
 LIMITED_CAPACITY_CAP = 3  # self-employed, students, unstable income with a cushion
+STEADIED_CAP = 4  # unstable income with a strong buffer (`STRONG_BUFFER_MONTHS`)
 MANY_DEPENDANTS = 3
 MANY_DEPENDANTS_CAP = 4
 ALL_IN_CONFLICT_CAP = 2
@@ -479,6 +480,8 @@ def _capacity(
         cap = CAP_OF_LABEL.get(hit.label, 5)
         if hit.label == "unstable" and buffered:
             cap = LIMITED_CAPACITY_CAP
+        if hit.label == "unstable" and months is not None and months >= STRONG_BUFFER_MONTHS:
+            cap = STEADIED_CAP  # "lumpy cash flow, but two years of expenses in cash"
         if hit.label == "old_age_money" and not circumstances.old_enough_to_live_on_it:
             continue  # 养老钱 at forty is a far goal; at sixty-eight it is what they live on
         caps.append((cap, (hit.evidence(),)))

@@ -139,6 +139,7 @@ _W2 = (
         r"(?:wants?|needs?|prefers?|keep it|something|somewhere|nothing but|just|"
         r"stay) (?:\w+ )?safe\b",
         r"keep (?:it |this |them |the money |my money |the capital |everything )?(?:safe|secure)",
+        r"(?:wants?|wanted) (?:it |them )?kept (?:very |really |completely |totally )?safe",
         r"(?:wants?|wanted|needs?|prefers?|likes?) (?:it|this|them|everything|(?:this|the|my|our|"
         r"her|his) money) (?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
         r"not (?:much|a lot of) risk|nothing (?:too )?(?:risky|adventurous|fancy|wild|crazy)",
@@ -210,9 +211,10 @@ _W2 = (
         r"跌)(?:得)?太多|少亏|亏得不多",
         r"亏(?:个)?[一两三四五六七八九几]{1,2}(?:百|千)(?:块|元)?(?:以内|之内)?(?:还行|可以|"
         r"能接受|没事|没关系|还能接受)",
-        r"小(?:幅|小)?(?:的)?(?:波动|回撤)(?:可以|能接受|没问题|还行|没事)|大(?:的)?(?:亏损|回撤|"
+        r"小(?:幅|小)?(?:的)?(?:波动|回撤)(?:我|也)?(?:可以|能接受|没问题|还行|没事|无所谓)|"
+        r"别(?:给我)?(?:买|投|弄|搞)?太冒险|大(?:的)?(?:亏损|回撤|"
         r"波动)(?:不行|不可以|受不了|不能接受)",
-        r"(?:能|可以)?(?:接受|承受)(?:一点点|一丁点|一丢丢|很小|小|少量|轻微)(?:的)?(?:波动|亏损|"
+        r"(?:能|可以)?(?:接受|承受)(?:一点点|一丁点|一丢丢|很小|小幅|小|少量|轻微)(?:的)?(?:波动|亏损|"
         r"风险|亏)",
     ),
 )
@@ -569,7 +571,7 @@ _LOW = (
         r"(?:from|of|out of) (?:my|our|her|his|the) (?:savings|nest egg|pension|retirement)",
         # Money that is borrowed or set aside for something else.
         r"(?:borrowed|borrow|borrowing|loan|credit card|heloc|home equity|"
-        r"(?:re)?mortgag\w+),?\s+(?:[\w,£$€]+\s+){0,5}(?:to|and) (?:invest|buy|put|get into|get in|"
+        r"(?:re)?mortgag\w+),?\s+(?:[\w,£$€]+\s+){0,6}(?:to|and) (?:invest|buy|put|get into|get in|"
         r"go into|go in|pile into|pile in|buy into|throw|fund|trade|gamble)",
         r"(?:student loan|loan|borrowed|credit card|overdraft|margin loan)(?: \w+)?"
         r"(?: refund| money| cash| funds)? (?:back )?in(?:to)?\b",
@@ -616,7 +618,7 @@ _LOW = (
         r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
         r"pay ?check to pay ?check",
         r"(?:i|we) only have (?:my|our) savings",
-        r"\bborrowed \S*\d\S*(?: \w+)? from\b",
+        r"\bborrowed \S*\d\S*(?: \w+)? from\b|\b(?:was|is) (?:a )?(?:loan|borrowed) from\b",
         # Income that only just covers their living: "my pension just about covers me".
         r"(?:pension|income|salary|wages?|pay|benefits?) (?:\w+ )?(?:just about|barely|only just|"
         r"hardly|doesn'?t|does not|don'?t|do not|won'?t) (?:quite |fully |really )?(?:covers?|"
@@ -644,7 +646,7 @@ _LOW = (
         r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|(?:是|可是)(?:我|"
         r"我们|她|他)?(?:的)?(?:全部|所有)的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
-        r"毕生(?:的)?积蓄|养老本",
+        r"毕生(?:的)?积蓄|养老本|攒了一辈子的",
         # 这二十几万是她全部的养老钱, 这是我的养老钱啊: the money they will live on.
         # Not a plain 这是养老的钱, which someone fifteen years from retiring says too.
         r"(?:全部|所有|剩下|就这点)(?:的)?[^，。！？]{0,6}养老钱|(?:这可是|那可是)(?:我|"
@@ -663,10 +665,14 @@ _LOW = (
         # 这笔钱是备用的: the money is their emergency reserve.
         r"(?:这笔钱|这些钱|这钱)(?:是|算|当)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的|用的|金|钱)",
         # 这是我们准备买房的首付啊: the house deposit is in it.
-        r"(?:这|那)(?:可)?是(?:我们|我|家里)?(?:准备|攒的)?买房的首付|融资(?:额度)?(?:全)?(?:用满|"
+        r"(?:这|那)(?:可)?是(?:我们|我|家里)?(?:准备|攒的)?买房的首付|(?:这|那)(?:可)?是(?:我们|我)?"
+        r"(?:全家|家里)?(?:准备)?(?:买房|换房|买房子|换房子)的钱|融资(?:额度)?(?:全)?(?:用满|"
         r"拉满|打满)|杠杆(?:拉满|加满)",
         # "五万块是应急的钱" whatever names the money first; not "不是应急的钱".
-        r"(?<!不)(?:是|算)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的钱|用的|金)",
+        r"(?<!不)(?:是|算)(?:我的|家里的?|我们的?)?(?:应急|备用|救急)(?:的钱|用的|金)|"
+        r"留着(?:应急|备用|救急)",
+        # 家里就靠老公一个人的工资: one income for the household.
+        r"(?:就|全|只)靠(?:老公|老婆|丈夫|妻子|爱人|他|她)一个人(?:的)?(?:工资|收入)",
         r"(?<!没有)(?<!没)(?<!无)(?<!零)负债|欠(?:了)?(?:很多|一屁股)?(?:钱|债)",
         r"月光|没啥存款|没什么存款|没多少存款|没有?(?:应急|备用)(?:金|钱)|"
         r"没攒(?:下|到|住)?(?:什么|啥|多少)?钱|还欠着|欠着[^，。！？]{0,4}(?:钱|万|千|块)|"
@@ -693,7 +699,8 @@ _UNSTABLE = (
         r"(?:uber|lyft|doordash|deliveroo|grab|uber eats|delivery) (?:driver|rider|courier)|"
         r"(?:driver|rider|courier) for (?:uber|lyft|doordash|deliveroo|grab)|(?:do|doing|"
         r"drive for|work for) (?:uber|lyft|doordash|deliveroo|instacart|grab)",
-        r"(?:income|pay|earnings)(?:'s| is| are)? (?:very |quite |really |a bit |pretty )?"
+        r"(?:income|pay|earnings|cash ?flow)(?:'s| is| are)? (?:very |quite |really |a bit |"
+        r"pretty )?"
         r"(?:all over the place|varies|swings|irregular|seasonal|unpredictable|lumpy|patchy|"
         r"up and down|erratic|inconsistent)|seasonal (?:income|business|work)",
         r"(?:income|pay|earnings) depends? on (?:the )?(?:season|weather|harvest|orders|tips)|"
@@ -706,7 +713,7 @@ _UNSTABLE = (
         r"失业|被裁|下岗|(?<!还)没(?:有)?工作|待业|打零工|自由职业|多的时候[^。！？]{0,14}少的时候",
         r"收入(?:很|非常|特别|比较|太|有点|也)?不(?:太)?稳定|收入不固定|没有固定收入|收入(?:波动|"
         r"时高时低)|(?:收入|工资)[^，。！？]{0,6}不(?:固定|稳定?)(?!的工作)",
-        r"看天吃饭|靠天吃饭|全看天|一年好一年坏|时好时坏|收成不(?:稳|好说)",
+        r"看天吃饭|靠天吃饭|全看天|一年好一年坏|时好时坏|收成不(?:稳|好说)|现金流(?:很|非常|特别|比较)?紧",
     ),
 )
 # Working for themselves: income that varies, from a business that carries on.
@@ -762,7 +769,9 @@ _HIGH = (
         r"not\b)[^.,;]){0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
         r"takes? care of|pays? (?:all|every|each) (?:the |my |our |her |his )?(?:bills?|"
         r"expenses?))",
-        r"no (?:consumer )?debts?|debt[- ]free|(?:mortgage|house|home) (?:is )?(?:all )?paid off|"
+        r"no (?:consumer )?debts?|debt[- ]free|mortgage[- ]free|(?:don'?t|do not) (?:actually |"
+        r"really )?need (?:it|this|the money) for anything|(?:mortgage|house|home) (?:is )?"
+        r"(?:all )?paid off|"
         r"own (?:my|our) (?:home|house|practice|place) outright",
         r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
         r"emergency fund (?:is )?(?:\w+ )?(?:separate|separately|kept separately|set aside|"
@@ -774,7 +783,8 @@ _HIGH = (
         r"闲钱|闲置资金|余钱|用不到的钱|暂时用不上|不急着?用|亏了也不影响",
         r"工作(?:很)?稳定|收入稳定|工资稳定|铁饭碗|体制内|公务员|事业单位|(?:公司|工作|单位|饭碗|"
         r"收入)(?:也|都|还)?(?:挺|很|还|蛮|比较)?稳",
-        r"有退休金|(?:退休金|养老金)[^，。！？]{0,8}?(?:足够|够)(?:花|用|生活|吃)|有房无贷",
+        r"有退休金|(?:退休金|养老金)[^，。！？]{0,8}?(?:足够|够)(?:花|用|生活|吃)|有房无贷|"
+        r"(?:完全|足够|绝对|肯定)够(?:花|用)|绰绰有余",
         r"房子(?:也)?没(?:有)?(?:贷款|房贷)|没有?房贷|房贷(?:已经)?还(?:清|完)了?|(?:应急|"
         r"备用)的?(?:钱|金)另外(?:留|存|放)|另外(?:留|存)(?:了|着)?(?:应急|备用)|(?:退休金|养老金|"
         r"工资|收入)[^，。！？]{0,8}(?:花不完|用不完)|根本花不完|现金流(?:很|非常|挺)?(?:好|稳|"

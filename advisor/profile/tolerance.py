@@ -53,7 +53,7 @@ _UNIT_WORD = "|".join(sorted(ENGLISH_UNITS, key=len, reverse=True))
 # "12% is about my limit": a limit is a fall they can bear.
 LIMIT = re.compile(
     r"\b(?:my|the|her|his) (?:absolute |upper |hard |real )?(?:limit|max|maximum|threshold|"
-    r"breaking point|pain threshold)\b|"
+    r"breaking point|pain threshold)\b|%\s+(?:person|guy|gal|type|investor)\b|"
     r"底线|极限|上限",
     re.IGNORECASE,
 )
@@ -68,7 +68,8 @@ PERCENT = re.compile(
     rf"(?P<from_amount>{_AMOUNT})\s*{_BECAME}\s*(?P<to_amount>{_AMOUNT})(?![\d%％])"
     rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?P<num_high>\d+(?:\.\d+)?)?\s*(?:%|％|percent|"
     rf"per cent)"
-    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
+    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<points>\d+|[一二两三四五六七八九十]{{1,2}})\s*个点"
+    rf"|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
     # 一成五: one and a half tenths, 15%.
     r"(?P<tenths>[一二两三四五六七八九\d])成(?:(?P<hundredths>[一二三四五六七八九])(?![万千百年])|"
     r"(?P<half_tenth>半))?"
@@ -99,7 +100,7 @@ ACCEPT = re.compile(
     r"beyond|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|"
     r"give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|"
     r"bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|"
-    r"控制在|不超过|别超过|最多|顶多|至多|撑死|没有?紧张|不慌|拿得住|不卖|不会卖|没卖|不会割肉|"
+    r"控制在|不超过|别超过|最多|顶多|至多|撑死|问题不大|没有?紧张|不慌|拿得住|不卖|不会卖|没卖|不会割肉|"
     r"不割肉|没割|都行|还行|(?<![银贵本分支总商])行|不怕|不在乎|(?:继续|会)持有|继续拿着?|(?:照样|"
     r"也|都)拿着|顶得住|撑得住|(?<!受不了)受得了",
     re.IGNORECASE,
@@ -146,7 +147,8 @@ HOLD = re.compile(
     re.IGNORECASE,
 )
 BUY_MORE = re.compile(
-    r"\b(?:buy (?:more|the dip|again)|bought more|buying more|add(?:ing)? more|top(?:ping)? up|"
+    r"^\W*(?:buy|buying|i'?d buy|买|买入)\W*$|\b(?:buy (?:more|the dip|again)|bought more|"
+    r"buying more|add(?:ing)? more|top(?:ping)? up|"
     r"invest more|double down|keep buying|kept buying|keep adding|continue(?:d)? (?:to buy|"
     r"buying)|(?:chuck|put|throw|pour|pile|stick) (?:some )?(?:more|extra) in|add (?:from|more|"
     r"some))\b|加仓|补仓|加了仓|补了仓|抄底|买更多|多买|再买|再补|补点|补一些|照(?:样)?买|接着买|"
@@ -174,6 +176,12 @@ UPPER_BOUND = re.compile(
 RETRACTED = re.compile(
     r"\b(?:i|we) (?:thought|believed|assumed|used to think|told myself) (?:i|we)(?:'d| would| could"
     r"| can)\b|(?:我)?(?:以为|本来以为|原以为)(?:我|自己)?(?:能|可以)",
+    re.IGNORECASE,
+)
+# Weighing whether to sell: 要不要割肉, 该不该卖, "thinking about whether to sell".
+WEIGHING = re.compile(
+    r"(?:要不要|该不该|是不是(?:该|要)|想不想|琢磨|考虑)[^，。！？]{0,8}$|"
+    r"\bwhether (?:to|i should)\s*(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 # A fall qualified as small: "small dips ok", 小波动还行.
@@ -258,7 +266,9 @@ CALM_IN_FALL = re.compile(
 BUYING_THE_DIP = re.compile(
     r"\b(?:buy|buying|bought|loading up on|load up on)\s+(?:the|every|each|these|this)\s+dips?\b|"
     r"(?:跌了|下跌时|跌的时候)(?:就)?(?:加仓|补仓|多买)|越跌越(?:买|加)|逢跌(?:就)?(?:买|加仓|补)|"
-    r"趁(?:低|跌)(?:又|就)?(?:补|加|买|抄)|"
+    r"趁(?:低|跌)(?:又|就|再)?(?:补|加|买|抄)|"
+    r"\b(?:buy|add) more (?:when|whenever|every time) (?:it|the market|prices|stocks|things) "
+    r"(?:falls?|drops?|dips?|goes down)\b|"
     r"(?:跌了)?就?当(?:成)?(?:打折|打骨折)(?:买|捡|抄)?",
     re.IGNORECASE,
 )
@@ -446,7 +456,8 @@ def _percent(match: re.Match[str]) -> float | None:
         extra = parse_number(match.group("hundredths") or "")
         added = extra.value if extra else 5.0 if match.group("half_tenth") else 0.0  # 一成半: 15%
         return sum(values) / len(values) + added if values else None
-    number = parse_number(match.group("num") or match.group("zh") or match.group("words"))
+    size = match.group("num") or match.group("zh") or match.group("words") or match["points"]
+    number = parse_number(size)
     return None if number is None else number.value
 
 
@@ -487,7 +498,7 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         if refuse and MORE_THAN_THIS.search(answer[: refuse.start()]):
             refuse = None  # "最多一成半，再多我就睡不着了": a limit, not a refused size
         buys = BUY_MORE.search(answer)
-        accepts = ACCEPT.search(answer) or buys
+        accepts = ACCEPT.search(answer) or buys or LIMIT.search(clause.text)
         if not (accepts or refuse) and clause.holds_only(match.start(), match.end()):
             # "fine with modest swings, 5-10%, nothing more": the size in apposition takes the
             # acceptance of the clause before it.
@@ -594,6 +605,8 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
         (CALM_IN_FALL, CALM_IN_FALL_LEVEL),
     ):
         match = pattern.search(clause.text)
+        if match and pattern is SOLD_IN_FALL and WEIGHING.search(clause.text[: match.start()]):
+            continue  # 一直在琢磨要不要割肉: weighing a sale, not one made
         if match and pattern is HELD_IN_FALL and BOUGHT_IN_FALL.search(clause.sentence_after()):
             return []  # "held through 2008, and added to positions": the buying says it all
         if match and pattern is CALM_IN_FALL and CURRENT_FALL.search(clause.sentence):
