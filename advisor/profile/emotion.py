@@ -126,7 +126,10 @@ EMOTION_CUES = (
         r"(?:really |so |very )?(?:upset|overwhelmed|distressed|uncomfortable)",
         r"(?:makes|making) me (?:sick|nervous|uneasy)",
         r"i don'?t like (?:this|what i'?m seeing|seeing)",
-        r"(?:is it|will it|could it|is this) (?:going to )?(?:get worse|keep (?:falling|dropping|"
+        r"(?:checked|checking|looked at) (?:it|the app|my account) (?:about |like |maybe )?(?:\d+|"
+        r"ten|twenty|a dozen|a hundred|so many) times",
+        r"(?:is it|will it|could it|is this|what if it) (?:going to )?(?:get worse|keep (?:falling|"
+        r"dropping|"
         r"going down)"
         r"|crash|go lower)",
         r"how (?:much )?(?:low|far|much lower|much further|bad) (?:can|will|could) (?:it|this|"
@@ -226,7 +229,8 @@ EMOTION_CUES = (
         r"before (?:there'?s|there is) nothing left|before it all (?:goes|disappears|vanishes)",
         r"gone to water|lost my nerve|losing my nerve",
         # Thoughts of not being here: extreme distress (and a person is called, see `flags`).
-        r"better off without me|end it all|(?:don'?t|do not) want to (?:be here|live|go on)|"
+        r"better off without me|(?:manage|cope|be) (?:just )?(?:fine|better(?: off)?) without me|"
+        r"end it all|(?:don'?t|do not) want to (?:be here|live|go on)|"
         r"no (?:point|reason) (?:in )?(?:going on|living|being here)",
         r"(?:lose|losing|lost) (?:everything|it all|all of it|all (?:of )?(?:my|our) (?:money|"
         r"savings))",
@@ -272,11 +276,14 @@ EMOTION_CUES = (
         r"(?:doubled|tripled|made a fortune|made a killing|got rich)(?: \w+){0,2}",
         r"(?:everyone|everybody|all my friends|people)(?: \w+){0,3}? (?:is|are) doing it",
         r"quit\w* my job to (?:day[- ]?)?trad\w+|day[- ]?trad\w+ full[- ]time",
-        r"(?:can|will) only go up|only goes up|(?:can'?t|won'?t) go down|going to keep going up",
+        r"(?:can|will) only go up|only go(?:es)? up|(?:can'?t|won'?t) go down|"
+        r"going to keep going up|(?:only|it'?s only) going one way|never goes down|"
+        r"no way (?:this|it) (?:goes|can go) down|going parabolic|printing money|\d+x-?ing\b|🚀",
         r"can only (?:keep )?(?:go(?:ing)?|rise|rising|climb\w*)(?: up| higher)?|"
         r"(?:can'?t|won'?t) stop (?:going up|rising|climbing)",
         r"before it (?:goes|gets|climbs|rises|runs|shoots|moves) (?:up )?(?:even |any |much )?"
-        r"(?:higher|further|more|up)|before (?:the )?price (?:goes|gets) (?:higher|up)",
+        r"(?:higher|further|more|up)|before it (?:runs away|runs off|takes off)|before (?:the )?"
+        r"price (?:goes|gets) (?:higher|up)",
         r"(?:not (?:gonna|going to)|won'?t|can'?t afford to) (?:sleep on|miss) (?:this|it|out)",
         r"feel(?:ing)? (?:unstoppable|invincible|like a genius|on top of the world)|"
         r"(?:market'?s?|stocks?|it'?s|it is) (?:ripping|mooning|flying|on a tear|going parabolic)",
@@ -294,8 +301,8 @@ EMOTION_CUES = (
         r"(?:double|triple|10x|100x) my money",
         r"(?:guaranteed|sure) (?:winner|thing|bet|profit|gains?)",
         # A sure thing ("it can't lose"), not a limit ("I can't lose a penny of it").
-        r"can'?t (?:go wrong|fail)|can'?t lose(?! (?:a |any|my|the|this|it\b|money|more|much|that|"
-        r"everything|all|anything|even|our|her|his|what|[\d$£€]))",
+        r"can'?t (?:really )?(?:go wrong|fail)|can'?t (?:really )?lose(?! (?:a |any|my|the|this|"
+        r"it\b|money|more|much|that|everything|all|anything|even|our|her|his|what|[\d$£€]))",
         r"(?:borrow|borrowing|loan|mortgage|remortgage|remortgaging|credit card|heloc|"
         r"home equity)\w*"
         r" (?:\w+ ){0,3}(?:to|and) (?:invest|buy|put (?:it )?in)",
@@ -356,7 +363,8 @@ EMOTION_CUES = (
         r"压力(?:很|好|特别|太)?大|心疼|难受|郁闷|烦死|心烦|吓人|恐惧|忧虑|睡不好|很怕|好怕|真怕|"
         r"放心不下|一直在想|老是想|总是想|总在想|天天看|一直看|坐立不安|心神不宁|心里很乱|心乱|"
         r"不知所措|手足无措|六神无主|没心思|心不在焉|无心(?:工作|上班|做事)|心里(?:很|挺|"
-        r"有点)?不舒服|心态(?:崩|炸)了?",
+        r"有点)?不舒服|心态(?:崩|炸)了?|不敢(?:打开|看)(?:APP|app|账户)?|(?:都|一直|总|老)在想这(?:件)?事|"
+        r"躺着也在想|吃饭都在(?:算|想)",
     ),
     *chinese(
         "trait",
@@ -403,9 +411,9 @@ EMOTION_CUES = (
         r"全部(?:卖掉|卖了|卖出|赎回|清仓|取出|撤出)|全卖|都卖了|都卖掉|统统卖|清仓|割肉|"
         r"赶紧(?:帮我)?(?:全部?|都)?(?:卖|跑|赎回|撤|清仓|出来)|马上(?:卖|赎回|全部|清仓|撤)|"
         r"立刻(?:卖|赎回|清仓)|(?:一晚上|一夜|整晚|几天|两天|三天|好几天)(?:都)?没合(?:过)?眼|"
-        r"受不了|扛不住|撑不住|崩溃|睡不着|失眠|整夜|吃不下饭|血本无归|倾家荡产|一无所有|全亏|亏光|"
+        r"受不了|(?<!资金链)(?<!现金流)扛不住|(?<!资金链)(?<!现金流)撑不住|崩溃|睡不着|失眠|整夜|吃不下饭|血本无归|倾家荡产|一无所有|全亏|亏光|"
         r"归零|完蛋|天塌|吓死|要疯了|绝望|救命|不想活|全没了|都没了|一分不剩|恐慌",
-        r"完了完了|爆仓|(?:脑子|大脑)(?:里)?一片空白|手(?:都|一直)?在抖|心跳(?:得)?(?:好|很|特别)?快",
+        r"完了完了|爆仓|急疯了|快疯了|腿(?:都)?软了|怎么办怎么办|赔光|全赔|(?:脑子|大脑)(?:里)?一片空白|手(?:都|一直)?在抖|心跳(?:得)?(?:好|很|特别)?快",
         weight=1.5,
     ),
     *chinese(
@@ -425,7 +433,8 @@ EMOTION_CUES = (
         r"(?:再|还要|继续)(?:加|投|买)\S{0,4}(?:进去|进来)|涨停|暴涨|赚了(?:好几|几|\d+)",
         r"(?:晚了|再晚|再等)就(?:买不到|来不及|没(?:机会|了)|涨上去)|(?:买不到|抢不到)这个价|"
         r"还能涨(?:多少)?|还要涨|还会(?:继续)?涨|涨(?:个)?不停|(?:全(?:部)?|都)取(?:了|出来)(?:去)?买",
-        r"不(?:上车|买|进场|入场)就|再也没(?:有)?机会|以后没机会|只会涨|冲进去|取出来全(?:部)?(?:买|投)|"
+        r"不(?:上车|买|进场|入场)就|再也没(?:有)?机会|以后没机会|只会涨|冲进去|上不了车|不会跌的|"
+        r"不可能跌|所有人都在|往里冲|嫌买少了|取出来全(?:部)?(?:买|投)|"
         r"赚疯了?|赚麻了?|冲一把|冲了|一把梭|梭了|搏一搏|都赚到了|趁(?:名额|机会)还有|单车变摩托|满仓干|干就完了|闭眼买|无脑买|"
         # "我要all in", not an allocation ("want it all in the C and S funds").
         r"(?<![A-Za-z])(?:all|ALL)[- ]?in(?![A-Za-z])(?!\s+(?:the|my|a|an|one|our|index|bonds?|"
