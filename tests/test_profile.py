@@ -835,9 +835,11 @@ def test_the_clause_reader_reads_chinese_without_a_tokenizer(extractor):
 @pytest.mark.parametrize(
     "text",
     [
-        "I work shifts at a warehouse, some months 3k some months barely 1.5k, and I've got 2k "
-        "saved. Is it worth putting 100 a month into an index fund?",
-        "我在工地干活，活多的时候一个月一万，没活的时候一分钱没有，手上攒了两万。能买点什么？",
+        "Hi. I work shifts at a warehouse near the port, some months I bring home 3k and some "
+        "months barely 1.5k, depends on the overtime. I've got 2k saved in my current account. "
+        "Is it worth putting 100 a month into an index fund or not?",
+        "零三年的，在电子厂上班，加班多的时候一个月七千，少的时候不到四千，房租一千五。手上存了"
+        "一万，是这两年一点点攒下来的。想问问每个月拿几百块定投行不行？",
     ],
 )
 def test_the_risk_fallback_sets_a_cautious_level_where_the_rules_read_nothing(extractor, text):
@@ -863,6 +865,7 @@ def test_the_risk_fallback_sets_a_cautious_level_where_the_rules_read_nothing(ex
     [
         "What are your fees for a stocks and shares ISA?",
         "I'm 52 and I clean houses. Where can I put 6,000?",
+        "我37岁，想为退休存钱。",  # one fact: too little for a level, however the model leans
         "你好，请问怎么修改绑定的手机号？",
     ],
 )
