@@ -112,6 +112,7 @@ MODAL_BEFORE = re.compile(
 # The term of a debt ("房贷还有十五年", "mortgage has 15 years left") is not the horizon, unless
 # the money is needed to pay it off.
 DEBT_TERM = re.compile(r"\b(?:mortgage|loan|lease)\b|房贷|车贷|贷款|按揭", re.IGNORECASE)
+TERM_LEFT = re.compile(r"\s*(?:还有|还剩|剩下?)")
 PAY_OFF = re.compile(r"\b(?:pay (?:it |that |this )?off|repay|clear)\b|还清|提前还|还掉", re.I)
 # Past durations, ages and amounts of living costs ("6 months of expenses") are not horizons.
 PAST_AFTER = re.compile(
@@ -372,7 +373,7 @@ SPENDING_AFTER = re.compile(
 )
 # A birthday right after a date: 下个月就满50了, 明年就六十岁了.
 ZH_AGE_AFTER_DATE = re.compile(
-    r"\s*(?:就|我|她|他|才)?(?:满|到|过)?[\d一二三四五六七八九十]+(?:岁|周岁)"
+    r"\s*(?:就|我|她|他|才)?(?:满|到|过)?[\d一二三四五六七八九十]+(?:岁|周岁|了)"
     r"|\s*(?:就|才)?满[\d一二三四五六七八九十]+"
 )
 # "in" (and a hedge) between a birthday and its duration: "turning thirty in a couple months".
@@ -466,7 +467,12 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # "drop this much in a month": how fast it moved
         if about_savings and not _marked_future(clause, duration):
             continue
-        if DEBT_TERM.search(clause.text) and not PAY_OFF.search(clause.sentence):
+        if clause.text[duration.end :].startswith("期"):
+            continue  # 三年期: a product's term
+        before_clause = clause.sentence[: clause.start - clause.sentence_start]
+        # 房贷还剩一百二十万，利率4.1%，还有十八年: the term told a clause or two later.
+        term_later = TERM_LEFT.match(clause.text) and DEBT_TERM.search(before_clause)
+        if (DEBT_TERM.search(clause.text) or term_later) and not PAY_OFF.search(clause.sentence):
             continue  # 房贷还有十五年: the loan's term
         if _counts_savings(clause, duration):
             continue  # "an emergency corpus of 9 months": savings counted in months of spending
@@ -625,6 +631,8 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
                 continue  # "turning thirty next month", "made 50k this year", 下个月就满50了
             if JOB_STARTS.search(clause.text):
                 continue  # "my first job starts next month": their work's date, not the money's
+            if PITCHED_MULTIPLE.search(before):
+                continue  # "he will pay me back double next month": the pitch's date
             taken.append((match.start(), match.end()))
             evidence = clause.evidence(match.start(), match.end())
             candidates.append(HorizonCandidate(years, RELATIVE_CONFIDENCE, evidence))

@@ -69,7 +69,9 @@ _W1 = (
         # The balance must not go down.
         r"(?:can|must|should) never (?:go|fall|drop|dip) below what (?:i|we) put in|never (?:go|"
         r"fall|drop) below (?:my|the|our) (?:principal|original|starting)",
-        r"(?:can'?t|cannot|couldn'?t) (?:lose|risk) (?:this|it|that)\b",
+        r"(?:can'?t|cannot|couldn'?t) (?:lose|risk) (?:this|it|that)\b(?! all)",
+        r"(?:capital|principal|money) (?:must|should|can|may)(?:n'?t| not| never) (?:reduce|shrink|"
+        r"go down|drop|fall)",
         r"(?:can'?t|cannot|couldn'?t) (?:see|watch|have|let) (?:it|them|the balance|my balance) "
         r"(?:go|going|drop|dropping|fall|falling) (?:down|at all)",
         r"(?:can'?t|cannot|couldn'?t) (?:have|accept|take|afford|tolerate) any (?:loss|losses|drop|"
@@ -93,7 +95,7 @@ _W1 = (
     *chinese(
         "w1",
         r"一分(?:钱)?都不(?:敢|能|想)亏",
-        r"保本|保证本金|本金(?:安全|一定要保住|要保住)",
+        r"(?<!推)保本|保证本金|本金(?:安全|一定要保住|要保住)",
         # 本金不能亏, 本金一分都不能少: the principal must stay whole.
         r"本金(?:绝对|千万|可)?(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|"
         r"不许|不想|不要)(?:亏|少|损失|动|赔|缩水)",
@@ -111,7 +113,8 @@ _W1 = (
         # 这钱亏了可不行, 只要不亏就行: no loss is acceptable.
         r"不能少(?:一分|一毛|一块|一点)(?:钱)?|本金(?:必须|一定得|得)保住|保住本金|"
         r"亏(?:损|钱|本)?(?:绝对|可|是)?不行(?!吗)|"
-        r"亏了(?:可|就|那|是|真)?(?:不行|要命)|亏不得|(?:可|绝)不能亏|只要不亏(?:本)?(?:就行|就好|"
+        r"亏了(?:可|就|那|是|真)?(?:不行|要命)|亏不得|(?:可|绝)不能亏|别亏(?:本)?就(?:行|好)|"
+        r"只要不亏(?:本)?(?:就行|就好|"
         r"就可以)?|不亏就(?:行|好)",
         negatable=False,
     ),
@@ -455,7 +458,7 @@ _NONE = (
     ),
     *chinese(
         "none",
-        r"救命钱|保命钱|棺材本|命根子|唯一的(?:备用金|应急(?:金|钱|资金)|积蓄|存款|钱)|"
+        r"救命钱|保命钱|棺材本|命根子|留着(?:看病|治病|救命)|唯一的(?:备用金|应急(?:金|钱|资金)|积蓄|存款|钱)|"
         r"(?:后半辈子|下半辈子|养老)的?(?:依靠|指望|保障)|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|"
         r"(?:看病|治病|住院)的(?:备用|应急)钱|过日子的钱|吃饭的钱|全部家当|全部的?家底|(?:看病|"
         r"养老|吃饭)[^，。！？]{0,4}(?:都)?指着|靠\S{0,14}过日子|一分(?:钱)?都亏不起",
@@ -471,7 +474,7 @@ _NONE = (
         r"(?:全|就|只)靠[^，。！？]{0,8}(?:存款|积蓄|这笔钱|这些钱)(?:过|活|生活|养家)|"
         r"(?:要|得)?还(?:房贷|车贷|贷款|信用卡)的钱|房租钱",
         # 手术和化疗的钱要从这里面出, 交医药费: the bills are paid from it now.
-        r"(?:钱|费|费用)[^，。！？]{0,8}?(?:要|得|都|就|是)?从(?:这|这里|这笔钱|这里面|"
+        r"(?:钱|费|费用|押金|房租|租金)[^，。！？]{0,8}?(?:要|得|都|就|是)?从(?:这|这里|这笔钱|这里面|"
         r"里面)(?:面)?(?:出|拿|取)|(?:交|付|缴)(?:医药费|住院费|手术费|医疗费|化疗费)",
         r"(?:应急|备用)(?:金|钱|资金)[^，。！？]{0,6}?(?:也|都)?(?:全|全部|都)(?:拿|取|投|砸|梭)|"
         r"(?:应急|备用)用的[^，。！？]{0,4}(?:也|都)?(?:取|拿)出来",
@@ -538,7 +541,8 @@ _DRAWS = (
     ),
     *chinese(
         "draws",
-        r"吃利息|靠利息(?:生活|过日子|过活)|靠这笔(?:钱|养老钱|存款)?贴补|每(?:个)?月(?:都)?(?:要|"
+        r"吃利息|靠利息(?:生活|过日子|过活)|靠这笔(?:钱|养老钱|存款)?贴补|"
+        r"靠这[^，。！？]{0,6}(?:钱|存款|积蓄)贴补|每(?:个)?月(?:都)?(?:要|"
         r"得)?(?:从\S{0,6})?(?:要|得)?(?:取|拿)(?:出)?(?:点|些|[\d一二两三四五六七八九十百千万]+(?:块|元)?)?"
         r"(?:钱|利息)?(?:出来)?(?:补贴|贴补|"
         r"用|花|生活|当生活费|过日子)",
@@ -552,7 +556,9 @@ _LOW = (
         r"see) it (?:disappear|dissapear|vanish|shrink))|(?:a |any )?(?:big |large |major |real |"
         r"serious )?(?:loss|losses|hit)\b)",
         # All or most of what they have.
-        r"(?:all|most|every penny|the rest) of (?:my|our|her|his) (?:life |retirement )?savings",
+        r"(?:all|most|every penny|every bit|the rest) of (?:my|our|her|his) (?:life |retirement )?"
+        r"savings",
+        r"\btook (?:a |an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan out\b",
         r"(?:still )?owes? (?:the |my |a )?(?:\w+ ){0,2}?(?:about |around |over |"
         r"nearly )?[$£€¥]?\d",
         r"(?:my|our|her|his) (?:entire|whole) retirement (?:is|sits|'s)\b",
@@ -704,7 +710,9 @@ _UNSTABLE = (
         r"(?:all over the place|varies|swings|irregular|seasonal|unpredictable|lumpy|patchy|"
         r"up and down|erratic|inconsistent)|seasonal (?:income|business|work)",
         r"(?:income|pay|earnings) depends? on (?:the )?(?:season|weather|harvest|orders|tips)|"
-        r"hours (?:get|got|keep getting|are|were) cut|barely (?:broke|breaking|break) even",
+        r"hours (?:get|got|keep getting|are|were) cut|barely (?:broke|breaking|break) even|"
+        r"some (?:weeks|months|days) (?:are |is )?(?:great|good|busy)[^.!?]{0,20}\bsome "
+        r"(?:are |is )?(?:dead|bad|nothing|quiet|empty)",
         r"(?:income|pay|earnings|work|business|sales|salary)\b[^.!?,]{0,20}?(?:goes|go|"
         r"going) up and down|(?:income|pay|earnings|sales|salary) fluctuat\w+",
     ),
@@ -751,7 +759,8 @@ _HIGH = (
         r"not (?:money|cash) (?:i|we|she|he) (?:need|needs|will need)|(?:money|cash) (?:i|"
         r"we) (?:don'?t|do not) need",
         r"(?:spare|extra|surplus|excess|play|fun) (?:money|cash)",
-        r"comfortably off|(?:well|very well) off|financially (?:comfortable|secure|independent)",
+        r"comfortably off|(?:well|very well) off|financially (?:comfortable|secure|independent)|"
+        r"more income than (?:i|we) (?:spend|need)",
         r"(?:pot|fund|buffer|cushion|savings|money) (?:in the bank )?(?:that )?(?:i|we) (?:don'?t|"
         r"do not|never) touch",
         r"(?:saved|put by|set aside|kept) as a (?:cushion|buffer|safety net)|(?:good|big|healthy|"
@@ -823,8 +832,8 @@ SENTENCE_LOW_CAPACITY = re.compile(
     r"overdraft)\b[^.!?]{0,60}?(?<!not )(?<!n't )(?<!never )\b(?:(?:throw|put|chuck|dump|pour|"
     r"sink|yeet|move)(?:ing)? (?:all of it|it all|everything|the lot|the whole (?:thing|lot|"
     r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的|存的|攒下|存下|攒着|"
-    r"养老钱|生活费|工资卡里的钱)[^。！？]{0,30}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全)(?:拿来|"
-    r"拿去|拿出来)?(?:梭哈|投|买|砸|押|上|冲|打新)",
+    r"养老钱|生活费|工资卡里的钱)[^。！？]{0,30}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全|一把(?:全)?)(?:拿来|"
+    r"拿去|拿出来)?(?:梭哈|梭|投|买|砸|押|压|上|冲|打新)",
     re.IGNORECASE,
 )
 # Savings named, and a sentence later all of it going in: "攒了二十万。…我准备全部梭哈进去".

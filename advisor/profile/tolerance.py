@@ -100,7 +100,7 @@ ACCEPT = re.compile(
     r"beyond|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|"
     r"give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|"
     r"bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|"
-    r"控制在|不超过|别超过|最多|顶多|至多|撑死|问题不大|没有?紧张|不慌|拿得住|不卖|不会卖|没卖|不会割肉|"
+    r"控制在|不超过|别超过|最多|顶多|至多|撑死|问题不大|不会停|也不停|不会动|也不动|没有?紧张|不慌|拿得住|不卖|不会卖|没卖|不会割肉|"
     r"不割肉|没割|都行|还行|(?<![银贵本分支总商])行|不怕|不在乎|(?:继续|会)持有|继续拿着?|(?:照样|"
     r"也|都)拿着|顶得住|撑得住|(?<!受不了)受得了",
     re.IGNORECASE,
@@ -132,7 +132,8 @@ ACTUAL_FALL = re.compile(
     re.IGNORECASE,
 )
 NEGATED_BEFORE = re.compile(
-    r"\b(?:not|never|no|wouldn'?t|won'?t|doesn'?t|don'?t|didn'?t|couldn'?t)\s+(?:\w+\s+)?$|不会$",
+    r"\b(?:not|never|no|wouldn'?t|won'?t|doesn'?t|don'?t|didn'?t|couldn'?t)\s+(?:\w+\s+){0,2}$|"
+    r"不会$",
     re.IGNORECASE,
 )
 HOW_MUCH_QUESTION = re.compile(
