@@ -25,8 +25,8 @@ from tests.test_profile import labelled_sets, shared_extractor
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
-# set's first (unseen) figures and which sets were tuned on; dev40.yaml and dev41.yaml never were
-# (their only measurement: risk 87.5% and 81.2%).
+# set's first (unseen) figures and which sets were tuned on; dev42.yaml and dev43.yaml never were
+# (their risk: 91.2% and 80.0% at first, 91.2% and 83.8% now).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -41,28 +41,31 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev19.yaml": {"sustained_anxiety": 0.5},
     "dev20.yaml": {"sustained_anxiety": 0.714},
     "dev21.yaml": {"goals_recall": 0.75, "sustained_anxiety": 0.5},
-    "dev22.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.75},
+    "dev22.yaml": {"sustained_anxiety": 0.75},
     "dev23.yaml": {"goals_recall": 0.82},
     "dev25.yaml": {"sustained_anxiety": 0.75},
     "dev26.yaml": {"sustained_anxiety": 0.625},
     "dev27.yaml": {"goals_recall": 0.83},
     "dev29.yaml": {"sustained_anxiety": 0.75},
     "dev30.yaml": {"sustained_anxiety": 0.5},
-    "dev31.yaml": {"emotion": 0.85},
+    "dev31.yaml": {"emotion": 0.862},
     "dev32.yaml": {"goals_recall": 0.806},
-    "dev33.yaml": {"life_stage": 0.875, "emotion": 0.837, "sustained_anxiety": 0.625},
+    "dev33.yaml": {"life_stage": 0.875, "emotion": 0.85, "sustained_anxiety": 0.625},
     "dev34.yaml": {"sustained_anxiety": 0.714},
     "dev35.yaml": {"sustained_anxiety": 0.6},
     "dev37.yaml": {"sustained_anxiety": 0.714},
     "dev38.yaml": {"sustained_anxiety": 0.333},
     "dev39.yaml": {"life_stage": 0.887},
-    "dev40.yaml": {"risk_level": 0.862, "emotion": 0.862},
-    "dev41.yaml": {
-        "risk_level": 0.8,
-        "emotion": 0.875,
-        "goals_recall": 0.81,
-        "sustained_anxiety": 0.714,
-    },
+    "dev41.yaml": {"goals_recall": 0.81},
+    "dev43.yaml": {"risk_level": 0.825, "goals_recall": 0.8, "sustained_anxiety": 0.625},
+    "dev44.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.285},
+    "dev46.yaml": {"life_stage": 0.925, "goals_recall": 0.793, "sustained_anxiety": 0.714},
+    "dev47.yaml": {"sustained_anxiety": 0.571},
+    "dev49.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.5},
+    "dev50.yaml": {"risk_level": 0.8, "goals_recall": 0.758, "sustained_anxiety": 0.5},
+    "dev51.yaml": {"sustained_anxiety": 0.777},
+    "dev53.yaml": {"goals_recall": 0.8, "sustained_anxiety": 0.75},
+    "dev54.yaml": {"risk_level": 0.825, "emotion": 0.875, "sustained_anxiety": 0.555},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -99,7 +102,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 42))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 56))}
     assert expected <= names
 
 

@@ -48,6 +48,7 @@ WORDS = re.compile(r"[A-Za-z']+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # A capitalised word after a lower-case word, a digit or a comma: a name or a place.
 PROPER_NOUN = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+RUN_OF_PLACEHOLDERS = re.compile(r"Xx(?:[\s,-]*Xx)+")
 # Words for where someone lives, their sex or their origin, which must not tip the decision
 # (issue 4, fairness): "rural", "village", "woman", 农村, 县城, 上海, a name after 我叫.
 ATTRIBUTE_WORDS = re.compile(
@@ -89,7 +90,8 @@ def load_fallback_examples(path: Path = EXAMPLES) -> list[FallbackExample]:
 
 def masked(text: str) -> str:
     """The text with names, places and other personal attributes replaced by one placeholder."""
-    return ATTRIBUTE_WORDS.sub("Xx", PROPER_NOUN.sub("Xx", text))
+    placeholders = ATTRIBUTE_WORDS.sub("Xx", PROPER_NOUN.sub("Xx", text))
+    return RUN_OF_PLACEHOLDERS.sub("Xx", placeholders)  # "rural Alabama" is one mask, as "London"
 
 
 class RiskFallback:
