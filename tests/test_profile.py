@@ -1607,6 +1607,20 @@ def test_capacity_in_this_rounds_wordings(extractor, text, capacity):
     assert extractor.extract(user(text)).risk.capacity.value == capacity
 
 
+def test_a_fall_the_adviser_describes_without_asking_leaves_the_reply_a_feeling_now(extractor):
+    """Only a question makes a reply an answer to a what-if: after an adviser's statement about a
+    fall ("如果市场下跌10%..."), "我很担心很害怕" is a worry now, not a hypothetical one."""
+    messages = [
+        Message(role="user", content="我67岁，已经退休了。最多只能接受亏5%。"),
+        Message(
+            role="assistant",
+            content="根据您的情况，我们建议稳健型组合。如果市场下跌10%，这个组合可能亏损4%左右。",
+        ),
+        Message(role="user", content="黄金暴跌了，我很担心很害怕。"),
+    ]
+    assert extractor.extract(messages).emotion.current.value == "anxious"
+
+
 def test_facts_told_after_answering_a_hypothetical_are_facts(extractor):
     messages = chat(
         ("A", "If the market fell 30% next month, how would you feel?"),

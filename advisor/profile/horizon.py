@@ -435,7 +435,7 @@ def _as_scenario(candidate: HorizonCandidate) -> HorizonCandidate:
 def _answers_savings_question(clause: Clause) -> bool:
     """Whether the clause's turn answers a question about emergency savings (and not one about
     goals or timing that mentions them)."""
-    question = clause.question
+    question = clause.prompt
     if GOAL_QUESTION.search(question) or WHEN_QUESTION.search(question):
         return False
     # The whole end of the message: "您有没有另外留一笔应急的钱？大概够几个月的开销？"
@@ -454,7 +454,7 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
     about_savings = _answers_savings_question(clause)
     # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
     # "not until retirement so 20+ years I guess": anywhere in the reply's first sentence.
-    asked_when = bool(WHEN_QUESTION.search(clause.question))
+    asked_when = bool(WHEN_QUESTION.search(clause.prompt))
     answers_when = (clause.sentence_start == 0 or clause.chosen) and asked_when
     candidates = []
     for duration in find_durations(clause.text):

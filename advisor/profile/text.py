@@ -89,8 +89,14 @@ class Clause:
 
     @property
     def question(self) -> str:
-        """What this clause's turn answers: the last question of `asked` (see `last_question`)."""
+        """The last question of `asked` ("" if it asks none)."""
         return last_question(self.asked)
+
+    @property
+    def prompt(self) -> str:
+        """What this clause's turn answers: the last question of `asked`, or the end of a message
+        that asks without a question mark ("Tell me how long you can leave it.")."""
+        return self.question or self.asked[-ASKED_TAIL:]
 
     def evidence(self, match_start: int | None = None, match_end: int | None = None) -> Evidence:
         """The clause as evidence; a long clause is quoted from the match (clause offsets)."""
@@ -157,10 +163,9 @@ class Conversation:
 
 
 def last_question(asked: str) -> str:
-    """The last question of an assistant message, which a reply answers; a message that asks
-    without a question mark ("Tell me how long you can leave it.") by its last characters."""
+    """The last question of an assistant message ("" if it asks none)."""
     questions = QUESTION_SENTENCE.findall(asked)
-    return questions[-1] if questions else asked[-ASKED_TAIL:]
+    return questions[-1] if questions else ""
 
 
 def quote(message_index: int, text: str) -> Evidence:

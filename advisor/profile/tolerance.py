@@ -415,7 +415,7 @@ def _scale_answers(clause: Clause) -> list[Tolerance]:
 
 def _level_answers(clause: Clause) -> list[Tolerance]:
     """A bare level in reply to a question about risk: "Medium, I guess.", "中等吧"."""
-    if not clause.opens_reply or not RISK_QUESTION.search(clause.question):
+    if not clause.opens_reply or not RISK_QUESTION.search(clause.prompt):
         return []
     match = LEVEL_ANSWER.match(clause.text)
     if not match:
@@ -478,7 +478,7 @@ def _amount(text: str) -> float | None:
 
 
 def _stated_limits(clause: Clause) -> list[Tolerance]:
-    question = clause.question
+    question = clause.prompt
     asked_how_much = bool(HOW_MUCH_QUESTION.search(question) and FALL.search(question))
     if RETURN_TARGET.search(clause.text):
         return []
@@ -552,7 +552,7 @@ def _refusal(text: str) -> re.Match[str] | None:
 
 def _answers(clause: Clause) -> list[Tolerance]:
     """A reply to "what would you do if it fell N%?"."""
-    question = clause.question
+    question = clause.prompt
     if not (CONDITIONAL_QUESTION.search(question) and FALL.search(question)):
         return []
     if HOW_MUCH_QUESTION.search(question) or clause.text.rstrip().endswith(("?", "？")):
@@ -630,7 +630,7 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
 
 def _return_targets(clause: Clause) -> list[Tolerance]:
     """A return the investor wants ("at least 15% a year"), not one someone offers them."""
-    wanted = WANT.search(clause.sentence) or RETURN_QUESTION.search(clause.question)
+    wanted = WANT.search(clause.sentence) or RETURN_QUESTION.search(clause.prompt)
     if not wanted or GUARANTEED.search(clause.sentence):
         return []
     found = []
