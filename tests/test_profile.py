@@ -828,7 +828,7 @@ def test_a_willingness_the_cues_miss_is_read_by_the_clause_reader(extractor):
     """No cue lists "rather not take on much risk": the learned reader sets a cautious level,
     quoting the clause, where the rules alone give no level at all."""
     messages = user("I'm 40, I'd rather not take on much risk.")
-    rules_only = ProfileExtractor(use_prototypes=False, use_clause_classifier=False)
+    rules_only = ProfileExtractor(use_prototypes=False, use_learned_readers=False)
     assert rules_only.extract(messages).risk_level.value is None
     profile = extractor.extract(messages)
     assert profile.risk_level.value == 2
@@ -839,7 +839,7 @@ def test_a_willingness_the_cues_miss_is_read_by_the_clause_reader(extractor):
 
 def test_the_clause_reader_reads_chinese_without_a_tokenizer(extractor):
     messages = user("我四十岁，这笔钱绝对不能缩水。")  # no cue lists 不能缩水
-    rules_only = ProfileExtractor(use_prototypes=False, use_clause_classifier=False)
+    rules_only = ProfileExtractor(use_prototypes=False, use_learned_readers=False)
     assert rules_only.extract(messages).risk_level.value is None
     profile = extractor.extract(messages)
     assert profile.risk_level.value == 1
@@ -861,7 +861,7 @@ def test_the_risk_fallback_sets_a_cautious_level_where_the_rules_read_nothing(ex
     nor capacity, and the learned fallback sets the cautious level, quoting a clause."""
     messages = user(text)
     assert (
-        ProfileExtractor(use_prototypes=False, use_clause_classifier=False)
+        ProfileExtractor(use_prototypes=False, use_learned_readers=False)
         .extract(messages)
         .risk_level
         == Inferred[int]()

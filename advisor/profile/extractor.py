@@ -42,14 +42,16 @@ Clock = Callable[[], date]
 
 class ProfileExtractor:
     """Reads conversations into investor profiles. Create once (it loads the models); `extract`
-    is then fast and keeps nothing between calls."""
+    is then fast and keeps nothing between calls. `use_prototypes=False` leaves out the MiniLM
+    emotion prototypes, `use_learned_readers=False` the clause readers and the risk fallback
+    (the cue rules alone)."""
 
     def __init__(
         self,
         embedder: Embedder | None = None,
         *,
         use_prototypes: bool = True,
-        use_clause_classifier: bool = True,
+        use_learned_readers: bool = True,
         clock: Clock = date.today,
     ) -> None:
         self._matcher = CueMatcher()
@@ -58,7 +60,7 @@ class ProfileExtractor:
         self._clauses: ClauseClassifier | None = None
         self._goal_reader: ClauseClassifier | None = None
         self._risk_fallback: RiskFallback | None = None
-        if use_clause_classifier:
+        if use_learned_readers:
             self._clauses = ClauseClassifier()
             self._goal_reader = ClauseClassifier(load_examples(GOAL_EXAMPLES, GOAL_LABELS))
             self._risk_fallback = RiskFallback()

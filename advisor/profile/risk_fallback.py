@@ -135,11 +135,9 @@ class RiskFallback:
         if whole < THRESHOLD or not clauses:
             return Inferred[int]()
         scores = self.probability([clause.text for clause in clauses])
-        telling = max(zip(scores, range(len(clauses)), strict=True))[1]
+        _, telling = max(zip(scores, clauses, strict=True), key=lambda pair: pair[0])
         return Inferred[int](
-            value=FALLBACK_LEVEL,
-            confidence=FALLBACK_CONFIDENCE,
-            evidence=(clauses[telling].evidence(),),
+            value=FALLBACK_LEVEL, confidence=FALLBACK_CONFIDENCE, evidence=(telling.evidence(),)
         )
 
 
