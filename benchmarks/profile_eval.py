@@ -1,7 +1,7 @@
 """Investor-profiling benchmark: accuracy per field and latency of `ProfileExtractor`.
 
 Sets: the labelled development set (tests/fixtures/profiles/dev.yaml, falling back to smoke.yaml),
-the development sets never tuned on (dev40.yaml and dev41.yaml, see
+the development sets never tuned on (dev42.yaml and dev43.yaml, see
 tests/fixtures/profiles/README.md) and, if
 present, the holdout benchmarks/data/profile_holdout.yaml. The holdout is written by
 someone else and is never looked at while building the pipeline: this script prints only its
@@ -13,7 +13,9 @@ Printed per set, overall and by language:
   labelled range, age, and also subject, sustained anxiety (where labelled), flags recall and
   flags raised beyond the labels;
 * the emotion accuracy of the lexicon alone (no MiniLM prototypes), to show what the prototypes
-  add.
+  add;
+* how many risk misses gave no level (nothing read), and how many levels the learned fallback
+  (`advisor.profile.risk_fallback`) set and how many of them are inside the label.
 
 Latency: start-up phase by phase in this process (importing sentence-transformers and torch,
 loading MiniLM, jieba and the emotion prototypes), then per conversation, median and p90 over
