@@ -55,21 +55,23 @@ from advisor.profile.evaluation import (
     evaluate,
     load_labelled_set,
     matches,
+    score_item,
     summarise,
     summarise_by_language,
 )
+from advisor.profile.harvest import FALLBACK_SETS, PROFILES, TUNED_SETS, UNSEEN_SETS
+from advisor.profile.model import InvestorProfile
 from advisor.settings import PROJECT_ROOT
 
-PROFILES = PROJECT_ROOT / "tests" / "fixtures" / "profiles"
 DEV_SETS = (PROFILES / "dev.yaml", PROFILES / "smoke.yaml")
-# By independent writers, after the last fixes; never tuned on.
-UNSEEN = (PROFILES / "dev42.yaml", PROFILES / "dev43.yaml")
+# By independent writers, after the last fixes; never tuned on, and not in the fallback's data.
+UNSEEN = tuple(PROFILES / name for name in UNSEEN_SETS)
 # The sets the rules were written against, and those tuned on after their first measurement
 # (tests/fixtures/profiles/README.md): pooled figures, all languages.
 TUNED = {
-    "tuned on (dev to dev5, smoke)": ("dev", "dev2", "dev3", "dev4", "dev5", "smoke"),
+    "tuned on (dev to dev5, smoke)": TUNED_SETS,
     "tuned after their first measurement (dev6 to dev41, dev44 to dev55)": tuple(
-        f"dev{n}" for n in (*range(6, 42), *range(44, 56))
+        name for name in FALLBACK_SETS if name not in TUNED_SETS
     ),
 }
 HOLDOUT = PROJECT_ROOT / "benchmarks" / "data" / "profile_holdout.yaml"
@@ -199,7 +201,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name, path in sets.items():
         items = load_labelled_set(path)
         all_items.extend(items)
-        scores = evaluate(items, extractor.extract)
+        profiles = [extractor.extract(item.as_messages()) for item in items]
+        scores = [score_item(item, profile) for item, profile in zip(items, profiles, strict=True)]
         groups = summarise_by_language(scores)
         lexical = summarise_by_language(evaluate(items, lexicon_only.extract))
         print(f"\n{name} set ({path.relative_to(PROJECT_ROOT)}):")
@@ -207,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         misses = [score for score in scores if not score.correct["risk_level"]]
         unread = sum(1 for score in misses if score.predicted["risk_level"] is None)
         print(f"  risk level misses with no level given (nothing read): {unread} of {len(misses)}")
-        fallback, fallback_right = fallback_levels(items, extractor)
+        fallback, fallback_right = fallback_levels(items, profiles)
         print(f"  risk levels set by the learned fallback: {fallback} ({fallback_right} right)")
         if name == "development" and arguments.failures:
             print_failures(scores)
@@ -221,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     print("\nPooled, tuned sets:")
     payload["tuned"] = {}
-    for name, stems in TUNED.items():
-        items = [item for stem in stems for item in load_labelled_set(PROFILES / f"{stem}.yaml")]
+    for name, names in TUNED.items():
+        items = [item for set_name in names for item in load_labelled_set(PROFILES / set_name)]
         pooled = summarise(evaluate(items, extractor.extract))
         figures = {field: pooled.figure(field) for field, _ in FIELDS[:6]}
         shown = " / ".join(f"{value:.1%}" for value in figures.values())
@@ -242,13 +245,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"results written to {path}")
 
 
-def fallback_levels(items: list[LabelledConversation], extractor: Any) -> tuple[int, int]:
+def fallback_levels(
+    items: list[LabelledConversation], profiles: list[InvestorProfile]
+) -> tuple[int, int]:
     """How many risk levels the learned fallback (`advisor.profile.risk_fallback`) set, and how
     many of them are inside the labelled range: a level with neither willingness nor capacity
     read is the fallback's."""
     found = right = 0
-    for item in items:
-        profile = extractor.extract(item.as_messages())
+    for item, profile in zip(items, profiles, strict=True):
         assessment = profile.risk
         by_fallback = profile.risk_level.value is not None and (
             assessment.willingness.value is None and assessment.capacity.value is None

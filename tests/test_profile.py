@@ -16,6 +16,7 @@ from advisor.errors import AdvisorError
 from advisor.profile.evaluation import load_labelled_set
 from advisor.profile.extractor import ProfileExtractor
 from advisor.profile.handoff import ProfileIncomplete, to_suitability_profile
+from advisor.profile.harvest import UNSEEN_SETS
 from advisor.profile.model import Evidence, FlagFinding, GoalFinding, Inferred, InvestorProfile
 from advisor.profile.numbers import (
     YEAR_IN_WORDS,
@@ -26,6 +27,7 @@ from advisor.profile.numbers import (
 from advisor.profile.risk_fallback import (
     FALLBACK_CONFIDENCE,
     FALLBACK_LEVEL,
+    RiskFallback,
     load_fallback_examples,
     masked,
 )
@@ -901,6 +903,37 @@ def test_the_risk_fallback_leaves_a_conversation_with_nothing_at_stake_null(extr
 def test_the_risk_fallback_does_not_see_names_places_or_sex(one, other):
     """The fallback reads the whole conversation, so what it must not weigh is masked first."""
     assert masked(one) == masked(other)
+
+
+@pytest.fixture(scope="module")
+def risk_fallback() -> RiskFallback:
+    return RiskFallback()
+
+
+def test_a_name_a_place_or_a_sex_barely_moves_the_risk_fallback(risk_fallback):
+    """On the two sets it was never fitted on, prefixing each conversation with one side of a pair
+    that differs only in name, place, residence or sex moves the fallback's probability by less
+    than `MOVE`, far below the gap that usually separates a decision from its threshold (a
+    conversation within `MOVE` of it can still flip: README, Fairness)."""
+    move = 0.02
+    pairs = {
+        "en": [
+            ("I'm Emily, I live in London. ", "I'm Lakisha, I live in rural Alabama. "),
+            ("I'm a woman. ", "I'm a man. "),
+        ],
+        "zh": [
+            ("我叫王芳，住在上海。", "我叫阿卜杜拉，住在新疆的村里。"),
+            ("我是女的。", "我是男的。"),
+        ],
+    }
+    largest = 0.0
+    for name in UNSEEN_SETS:
+        for item in load_labelled_set(PROFILES / name):
+            text = "\n".join(m.content for m in item.messages if m.role == "user")
+            for one, other in pairs[item.language]:
+                first, second = risk_fallback.probability([one + text, other + text])
+                largest = max(largest, abs(first - second))
+    assert largest < move
 
 
 def test_the_risk_fallback_examples_name_the_file_and_line_of_a_bad_row(tmp_path):

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.profile.model import Inferred
-from advisor.profile.text import Conversation
+from advisor.profile.text import CJK, Conversation
 
 EXAMPLES = Path(__file__).with_name("risk_fallback_examples.jsonl")
 THRESHOLD = 0.7  # chosen by leaving out a fifth of the sets at a time (see README)
@@ -45,7 +45,6 @@ REGULARISATION = 1.0  # LogisticRegression's C
 MIN_WORDS = 30
 CHARACTERS_PER_WORD = 1.5
 WORDS = re.compile(r"[A-Za-z']+")
-HAN = re.compile(r"[\u4e00-\u9fff]")
 # A capitalised word after a lower-case word, a digit or a comma: a name or a place.
 PROPER_NOUN = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 RUN_OF_PLACEHOLDERS = re.compile(r"Xx(?:[\s,-]*Xx)+")
@@ -142,7 +141,7 @@ class RiskFallback:
 
 
 def _words(text: str) -> float:
-    return len(WORDS.findall(text)) + len(HAN.findall(text)) / CHARACTERS_PER_WORD
+    return len(WORDS.findall(text)) + len(CJK.findall(text)) / CHARACTERS_PER_WORD
 
 
 def _joined(messages: Sequence[str]) -> str:
