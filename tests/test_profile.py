@@ -119,6 +119,13 @@ LABELLED_SETS = (
     "dev53.yaml",
     "dev54.yaml",
     "dev55.yaml",
+    "dev56.yaml",
+    "dev57.yaml",
+    "dev58.yaml",
+    "dev59.yaml",
+    "dev60.yaml",
+    "dev61.yaml",
+    "dev62.yaml",
     "smoke.yaml",
 )
 
@@ -1858,3 +1865,56 @@ def test_a_couple_named_wife_first_includes_the_typist(extractor):
         "spend."
     )
     assert extractor.extract(user(text)).risk.capacity.value == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("I'm 24. I owe $31k in student loans.", 2),  # an amount of more than one digit
+        ("I still owe about $22k on credit cards and I'm a month behind on rent.", 2),
+        ("The £80k in savings is all I'd have if the business went under.", 2),
+        ("Thinking of moving my emergency fund in too, it's only like 9k.", 2),
+        ("There's £18k in the building society. That's for emergencies really.", 2),
+        ("24, junior designer on a six-month contract.", 2),
+        ("First repayment is due next month and I have nothing else.", 1),
+        ("I have nothing else to add, thanks.", None),
+        ("$60k saved outside my emergency fund. Income is lumpy, I teach music.", 3),
+        ("I'm 70. The state pension and a wee work pension pay the bills.", 5),
+        ("我把家里应急的五万块全部梭哈了一只小盘股！", 1),
+        ("刚毕业，在做自由摄影，接一单算一单。", 2),
+        ("这3万是我全部的savings了。", 2),
+        ("我今年六十八，这钱是我养老的。", 2),
+    ],
+)
+def test_capacity_in_the_dev57_to_dev62_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Two years of business reserves, and this is money I won't need for 15 years.", 15),
+        ("Fished halibut for 40 years, retired now.", None),  # a career, in the past tense
+        ("It fell 14% and I moved half to cash, then regretted it for a year.", None),
+        ("My wife's teacher pension starts next year.", None),  # income arriving, no need
+        ("Payroll is tomorrow. 14 employees, $38k.", 0.02),
+        ("First repayment is due in two weeks.", 0.02),
+        ("其实这钱是下个月还房贷的，先炒两个礼拜再说。", 0.08),
+        ("我开服装店的，下个月要进秋冬的货，备了二十万货款。", 0.08),
+        ("我舅催她把钱借给他做生意，说半年后双倍还她。", None),  # the uncle's promise
+        ("我要一年翻倍。", 1),  # their own target keeps its date
+        ("我四十一岁，这钱是留着退休用的，打算六十岁退。", 19),
+    ],
+)
+def test_horizons_in_the_dev57_to_dev62_wordings(extractor, text, years):
+    assert extractor.extract(user(text)).horizon_years.value == years
+
+
+def test_a_retirement_age_is_not_the_investors_age(extractor):
+    profile = extractor.extract(user("我四十一岁，医生，打算六十岁退。"))
+    assert profile.age.value == 41
+
+
+def test_advice_someone_else_gives_states_no_tolerance(extractor):
+    text = "Every time someone tells me to 'buy the dip' I want to scream."
+    assert extractor.extract(user(text)).risk.willingness.value is None

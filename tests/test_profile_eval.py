@@ -25,8 +25,8 @@ from tests.test_profile import labelled_sets, shared_extractor
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
-# set's first (unseen) figures and which sets were tuned on; dev42.yaml and dev43.yaml never were
-# (their risk: 91.2% and 80.0% at first, 91.2% and 83.8% now).
+# set's first (unseen) figures and which sets were tuned on; dev42.yaml, dev43.yaml and dev56.yaml
+# never were (their risk: 91.2%, 80.0% and 90.0% at first, 91.2%, 83.8% and 90.0% now).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -66,6 +66,9 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev51.yaml": {"sustained_anxiety": 0.777},
     "dev53.yaml": {"goals_recall": 0.8, "sustained_anxiety": 0.75},
     "dev54.yaml": {"risk_level": 0.825, "emotion": 0.875, "sustained_anxiety": 0.555},
+    "dev56.yaml": {"sustained_anxiety": 0.714},
+    "dev60.yaml": {"emotion": 0.85},
+    "dev62.yaml": {"risk_level": 0.875, "sustained_anxiety": 0.333},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -102,7 +105,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 56))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 63))}
     assert expected <= names
 
 

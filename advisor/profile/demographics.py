@@ -150,10 +150,10 @@ BORN_ZH = re.compile(
 )
 # An age the person will reach (四十五岁前躺平, 60岁退休, 到六十岁): a target, not the age.
 TARGET_AGE_AFTER_ZH = re.compile(
-    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|退休|上大学|上学|读大学|"
+    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|退(?:休)?|上大学|上学|读大学|"
     r"毕业|结婚|成年)"
 )
-TARGET_AGE_BEFORE_ZH = re.compile(r"(?:到|活到|干到|熬到)$")
+TARGET_AGE_BEFORE_ZH = re.compile(r"(?:到|活到|干到|熬到|(?:打算|准备|计划|想)(?:在)?)$")
 SPOKEN_DIGITS_ZH = dict(zip("零〇一二三四五六七八九", "00123456789", strict=True))
 # Not an amount: "there's about 20M".
 SEX_AGE_EN = re.compile(

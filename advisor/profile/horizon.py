@@ -90,6 +90,8 @@ PAST_BEFORE = re.compile(
     # two years".
     r"|\b(?:\w+ed\s+\w+ing|waited|worked|lived|stayed|paused|stopped|struggled|suffered)\s+for"
     r"(?:\s+about|\s+around|\s+almost|\s+nearly)?\s*$"
+    # A clause that opens on a verb in the past tense: "Fished halibut for 40 years".
+    r"|^\W*(?:(?:and|but|then|so)\s+)*(?:(?:i|we|he|she)\s+)?\w+ed\s+(?:\w+\s+){0,3}for\s*$"
     r"|(?:炒股|炒|投资了|做了|买了|已经|工作了|干了|玩了|持有了|存了|拿了|投了|定投了|上班|工作|"
     r"入市)$)",
     re.IGNORECASE,
@@ -126,7 +128,7 @@ PAST_AFTER = re.compile(
     r"costs|bills|pay|cash)|worth|investing|trading|now|already|back|earlier|prior|emergency|"
     r"expenses|of emergency|saved|cash|in cash|in savings|set aside|put away|in the bank|"
     r"of (?:cushion|buffer)|of runway|runway|of (?:\w+ )?(?:cash|savings|expenses|money|pay|"
-    r"income|salary|wages|rent|bills))\b|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|"
+    r"reserves?|income|salary|wages|rent|bills))\b|前|以前|之前|经验|了|的经验|的投资经验|的股龄|股龄|多了|来|"
     r"工龄|的(?:生活费|开销|开支|工资|支出|花销|收入|费用)|(?:生活费|开销|开支|工资|支出|花销|"
     # 一个月退休金三千: a monthly amount.
     r"收入|备用金|应急|退休金|养老金|挣|赚|能拿|到手|房租|房贷|月供)|的(?:应急|备用)(?:的)?(?:钱|金|资金))",
@@ -174,11 +176,12 @@ CORRECTED_YEAR = re.compile(
     r"(?P<year>20\d\d)(?!\d)",
     re.IGNORECASE,
 )
-# A job that starts, not a need: "first data analyst job starts next month", "starting residency
-# this summer".
+# A job or an income that starts, not a need: "first data analyst job starts next month",
+# "starting residency this summer", "my wife's pension starts next year".
 JOB_STARTS = re.compile(
-    r"\b(?:job|work|contract|role|position|residency|internship|placement|"
-    r"course)\s+(?:\w+\s+){0,2}(?:starts|begins|starting|beginning)\b|\b(?:starting|start|begin|"
+    r"\b(?:job|work|contract|role|position|residency|internship|placement|course|pension|"
+    r"annuity|social security|benefits|payments|salary|income)\s+(?:\w+\s+){0,2}(?:starts|"
+    r"begins|starting|beginning|kicks in)\b|\b(?:starting|start|begin|"
     r"beginning)\s+(?:my\s+|a\s+|the\s+)?(?:new\s+|first\s+)?(?:job|work|residency|internship|"
     r"placement)\b",
     re.IGNORECASE,
@@ -196,7 +199,8 @@ NEED = re.compile(
     r"拿去还|拿来还|用来还|用的钱|才用|再用|拿(?:给|去|来)[^，。！？]{0,6}用|移民|润了|换房|"
     r"换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|"
     r"住院|还款|还贷|还钱|还清|还不上|到期|搭桥|化疗|要准备|得准备|医药费|医疗费|盖房|建房|修房|"
-    r"翻修|得用|还要用|要钱|(?:要|得)发(?:给)?[^，。！？]{0,6}工资|交[^，。！？]{0,6}费",
+    r"翻修|得用|还要用|要钱|(?:要|得)发(?:给)?[^，。！？]{0,6}工资|交[^，。！？]{0,6}费|还房贷|还车贷|"
+    r"进货|货款|交(?:的)?房租|交租",
     re.IGNORECASE,
 )
 ANY_TIME = re.compile(
@@ -262,11 +266,13 @@ RELATIVE = (
 )
 # Money owed within days: a repayment, the rent, a bill due tomorrow or on the 1st.
 DUE = re.compile(
-    r"\b(?:due|repay\w*|pay (?:it |them )?back|rent|bills?)\b|还款|还钱|要还|得还|还不上|房租|交租",
+    r"\b(?:due|repay\w*|pay (?:it |them )?back|rent|bills?|payroll)\b|"
+    r"还款|还钱|要还|得还|还不上|房租|交租",
     re.IGNORECASE,
 )
 WITHIN_DAYS = re.compile(
-    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th))\b|明天|后天|这周|本周|下周|"
+    r"\b(?:tomorrow|this week|next week|on the (?:1st|first|15th)|in (?:a|one|two|three|"
+    r"a couple of|a few|\d+) (?:days?|weeks?))\b|明天|后天|这周|本周|下周|"
     r"这几天",
     re.IGNORECASE,
 )
@@ -312,7 +318,7 @@ RETIRE_AT = re.compile(
     rf"\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
     rf"she turns|he turns)\s+(?P<until>{NUMBER_EN})\b|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|"
-    rf"的时候)?(?:退休|要用|用)|(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|"
+    rf"的时候)?(?:退休|退(?![一二两三四五六七八九十\d])|要用|用)|(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|"
     rf"等到)(?P<to>{NUMBER_ZH})岁",
     re.IGNORECASE,
 )
@@ -343,6 +349,11 @@ PITCHED_MULTIPLE = re.compile(
     r"(?:double|triple|treble|quadruple|\d+x|multiply|pay (?:me|us|her|him|you) back)\b"
     r"[^.!?]{0,40}$",
     re.IGNORECASE,
+)
+# A promise told after its date: 半年后双倍还她, 一年后连本带利还你.
+# Not one's own target: 我要一年翻倍.
+PROMISED_AFTER = re.compile(
+    r"(?:后|以后|之后)?(?:就|能|会|保证|一定)?(?:双倍|翻倍|加倍|翻番|连本带利|本息)(?:地)?(?:还|返|给)"
 )
 FUND_NAMED = re.compile(r"\b(?:emergency|rainy[- ]day)\b", re.IGNORECASE)
 SAVINGS_BEFORE = re.compile(
@@ -480,8 +491,8 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # "turning thirty in a couple of months": a birthday, not the money's date
         if PITCHED_MULTIPLE.search(
             clause.sentence[: clause.start - clause.sentence_start + duration.start]
-        ):
-            continue
+        ) or PROMISED_AFTER.match(clause.text[duration.end :]):
+            continue  # "he'll triple it in a year", 说半年后双倍还她: someone's promise
         context = _with_label(clause)
         before = clause.text[: duration.start]
         # "retire and buy a few acres. twenty years give or take": a later sentence of the reply

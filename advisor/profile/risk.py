@@ -119,7 +119,9 @@ RETIREMENT_WORDS = re.compile(r"retir|退休|stop work|quit work", re.IGNORECASE
 OWN_POSSESSIVE = re.compile(r"\b(?:my|our)\b|我的|我们的", re.IGNORECASE)
 # A horizon for part of the money: "40k of the 200k will go on her operation next year".
 PART_OF_MONEY = re.compile(
-    r"\b(?:part|some|a (?:bit|portion|chunk|slice)|\S*\d\S*) of (?:it|that|this|the|my|our)\b|"
+    # Not a date: "the closing is the 28th of this month".
+    r"\b(?:part|some|a (?:bit|portion|chunk|slice)|[$£€¥]?\d[\d,.]*(?:k|m|%)?) of (?:it|that|"
+    r"this|the|my|our)\b|"
     r"一部分|其中(?:的)?[\d一二两三四五六七八九十]",
     re.IGNORECASE,
 )
@@ -269,6 +271,8 @@ def _willingness_levels(
         for found in tolerances(clause):
             if not attribution.is_investor(clause, found.end):
                 continue
+            if attribution.is_quoted(clause, found.start):
+                continue  # "someone tells me to 'buy the dip'": advice, not their tolerance
             evidence = clause.evidence(found.start, found.end)
             corrects = bool(CORRECTION.search(clause.sentence))
             levels.append(
@@ -319,10 +323,11 @@ def _learned(
             continue
         if (clause.message_index, clause.sentence_start) in ignored_sentences:
             continue
-        if not attribution.is_investor(clause, len(clause.text)) or attribution.is_quoted(
-            clause, 0
+        end = len(clause.text)
+        if not attribution.is_investor(clause, end) or any(
+            attribution.is_quoted(clause, at) for at in (0, end)
         ):
-            continue
+            continue  # someone else's words, before the clause or inside it ("someone tells me")
         candidates.append(clause)
     found: list[_Level] = []
     for clause, reading in zip(
@@ -543,12 +548,13 @@ def _sentence_low_capacity(
 
 def _condition_after(hit: Hit) -> bool:
     """A fact followed by the condition it is kept for: "it's all I've got if my car breaks
-    down" states the money's capacity; the "if" says what it is for, not that it is imagined."""
+    down" states the money's capacity; the "if" says what it is for, not that it is imagined.
+    A conditional inside the fact is part of it: "it's all I'd have if the business went under"."""
     text = hit.clause.text
-    condition = HYPOTHETICAL.search(text)
+    condition = HYPOTHETICAL.search(text, hit.end)
     return (
         condition is not None
-        and condition.start() >= hit.end
+        and not HYPOTHETICAL.search(text[: hit.start])
         and not HYPOTHETICAL.search(text, condition.end())
         and not answers_hypothetical(hit.clause.asked)
     )

@@ -438,7 +438,8 @@ _NONE = (
         r"costs)|check-?ups|treatment|care)\b",
         # It is everything, or the whole emergency money.
         r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
-        r"nothing else to fall back on",
+        r"nothing else to fall back on|(?:i|we|she|he) (?:have|has|'ve got|got) nothing else"
+        r"(?! to (?:say|add|ask|do))",
         r"(?:it'?s|this is|that'?s|which is|which'?s) (?:\w+ly )?(?:all|everything) (?:i|we|she|"
         r"he) (?:have|has|live on|own)",
         # "its all ive got", "it's all we've got".
@@ -476,7 +477,7 @@ _NONE = (
         # 手术和化疗的钱要从这里面出, 交医药费: the bills are paid from it now.
         r"(?:钱|费|费用|押金|房租|租金)[^，。！？]{0,8}?(?:要|得|都|就|是)?从(?:这|这里|这笔钱|这里面|"
         r"里面)(?:面)?(?:出|拿|取)|(?:交|付|缴)(?:医药费|住院费|手术费|医疗费|化疗费)",
-        r"(?:应急|备用)(?:金|钱|资金)[^，。！？]{0,6}?(?:也|都)?(?:全|全部|都)(?:拿|取|投|砸|梭)|"
+        r"(?:应急|备用)(?:的)?(?:金|钱|资金)?[^，。！？]{0,6}?(?:也|都)?(?:全|全部|都)(?:拿|取|投|砸|梭)|"
         r"(?:应急|备用)用的[^，。！？]{0,4}(?:也|都)?(?:取|拿)出来",
         negatable=False,
     ),
@@ -532,8 +533,8 @@ _DRAWS = (
         r"our savings|her savings|his savings) (?:every|each|a|per) (?:month|year|week|quarter)",
         r"(?:pay|paying|pays) (?:it |them |that |this |for it )?(?:out of|from) (?:her|his|their|"
         r"my|our|the) (?:investments?|savings|portfolio|pot|account)",
-        r"(?:live|lives|living) off [^.!?]{0,40}? from (?:a|an|the|our|my|her|his) [^.!?]{0,12}"
-        r"(?:portfolio|pot|account|investments?)",
+        r"(?:live|lives|living) (?:on|off) [^.!?]{0,40}? from (?:a|an|the|our|my|her|his) "
+        r"[^.!?]{0,12}(?:portfolio|pot|account|investments?)",
         r"(?:^\W*|\b(?:to|it|this|which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
         r"covers|covering) (?:for )?(?:the |her |his |my |our )?(?:care home|nursing home|care "
         r"fees|home fees|bills|rent|living costs)",
@@ -560,10 +561,10 @@ _LOW = (
         r"savings",
         r"\btook (?:a |an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan out\b",
         r"(?:still )?owes? (?:the |my |a )?(?:\w+ ){0,2}?(?:about |around |over |"
-        r"nearly )?[$£€¥]?\d",
+        r"nearly )?[$£€¥]?\d[\d,.]*(?:k|m|grand)?",
         r"(?:my|our|her|his) (?:entire|whole) retirement (?:is|sits|'s)\b",
         r"(?:my|our|her|his) (?:entire|whole|only|life|full) (?:\S+ )?(?:savings|pension|nest egg|"
-        r"retirement (?:fund|savings|pot)|401k|ira|super)",
+        r"lump sum|retirement (?:fund|savings|pot)|401k|ira|super)",
         r"all (?:of )?(?:my|our|her|his) (?:money|savings|cash)|all the (?:money|savings|"
         r"cash) (?:i|we|she|he)(?:'ve| have| has)? (?:have|has|got)",
         r"(?:all|most|nearly all|almost all|the bulk|the lion'?s share) of what (?:i|we|she|he)"
@@ -609,7 +610,8 @@ _LOW = (
         r"rainy[- ]day) (?:fund|savings|pot|cushion) (?:going|started|set up|sorted|together)",
         r"(?:the|my|our) emergency (?:fund|savings) (?:money )?(?:should|would|could|will|to) "
         r"(?:sit|go|be|live)",
-        r"(?:put\w*|invested|moved|used|took|taking|threw|throw|dump\w*|sank|sunk|"
+        r"(?:put\w*|invest\w*|mov(?:e|ed|es|ing)|us(?:e|ed|ing)|take|took|taking|threw|throw\w*|dump\w*|"
+        r"sank|sunk|sink\w*|"
         r"pull\w*) (?:\w+ ){0,5}?(?:my|our|the) (?:house deposit|home deposit|down payment|"
         r"deposit|rent money|tuition money|wedding fund|emergency fund|emergency money)",
         r"(?:it'?s|this is|that'?s|thats|that was|it was|which is|which'?s|which was|\bis|\bwas) "
@@ -618,12 +620,18 @@ _LOW = (
         r"school|repair|car|truck|van) (?:money|fund))",
         r"(?:lump sum|money|cash|savings|pot) is (?:now |basically |really )?(?:my|our|her|"
         r"his) (?:emergency (?:fund|money|savings)|rainy[- ]day (?:fund|money))",
+        # "That's for emergencies really": the money is their emergency money.
+        r"(?:it'?s|that'?s|this is|(?:money|savings|cash|it|that) is) (?:\w+ )?(?:for emergencies|"
+        r"for a rainy day|for a rainy-day)",
+        r"\bbehind (?:on|with) (?:the |my |our )?(?:rent|mortgage|bills|payments|car payments)",
         r"(?:saved|put aside|set aside|keep) (?:for|in case) (?:if )?(?:the|my|our) (?:bike|car|"
         r"van|boiler|roof|phone) (?:breaks|dies|goes)",
         # Thin or no savings, debt.
         r"(?:in|have|with) (?:a lot of |lots of |heavy |big |some )?(?:debt|credit card debt)",
         r"pay ?check to pay ?check",
         r"(?:i|we) only have (?:my|our) savings",
+        # "The £80k is all I'd have if the business went under": what they would fall back on.
+        r"(?:is|'s) all (?:i|we|she|he)(?:'d| would) have\b",
         r"\bborrowed \S*\d\S*(?: \w+)? from\b|\b(?:was|is) (?:a )?(?:loan|borrowed) from\b",
         # Income that only just covers their living: "my pension just about covers me".
         r"(?:pension|income|salary|wages?|pay|benefits?) (?:\w+ )?(?:just about|barely|only just|"
@@ -649,7 +657,7 @@ _LOW = (
         r"攒)够[^，。！？了]{0,10}(?:当|作为)(?:应急|备用)(?:的)?(?:钱|金|资金)|"
         r"(?<!生活费)(?<!开销)(?<!工资)(?<!花销)(?<!开支)当(?:作|成)?(?:应急|备用)(?:的)?(?:金|钱|"
         r"资金)|把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
-        r"全部(?:的)?(?:积蓄|存款|身家)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|(?:是|可是)(?:我|"
+        r"(?:全部|所有)(?:的)?(?:积蓄|存款|身家|[Ss]avings)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|(?:是|可是)(?:我|"
         r"我们|她|他)?(?:的)?(?:全部|所有)的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
         r"毕生(?:的)?积蓄|养老本|攒了一辈子的",
@@ -658,14 +666,14 @@ _LOW = (
         r"(?:全部|所有|剩下|就这点)(?:的)?[^，。！？]{0,6}养老钱|(?:这可是|那可是)(?:我|"
         r"她|他|我们|老两口)?(?:的|家)?(?:全部的?)?(?:养老钱|养老的钱|退休(?:攒下|存下|攒|"
         r"存)?的钱)|养老钱啊",
-        r"就这点(?:底子|家底|钱|积蓄|存款)|(?:家里|全家)(?:就|只有)(?:这点|这些)(?:钱|底子|家底)",
+        r"就这点(?:底子|家底|钱|积蓄|存款)|全(?:都)?在这(?:儿|里)?了|(?:家里|全家)(?:就|只有)(?:这点|这些)(?:钱|底子|家底)",
         # All the savings in at once (存款全部拿出来买); time deposits (定期) may not be all.
         r"(?:攒的|存的|积蓄|存款|首付)(?:钱)?(?:(?!定期)[^，。！？]){0,10}(?:全|"
         r"都)(?:部)?(?:拿出来|取出来|拿去|取了)?(?:去)?(?:上|投|买|砸|押|梭|在这)",
         r"(?:找|跟|向)[^，。！？]{1,4}借(?:的|了)|借呗|花呗|微粒贷|能借的|借出来|"
         r"借了[^，。！？]{0,6}(?:炒|投|买|加仓)|融资(?:炒|买|加仓)|刷信用卡|套出来|"
         r"套了?[^，。！？]{0,6}出来|两融|融了[^，。！？]{0,6}(?:万|钱)|配资|(?<!不)(?<!没)(?:加|"
-        r"上)了杠杆|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|抵押贷|"
+        r"上)了[^，。！？]{0,4}杠杆|信用卡套现|网贷|借(?:的|点|些|了)?钱|借来的|贷款(?:来)?(?:买|投|炒)|抵押贷|"
         r"拿房子(?:去)?(?:做)?抵押|信用贷|消费贷|经营贷|房贷\S{0,4}(?:炒|投|买)|(?:房子|房产|"
         r"车子?)(?:拿去|去)?抵押|贷(?:了)?[^，。！？]{0,6}出来(?:去)?(?:买|投|炒)",
         # 这笔钱是备用的: the money is their emergency reserve.
@@ -694,7 +702,8 @@ _UNSTABLE = (
         "unstable",
         r"(?:lost|losing|lose) my job|unemployed|laid off|layoff|redundan\w+|let go|between jobs|"
         r"out of work|might lose my job|job (?:is )?(?:not secure|insecure|at risk)|"
-        r"contract (?:ends|is ending|runs out|is up)|between contracts",
+        r"contract (?:ends|is ending|runs out|is up)|between contracts|on an? (?:\S+[- ])?(?:month|"
+        r"short[- ]term|fixed[- ]term|temporary|temp|rolling) contract|temp (?:job|work)",
         # Job cuts where they work: "they're cutting a third of our department".
         r"(?:cutting|cuts? to|axing|shrinking|laying off) (?:\w+ ){0,4}?(?:our|my|"
         r"the) (?:department|team|staff|division|office|workforce)|job cuts|on the (?:redundancy |"
@@ -703,12 +712,12 @@ _UNSTABLE = (
         r"lumpy|patchy) income|zero[- ]hours?|on benefits",
         r"(?:freelanc|gig)\w*|(?:drive|driving|drives) (?:for )?(?:uber|lyft|grab|a cab|a taxi)|"
         r"(?:uber|lyft|doordash|deliveroo|grab|uber eats|delivery) (?:driver|rider|courier)|"
-        r"(?:driver|rider|courier) for (?:uber|lyft|doordash|deliveroo|grab)|(?:do|doing|"
+        r"(?:driver|rider|courier) for (?:uber|lyft|doordash|deliveroo|grab)|(?:do|did|doing|"
         r"drive for|work for) (?:uber|lyft|doordash|deliveroo|instacart|grab)",
         r"(?:income|pay|earnings|cash ?flow)(?:'s| is| are)? (?:very |quite |really |a bit |"
         r"pretty )?"
         r"(?:all over the place|varies|swings|irregular|seasonal|unpredictable|lumpy|patchy|"
-        r"up and down|erratic|inconsistent)|seasonal (?:income|business|work)",
+        r"up and down|erratic|inconsistent)|seasonal (?:\w+ )?(?:income|business|work|jobs?)",
         r"(?:income|pay|earnings) depends? on (?:the )?(?:season|weather|harvest|orders|tips)|"
         r"hours (?:get|got|keep getting|are|were) cut|barely (?:broke|breaking|break) even|"
         r"some (?:weeks|months|days) (?:are |is )?(?:great|good|busy)[^.!?]{0,20}\bsome "
@@ -722,6 +731,7 @@ _UNSTABLE = (
         r"收入(?:很|非常|特别|比较|太|有点|也)?不(?:太)?稳定|收入不固定|没有固定收入|收入(?:波动|"
         r"时高时低)|(?:收入|工资)[^，。！？]{0,6}不(?:固定|稳定?)(?!的工作)",
         r"看天吃饭|靠天吃饭|全看天|一年好一年坏|时好时坏|收成不(?:稳|好说)|现金流(?:很|非常|特别|比较)?紧",
+        r"时有时无|有一单没一单|接一单算一单|有一天没一天|有活(?:儿)?(?:就|才)(?:干|有钱)",
     ),
 )
 # Working for themselves: income that varies, from a business that carries on.
@@ -778,11 +788,16 @@ _HIGH = (
         r"not\b)[^.,;]){0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
         r"takes? care of|pays? (?:all|every|each) (?:the |my |our |her |his )?(?:bills?|"
         r"expenses?))",
+        r"(?:pensions?|annuity|income|salary) (?:that |which )?(?:pays?|covers?) the bills|"
+        r"(?:pension|income|salary) (?:does|do) (?:me|us|her|him) (?:fine|nicely|grand)|"
+        r"(?:don'?t|do not|won'?t) need (?:a (?:cent|penny|dime) of )?(?:it|this|the money) to "
+        r"live on",
         r"no (?:consumer )?debts?|debt[- ]free|mortgage[- ]free|(?:don'?t|do not) (?:actually |"
         r"really )?need (?:it|this|the money) for anything|(?:mortgage|house|home) (?:is )?"
         r"(?:all )?paid off|"
         r"own (?:my|our) (?:home|house|practice|place) outright",
         r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
+        r"(?:outside|on top of|besides|apart from) (?:my|our|an?|the) emergency fund|"
         r"emergency fund (?:is )?(?:\w+ )?(?:separate|separately|kept separately|set aside|"
         r"already (?:set aside|sorted|in place)|sorted|in place)",
         negatable=False,
@@ -806,10 +821,15 @@ _HIGH = (
 _OLD_AGE_MONEY = (
     *english(
         "old_age_money",
-        r"(?:my|our|her|his|their) (?:whole |entire )?(?:retirement|pension) (?:money|savings|"
+        r"(?:my|our|her|his|their) (?:whole |entire )?(?:\S*\d\S* (?:\w+ )?)?(?:retirement|"
+        r"pension) (?:money|savings|"
         r"nest egg|pot|fund)",
     ),
-    *chinese("old_age_money", r"养老钱|养老的钱|养老本|养老用的钱|养老金存款|退休(?:攒|存)的钱"),
+    *chinese(
+        "old_age_money",
+        r"养老钱|养老的钱|养老本|养老用的钱|养老金存款|退休(?:攒|存)的钱|"
+        r"钱(?:是|就是)(?:我|她|他|我们|老两口)?(?:的)?(?:留着)?养老(?:的|用的)",
+    ),
 )
 CAPACITY_CUES = (
     *_NONE,

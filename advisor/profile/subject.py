@@ -354,7 +354,8 @@ OTHER_PERSON = re.compile(
 REPORTED_SPEECH = re.compile(
     r"\b(?P<who>he|she|they|him|her|them|nephew|niece|son|daughter|friend|caller|man|woman|guy|"
     r"advisor|adviser|salesman|broker|banker|agent|colleague|coworker|neighbou?r|mother|mum|mom|"
-    r"father|dad|husband|wife|partner)\s+(?:[\w']+\s+){0,3}?(?:says?|said|told|tells|"
+    r"father|dad|husband|wife|partner|someone|somebody|everyone|everybody|people)\s+"
+    r"(?:[\w']+\s+){0,3}?(?:says?|said|told|tells|"
     r"keeps telling|claims?|claimed|promised?|wants? me to|asked me to|insists?)\b|(?P<who_zh>他|"
     r"她|对方|他们|她们|小伙子|朋友|那人|那个人|客服|经理|骗子|有人|男的|女的|网友|老师|专家|群里|"
     r"别人|大家|人家|网上|身边的人|同事|亲戚|" + _REL_ZH + r")(?:都|也|一直|总|老是|总是|老|经常|"
