@@ -657,7 +657,7 @@ _LOW = (
         r"攒)够[^，。！？了]{0,10}(?:当|作为)(?:应急|备用)(?:的)?(?:钱|金|资金)|"
         r"(?<!生活费)(?<!开销)(?<!工资)(?<!花销)(?<!开支)当(?:作|成)?(?:应急|备用)(?:的)?(?:金|钱|"
         r"资金)|把(?:应急|备用)(?:的)?(?:钱|金|资金)(?:先)?(?:存|攒|留)",
-        r"(?:全部|所有)(?:的)?(?:积蓄|存款|身家|[Ss]avings)|所有(?:的)?(?:积蓄|存款)|血汗钱|全家的钱|(?:是|可是)(?:我|"
+        r"(?:全部|所有)(?:的)?(?:积蓄|存款|身家|[Ss]avings)|血汗钱|全家的钱|(?:是|可是)(?:我|"
         r"我们|她|他)?(?:的)?(?:全部|所有)的钱|"
         r"(?:所有|全部)的钱(?=都|全|在|投|买|放|砸|押|拿|加起来)|一辈子的?(?:积蓄|存款|血汗钱)|"
         r"毕生(?:的)?积蓄|养老本|攒了一辈子的",
@@ -763,7 +763,9 @@ _HIGH = (
         r"(?:comfortable|decent|generous|healthy|final[- ]salary|defined[- ]benefit|"
         r"index[- ]linked|gold[- ]plated) (?:pension|income)",
         r"(?:steady|regular|reliable) (?:pay ?check|salary)",
-        r"(?:don'?t|do not|won'?t|will not) need (?:this|the|that|it|the) (?:money )?(?:for|"
+        # "I don't need a cent of it to live on".
+        r"(?:don'?t|do not|won'?t|will not) need (?:a (?:cent|penny|dime) of )?(?:this|the|that|"
+        r"it) (?:money )?(?:for|"
         r"any ?time|soon|to live)",
         r"(?:money|sum|amount) (?:i|we|she|he)(?:'ll| will)? never (?:spend|need|touch)",
         r"not (?:money|cash) (?:i|we|she|he) (?:need|needs|will need)|(?:money|cash) (?:i|"
@@ -786,12 +788,9 @@ _HIGH = (
         r"(?:pensions?|annuity|salary|income|social security|rental income|"
         r"other assets)\b(?:(?!just about|barely|only just|hardly|not quite|n't|"
         r"not\b)[^.,;]){0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
-        r"takes? care of|pays? (?:all|every|each) (?:the |my |our |her |his )?(?:bills?|"
+        r"takes? care of|pays? (?:(?:all|every|each) )?(?:the |my |our |her |his )?(?:bills?|"
         r"expenses?))",
-        r"(?:pensions?|annuity|income|salary) (?:that |which )?(?:pays?|covers?) the bills|"
-        r"(?:pension|income|salary) (?:does|do) (?:me|us|her|him) (?:fine|nicely|grand)|"
-        r"(?:don'?t|do not|won'?t) need (?:a (?:cent|penny|dime) of )?(?:it|this|the money) to "
-        r"live on",
+        r"(?:pension|income|salary) (?:does|do) (?:me|us|her|him) (?:fine|nicely|grand)",
         r"no (?:consumer )?debts?|debt[- ]free|mortgage[- ]free|(?:don'?t|do not) (?:actually |"
         r"really )?need (?:it|this|the money) for anything|(?:mortgage|house|home) (?:is )?"
         r"(?:all )?paid off|"
