@@ -62,6 +62,13 @@ EMERGENCY_EN = re.compile(
     r"cushion|buffer)",
     re.IGNORECASE,
 )
+# "a rainy day fund that'd cover about five months": how long the fund lasts.
+FUND_LASTS_EN = re.compile(
+    r"\b(?:emergency|rainy[- ]day|savings|cushion|buffer|safety net)\b[^.!?]{0,30}?(?:\b(?:will|"
+    r"would|could|can|should|to|that|which)\s+|'d\s+)(?:cover|last|keep (?:us|me) going)\s+"
+    r"(?:us\s+|me\s+)?(?:for\s+)?(?:about\s+|around\s+|roughly\s+|maybe\s+|a good\s+)?$",
+    re.IGNORECASE,
+)
 EXPENSES_EN = re.compile(
     r"^['’]?\s*(?:worth\s+)?(?:of\s+)?(?:\w+\s+){0,2}?(?:expenses|costs|living|salary|income|"
     r"spending|bills|pay|wages|cash|savings|runway|reserves?|buffer)\b|^\s*(?:saved|set aside|"
@@ -182,6 +189,7 @@ def find_emergency_fund(conversation: Conversation, matcher: CueMatcher) -> Infe
                 continue  # 退休金一个月九千: an amount per month, not months put by
             english_fund = (
                 EXPENSES_EN.match(after)
+                or FUND_LASTS_EN.search(before)
                 or (answers and EMERGENCY_EN.search(clause.sentence))
                 # "a decent emergency pot, about eight months"
                 or (

@@ -108,7 +108,8 @@ BORN_EN = re.compile(
 )
 AGE_ZH = re.compile(
     rf"(?P<n>{NUMBER_ZH})(?:周岁|岁)(?!(?:的|大的|多的)?{_CHILD_ZH})(?P<tail>出头|左右|了)?"
-    rf"|(?:今年|现在|已经|已|都|满|刚满)(?P<k>{NUMBER_ZH})(?=了|，|,|。|$|\s|岁|周岁)"
+    # 刚满二十😭: an emoji ends the age as punctuation does.
+    rf"|(?:今年|现在|已经|已|都|满|刚满)(?P<k>{NUMBER_ZH})(?=了|岁|周岁|[^\w%％.]|$)"
     rf"|(?P<near>快|年近|将近|马上|奔|明年就)(?P<f>{NUMBER_ZH})(?:岁|了)"
     rf"|(?P<o>{NUMBER_ZH})出头"
     rf"|(?P<h>{NUMBER_ZH})好几"
@@ -136,6 +137,12 @@ LIST_GOES_ON = re.compile(rf"\s*(?:maybe|perhaps|or|to|and|tops|max|{NUMBER_EN})
 ADULT_AGE = 18
 # A number alone after taking an age back: "……不对，七十四", "哎不对，我说反了，是五十四".
 TAKEN_BACK = re.compile(rf"(?:{TAKE_BACK})[^。！？]{{0,8}}$", re.IGNORECASE)
+# "sorry - 54 not 45!": the age, then the one it replaces.
+CORRECTED_AGE_EN = re.compile(
+    r"^\W*(?:(?:sorry|oops|my bad|typo|correction|i meant|i mean|meant)\W+)*(?P<n>[1-9]\d)\s*,?\s*"
+    r"(?:not|instead of|rather than)\s+[1-9]\d\b(?!\s*%)",
+    re.IGNORECASE,
+)
 CORRECTED_AGE_ZH = re.compile(
     rf"^\s*(?:是|应该是)?(?P<n>{NUMBER_ZH})(?:岁|周岁)?\s*[，,。！!]?\s*$"
 )
@@ -249,7 +256,7 @@ TERSE_AGE = re.compile(
     r"shares?|stocks?|lakhs?|crores?|times|x|of|to|or|and|more|less|left|max|tops|ish|plus|"
     r"maybe|perhaps|probably|at|in|by|a|an|each|every|is|are|was|were|people|kids|units|"
     r"points?|pts|bps|coins?|btc|eth)\b)[a-z]|\s*(?![万千百年岁个月天块元倍只股次分点号周届级w吧啊呀吗呢左右多来出以])"
-    r"[\u4e00-\u9fff])",
+    r"[\u4e00-\u9fff]|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF])",  # "25 🙋‍♀️ physio"
     re.IGNORECASE,
 )
 LONE_BIRTH_YEAR = re.compile(r"^\s*(?P<year>19\d\d|20[01]\d)\s*[.!。]?\s*$")
@@ -362,6 +369,9 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
     if lone and not found:
         # "Female, 34, nurse": a clause that is nothing but a two-digit number.
         found.append((lone.start("n"), float(lone.group("n")), False))
+    corrected_en = CORRECTED_AGE_EN.match(clause.text)
+    if corrected_en and not found:
+        found.append((corrected_en.start("n"), float(corrected_en.group("n")), False))
     corrected = CORRECTED_AGE_ZH.match(clause.text)
     before = clause.sentence[: clause.start - clause.sentence_start]
     if corrected and not found and TAKEN_BACK.search(before):
@@ -644,8 +654,10 @@ STAGE_CUES = (
         r"(?:\w+\s+)?(?:pension|social security)",
         r"(?:collect|collecting|draw|drawing|receive|receiving|get|getting)\s+(?:my|her|his|a|our|"
         r"their)?\s*(?:state\s+|monthly\s+)?(?:pensions?|social security)",
-        r"(?:my|our|her|his|their) (?:monthly )?(?:pension|social security) (?:is|pays|covers|"
-        r"checks?|income)",
+        # "My teacher's pension pays the bills"; not "my pension is all in a global tracker".
+        r"(?:my|our|her|his|their) (?:monthly |\w+'s |state |work |army |nhs )?(?:pension|social "
+        r"security) (?:is(?! (?:all in|all invested|mostly|invested|in |split|with|tied|down|"
+        r"up))|pays|covers|checks?|income)",
         r"(?:no longer|stopped) working",
         r"^\s*(?:semi-)?retired(?! (?:at|by|when|in) )",
         weight=1.0,
@@ -662,6 +674,11 @@ STAGE_CUES = (
         r"\bthe (?:grandkids|grandchildren)\b",
         r"\b(?:became|become|becoming|am|i'?m|now) a(?= great-?grand(?:mother|father|ma|pa|"
         r"parent)\b)",
+        # "Just became a grandma", "Seven grandchildren now".
+        r"\b(?:became|become|becoming) a(?= (?:grandma|grandmother|granny|nan|nana|grandad|"
+        r"granddad|grandpa|grandfather|grandparent)\b)",
+        r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}) (?:grandkids|"
+        r"grandchildren|grandsons|granddaughters)\b",
         weight=1.0,
     ),
     *english(
@@ -687,6 +704,13 @@ STAGE_CUES = (
         r"(?:college|university|uni|grad|graduate|phd|masters?|mba) student",
         r"(?:i'?m|i am|im) (?:still )?(?:in|at) (?:college|university|uni|school|grad school)",
         r"(?:my|a) first (?:real |full-time |proper )?job",
+        r"first (?:real |full-time |proper )?job (?:out of|after|since) (?:college|uni|university|"
+        r"school|grad school)",
+        r"(?:just|recently) (?:finished|left|got out of|done with) (?:uni|university|college|grad "
+        r"school)",
+        r"(?:first|second|third|fourth|final)[- ]year (?:of )?(?:comp ?sci|cs|engineering|law|med|"
+        r"medicine|nursing|econ|economics|business|maths?|physics|chemistry|biology|history|"
+        r"english|psych\w*|accounting|finance|architecture|pharmacy)\b",
         r"(?:started|starting) (?:my )?(?:first )?(?:job|career) (?:last|this) (?:year|month)",
         r"entry[- ]level",
         r"student loans?",
@@ -711,7 +735,12 @@ STAGE_CUES = (
         r"退休(?:人员|老人|职工|教师|干部|工人)",
         weight=1.0,
     ),
-    *chinese("grandparent", r"(?:孙子|孙女|外孙|外孙女|孙辈)", r"(?:老两口|老伴)", weight=1.0),
+    *chinese(
+        "grandparent",
+        r"(?:孙子|孙女|外孙|外孙女|孙辈)",
+        r"(?:老两口|老伴|老头子|老婆子)",
+        weight=1.0,
+    ),
     *chinese(
         "near_retirement",
         r"(?:快|快要|马上|马上就要|明年|今年|即将|就要)(?:要)?退休",
@@ -720,7 +749,7 @@ STAGE_CUES = (
     ),
     *chinese(
         "youth",
-        r"刚毕业|应届|大学生|研究生|本科生|在读|读研|读博|(?<![风险很太较])大[一二三四](?![点些])|"
+        r"刚毕业|今年(?:[\d一二三四五六七八九十]{1,2}月份?)?(?:刚|才)?毕业|应届|大学生|研究生|本科生|在读|读研|读博|(?<![风险很太较])大[一二三四](?![点些])|"
         r"刚工作|刚参加工作|刚上班|"
         r"刚入职|"
         r"第一份工作|工作(?:一两|一|两|二)年|毕业(?:一|两|二|没几)年|职场新人|单身狗|还在上学",

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from advisor.profile.circumstances import FUND_LASTS_EN
 from advisor.profile.lexicon import is_question
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import (
@@ -194,7 +195,8 @@ NEED = re.compile(
     r"down payment|by then|"
     r"until then|(?<!baby )(?<!baby is )due|repay|pay (?:it )?back|pay off|(?:house|home|wedding|"
     r"car|school|tuition|"
-    r"deposit|travel|holiday) (?:fund|money|savings|pot))\b|for next year|要用|用钱|用到|需要|"
+    r"deposit|travel|holiday) (?:fund|money|savings|pot)|(?:money|cash|savings) for (?:my|our|"
+    r"her|his|the|a)|for next year)\b|要用|用钱|用到|需要|"
     r"要买|买房|退休|上学|上大学|结婚|付|首付|取出|高考|出国|读书|留学|装修|拿出来|要还|得还|"
     r"拿去还|拿来还|用来还|用的钱|才用|再用|拿(?:给|去|来)[^，。！？]{0,6}用|移民|润了|换房|"
     r"换新房|换(?:个|套)[^，。！？]{0,5}房|学费|(?:买|交|付)[^，。！？]{0,6}的钱|手术|看病|治病|"
@@ -379,7 +381,8 @@ CHANGE_OVER = re.compile(
 # "Nine months of outgoings in premium bonds": savings counted in months of spending.
 SPENDING_AFTER = re.compile(
     r"\s*(?:worth )?of (?:outgoings|expenses|spending|bills|living (?:costs|expenses)|salary|"
-    r"pay|wages)\b|\s*的(?:开销|开支|生活费|工资)",
+    # 三个月左右的开销, 两年以上的家庭开支.
+    r"pay|wages)\b|\s*(?:左右|以上|多)?的(?:家庭|家里)?(?:开销|开支|生活费|工资)",
     re.IGNORECASE,
 )
 # A birthday right after a date: 下个月就满50了, 明年就六十岁了.
@@ -540,6 +543,8 @@ def _counts_savings(clause: Clause, duration: Duration) -> bool:
     before = clause.text[: duration.start]
     if SAVINGS_BEFORE.search(before) or SPENDING_AFTER.match(clause.text[duration.end :]):
         return True
+    if FUND_LASTS_EN.search(before):
+        return True  # "a rainy day fund that'd cover about five months"
     if not clause.holds_only(duration.start, duration.end):
         return False
     previous = clause.previous()

@@ -144,6 +144,7 @@ CAP_OF_LABEL = {
     "self_employed": LIMITED_CAPACITY_CAP,
     "student": LIMITED_CAPACITY_CAP,
 }
+STATUS_LABELS = frozenset({"student", "self_employed"})
 EXPERIENCE_RANK: dict[Experience, int] = {"none": 0, "limited": 1, "good": 2, "extensive": 3}
 
 
@@ -185,6 +186,7 @@ class _Level:
     corrects: bool = False
     behaviour: bool = False
     ceiling: bool = False
+    most: bool = False
 
 
 def assess_risk(
@@ -203,14 +205,14 @@ def assess_risk(
     levels += _learned(conversation, matcher, attribution, instructions, levels, classifier)
     willingness, spread_conflict = _combine_willingness(levels, experience.value)
     seasoned = experience.value in ("good", "extensive") or any(lv.behaviour for lv in levels)
-    capacity = _capacity(conversation, matcher, attribution, circumstances, seasoned)
+    capacity, status_only = _capacity(conversation, matcher, attribution, circumstances, seasoned)
     inconsistencies = [
         *spread_conflict,
         *_conflicts(conversation, matcher, willingness, capacity),
     ]
     lowest = willingness.value == 1 and any(lv.value == 1 for lv in levels)
     return RiskOutcome(
-        level=_level(willingness, capacity, circumstances.distressed),
+        level=_level(willingness, capacity, circumstances.distressed, status_only),
         assessment=RiskAssessment(
             willingness=willingness, capacity=capacity, experience=experience
         ),
@@ -262,7 +264,7 @@ def _willingness_levels(
         value = _level_of(hit, ignored_messages)
         if value is None:
             continue
-        weight = CLASS_WEIGHT if stated else WORD_WEIGHT
+        weight = CLASS_WEIGHT if stated else WORD_WEIGHT * hit.weight
         corrects = bool(CORRECTION.search(hit.clause.sentence))
         levels.append(_Level(value, weight, hit.evidence(), hit.message_index, corrects))
     for clause in conversation.clauses:
@@ -284,6 +286,7 @@ def _willingness_levels(
                     corrects,
                     behaviour=True,
                     ceiling=found.ceiling,
+                    most=found.most,
                 )
             )
     return levels
@@ -439,7 +442,8 @@ def _combine_willingness(
         stated = [lv for lv in levels if not lv.ceiling] or levels
         mean = sum(lv.value * lv.weight for lv in stated) / sum(lv.weight for lv in stated)
         value = math.ceil(mean - 0.5)  # halves round down: cautious
-        value = min([value, *(lv.value for lv in levels if lv.ceiling)])
+        # A stated maximum bounds the rest too: "15% would be my limit" over a past hold.
+        value = min([value, *(lv.value for lv in levels if lv.ceiling or lv.most)])
     if experience == "none":
         value = min(value, NO_EXPERIENCE_CAP)
     confidence = min(0.9, 0.55 + 0.1 * len(levels)) * (0.7 if conflict else 1.0)
@@ -453,8 +457,11 @@ def _capacity(
     attribution: Attribution,
     circumstances: Circumstances,
     seasoned: bool,
-) -> Inferred[int]:
+) -> tuple[Inferred[int], bool]:
+    """The capacity, and whether it rests on a status alone (retired, a student, self-employed),
+    which says nothing of this money."""
     caps: list[tuple[int, tuple[Evidence, ...]]] = []
+    statuses = 0
     cited = circumstances.evidence
     hits = []
     for hit in matcher.find(CAPACITY_CUES, conversation.clauses):
@@ -490,6 +497,7 @@ def _capacity(
         if hit.label == "old_age_money" and not circumstances.old_enough_to_live_on_it:
             continue  # 养老钱 at forty is a far goal; at sixty-eight it is what they live on
         caps.append((cap, (hit.evidence(),)))
+        statuses += hit.label in STATUS_LABELS
     caps += _sentence_low_capacity(conversation, attribution)
     if months is not None:
         cap = LOW_CAPACITY_CAP if months < THIN_BUFFER_MONTHS else 5
@@ -505,14 +513,16 @@ def _capacity(
         caps.append((RETIRED_CAP, cited.get("life_stage", ())))
     if circumstances.retired and not secure:
         caps.append((RETIRED_UNCOVERED_CAP, cited.get("life_stage", ())))
+        statuses += 1
     if not caps:
-        return Inferred[int]()  # dependants alone say nothing of what the money can bear
+        return Inferred[int](), False  # dependants alone say nothing of what the money can bear
+    status_only = statuses == len(caps)
     if circumstances.dependants is not None and circumstances.dependants >= MANY_DEPENDANTS:
         caps.append((MANY_DEPENDANTS_CAP, cited.get("dependants", ())))
     value = min(cap for cap, _ in caps)
     evidence = tuple(dict.fromkeys(e for cap, found in caps if cap == value for e in found))
     confidence = min(0.9, 0.5 + 0.1 * len(caps))
-    return Inferred[int](value=value, confidence=confidence, evidence=evidence)
+    return Inferred[int](value=value, confidence=confidence, evidence=evidence), status_only
 
 
 def _sentence_low_capacity(
@@ -601,8 +611,11 @@ def _as_experience(label: str) -> Experience:
     raise ValueError(label)
 
 
-def _level(willingness: Inferred[int], capacity: Inferred[int], distressed: bool) -> Inferred[int]:
-    if willingness.value is None and capacity.value is None:
+def _level(
+    willingness: Inferred[int], capacity: Inferred[int], distressed: bool, status_only: bool
+) -> Inferred[int]:
+    # "Retired nurse here." alone sets no level; a retiree in a panic over the money does.
+    if willingness.value is None and (capacity.value is None or (status_only and not distressed)):
         return Inferred[int]()
     default = DISTRESSED_WILLINGNESS if distressed else ASSUMED_WILLINGNESS
     assumed = willingness.value if willingness.value is not None else default

@@ -88,6 +88,8 @@ _W1 = (
         r"(?:can'?t|cannot|couldn'?t) bear (?:to lose|losing) (?:a penny|a cent|anything|"
         r"any of it)",
         r"(?:don'?t|doesn'?t|do not|does not) want to see it (?:drop|fall|go down|shrink)",
+        r"(?:don'?t|doesn'?t|do not|does not) want to see any of (?:it|(?:the|this|that|her|his|"
+        r"my|our) \S+) (?:go|disappear|vanish|lost)\b",
         r"(?:hate|hates|can'?t stand) (?:seeing|to see) (?:it|anything|the balance|her money|"
         r"his money|my money) go(?:ing)? down",
         negatable=False,
@@ -99,8 +101,9 @@ _W1 = (
         # 本金不能亏, 本金一分都不能少: the principal must stay whole.
         r"本金(?:绝对|千万|可)?(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|"
         r"不许|不想|不要)(?:亏|少|损失|动|赔|缩水)",
+        # Not 不想亏太多: a limit, not a refusal of any loss.
         r"(?:一分钱|一分|一点|一毛钱|一块钱|一点点)?(?:都|也)?(?:不能|不可以|不想|不愿意|不愿|"
-        r"接受不了)(?:亏|亏损|赔|损失|亏钱|赔钱)",
+        r"接受不了)(?:亏|亏损|赔|损失|亏钱|赔钱)(?!太|很|多|大|得太|那么)",
         # 亏一点都受不了: even a small loss is unbearable.
         r"(?:亏|赔|损失|跌)(?:一点|一点点|一丁点|一分|一分钱|一毛|一块)(?:钱)?(?:心里)?(?:都|也)"
         r"(?:受不了|接受不了|不行|不能接受|难受|心疼|睡不着|不可以|不愿意)",
@@ -114,6 +117,7 @@ _W1 = (
         r"不能少(?:一分|一毛|一块|一点)(?:钱)?|本金(?:必须|一定得|得)保住|保住本金|"
         r"亏(?:损|钱|本)?(?:绝对|可|是)?不行(?!吗)|"
         r"亏了(?:可|就|那|是|真)?(?:不行|要命)|亏不得|(?:可|绝)不能亏|别亏(?:本)?就(?:行|好)|"
+        r"(?:可|绝|千万|一点都|一分都)不敢(?:亏|赔)(?!太|很|多|大)|"
         r"只要不亏(?:本)?(?:就行|就好|"
         r"就可以)?|不亏就(?:行|好)",
         negatable=False,
@@ -145,7 +149,7 @@ _W2 = (
         r"(?:wants?|wanted) (?:it |them )?kept (?:very |really |completely |totally )?safe",
         r"(?:wants?|wanted|needs?|prefers?|likes?) (?:it|this|them|everything|(?:this|the|my|our|"
         r"her|his) money) (?:to )?(?:be |stay |remain |kept )?(?:safe|secure|protected)",
-        r"not (?:much|a lot of) risk|nothing (?:too )?(?:risky|adventurous|fancy|wild|crazy)",
+        r"not (?:much|a lot of) risk|nothing (?:too )?risky",
         r"sleep (?:well )?at night",
         r"gets? (?:scared|nervous|anxious|upset|worried|panicky|stressed) (?:very )?(?:easily|"
         r"quickly|when (?:things|it|markets?|prices|stocks) (?:go|goes|drop|fall))",
@@ -158,7 +162,11 @@ _W2 = (
         r"ups? and downs?|fluctuations?|swings|wobbles?)",
         r"preserv\w+|protect\w* (?:my|what i have|our)",
         r"just (?:beat|keep up with|keep pace with) inflation",
-        r"(?:need|needs) (?:it|the money) to be there|(?:it|the money) (?:has|needs) to be there",
+        r"(?:need|needs) (?:it|the money) to be there|(?:it|(?:the|this|that) (?:money|cash)) "
+        r"(?:really |absolutely |simply |just )?(?:has|needs) to be there",
+        r"(?:can|could|willing to|happy to|prepared to|able to|ok to|okay to) (?:take|accept|"
+        r"handle|tolerate|bear|live with|stomach) (?:a |some )?(?:little|small|tiny|slight)(?: bit|"
+        r" amount)?(?: of)? (?:risk|up and down|ups and downs|movement|volatility)",
         r"(?:can'?t|cannot) (?:really )?(?:afford to )?lose (?:much|a lot|too much|a big chunk)",
         # Disliking risk, swings and losses.
         rf"{_NOT} {_ADV}(?:like|want|need|enjoy) (?:much |a lot of |too much |any )?(?:\w+ )?"
@@ -196,8 +204,10 @@ _W2 = (
         r"treasur\w+)(?: only| are fine| is fine)",
         r"(?:mostly|mainly|all|only) (?:in )?(?:bonds|fixed income|cash|deposits|cds|gilts|"
         r"treasuries)",
-        weight=1.0,
     ),
+    # A hedge that qualifies what else they say ("fine with moderate ups and downs, nothing
+    # crazy"); alone, a cautious investor.
+    *english("w2", r"nothing (?:too )?(?:adventurous|fancy|wild|crazy|mad|silly)", weight=0.5),
     *chinese(
         "w2",
         r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|风险(?:小|"
@@ -241,6 +251,8 @@ _W3 = (
         r"volatility|ups and downs)",
         r"(?:fine|ok|okay|happy|cool|alright|comfortable) with (?:some|a bit of|a little|moderate) "
         r"(?:risk|volatility|swings|ups and downs|fluctuations|losses|losing)",
+        r"(?:fine|ok|okay|happy|alright|comfortable) (?:with )?losing (?:some|a bit|a little|a "
+        r"chunk|part)(?: of it)?",
         r"(?:can|could|willing to|happy to|prepared to|ready to|able to) (?:take|accept|handle|"
         r"tolerate|bear) (?:some|a bit of|a little|moderate|a moderate amount of) (?:risk|"
         r"volatility|losses|falls|drops|dips|swings|ups and downs)",
@@ -375,7 +387,9 @@ PITCH = re.compile(
     r"(?:说|称|承诺|号称|宣称|保证|promis\w*|claim\w*|offer\w*|pitch\w*|advertis\w*|says?|said|"
     r"told)[^。！？.!?]{0,40}?(?:年化|\d+(?:\.\d+)?\s*%|百分之)"
     # "说保本保息": the guarantee is what they were told, with or without a rate.
-    r"|(?<!我)(?:说|号称|宣称|承诺)(?:是|能|可以)?(?=保本|稳赚|包赚|零风险|无风险)",
+    # Not "她说保本就行": a wish, in her words.
+    r"|(?<!我)(?:说|号称|宣称|承诺)(?:是|能|可以)?(?=(?:保本|稳赚|包赚|零风险|无风险)"
+    r"(?!就行|就好|就可以|就够|就成|最重要|第一|要紧))",
     re.IGNORECASE,
 )
 
@@ -569,8 +583,10 @@ _LOW = (
         r"cash) (?:i|we|she|he)(?:'ve| have| has)? (?:have|has|got)",
         r"(?:all|most|nearly all|almost all|the bulk|the lion'?s share) of what (?:i|we|she|he)"
         r"(?:'ve| have| has)? (?:got|have|has|own|saved)",
-        r"(?<!lose )(?<!losing )(?<!lost )everything (?:that )?(?:i|we|she|he)(?:'ve| have| has)? "
-        r"(?:saved|got|put away|scraped together)",
+        # "pretty much everything Dad has saved".
+        r"(?<!lose )(?<!losing )(?<!lost )everything (?:that )?(?:i|we|she|he|they|dad|mum|mom|"
+        r"(?:my |our )?(?:mother|father|parents))(?:'ve| have| has)? (?:saved|got|put away|"
+        r"scraped together)",
         r"(?<!lose )(?<!losing )(?<!lost )(?<!risk )(?<!risking )(?<!of )(?:nearly |almost |"
         r"pretty much |basically )?everything (?:that )?(?:i|we|she|he) (?:have|has|own|owns)\b"
         r"(?! to| there| here| in\b| at\b| with\b)",
@@ -789,7 +805,10 @@ _HIGH = (
         r"other assets)\b(?:(?!just about|barely|only just|hardly|not quite|n't|"
         r"not\b)[^.,;]){0,40}?\b(?:more than |easily |fully |comfortably )?(?:covers?|pays? for|"
         r"takes? care of|pays? (?:(?:all|every|each) )?(?:the |my |our |her |his )?(?:bills?|"
-        r"expenses?))",
+        # Not "covers about two-thirds of what we spend": the rest is drawn from the savings.
+        r"expenses?))(?! (?:about |around |roughly |maybe |only |just |less than )?(?:half|"
+        r"two[- ]thirds|a third|one[- ]third|three[- ]quarters|a quarter|most|part|some|\d+ ?%|a "
+        r"(?:bit|little|fraction)|the basics)\b)",
         r"(?:pension|income|salary) (?:does|do) (?:me|us|her|him) (?:fine|nicely|grand)",
         r"no (?:consumer )?debts?|debt[- ]free|mortgage[- ]free|(?:don'?t|do not) (?:actually |"
         r"really )?need (?:it|this|the money) for anything|(?:mortgage|house|home) (?:is )?"

@@ -359,9 +359,11 @@ REPORTED_SPEECH = re.compile(
     r"keeps telling|claims?|claimed|promised?|wants? me to|asked me to|insists?)\b|(?P<who_zh>他|"
     r"她|对方|他们|她们|小伙子|朋友|那人|那个人|客服|经理|骗子|有人|男的|女的|网友|老师|专家|群里|"
     r"别人|大家|人家|网上|身边的人|同事|亲戚|" + _REL_ZH + r")(?:都|也|一直|总|老是|总是|老|经常|"
-    r"天天)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
+    r"天天)?(?:跟我|对我|和我)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
     re.IGNORECASE,
 )
+# Whom the words were said to: "told me", 告诉我.
+LISTENER = re.compile(r"^\s*(?:me|us)\b|^我们?", re.IGNORECASE)
 # The typist speaking again ends the quote: "他说不转就冻结我的钱，我好害怕".
 SPEAKER_RETURNS = re.compile(
     r"(?:[，,;；:：]|\b(?:and|but|so|now))\s*(?:我|i\b|i'm|i’m|im\b|we\b)", re.IGNORECASE
@@ -615,6 +617,12 @@ class Attribution:
         nearest person named before it in its sentence, else to the investor."""
         sentence_offset = clause.start - clause.sentence_start + start
         before = clause.sentence[:sentence_offset]
+        if self._subject.who == "other" and not self.is_quoted(clause, start):
+            # "He told me in plain words: the capital must not go down": inside the investor's
+            # own words, the listener ("me") holds nothing.
+            speeches = list(REPORTED_SPEECH.finditer(before))
+            if quoted_speaker(before) is not None and speeches:
+                before = LISTENER.sub("", before[speeches[-1].end() :], count=1)
         holder = nearest_person(before)
         if holder is None:
             return True

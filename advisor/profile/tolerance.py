@@ -6,7 +6,8 @@
   ("Maybe 5%?"), or in the next clause ("30% down, I'd shrug"). A word of refusal instead
   ("can't take a 10% loss", 亏个百分之十就心疼了) puts the limit just under the fall, never in
   the top class, and marks it a ceiling (see `risk`); a stated maximum ("10% but not much more",
-  "10-15% max") puts a fall on a band's edge in the band below. Levels: no loss → 1, below 10% →
+  "10-15% max") puts a fall on a band's edge in the band below and bounds what else they say.
+  Levels: no loss → 1, below 10% →
   2, below 20% → 3, below 35% → 4, from 35% → 5.
 * An answer to "what would you do / how would you feel if it fell 25%?": hold (stay the course,
   拿着不动) or fine (无所谓) → the level of that fall (4 with no number); buy more (加仓) → one
@@ -94,10 +95,10 @@ ACCEPT = re.compile(
     r"without (?:blinking|flinching)|(?:wouldn'?t|won'?t|didn'?t|not) (?:blink|flinch)|"
     r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
     r"like|accept|take|handle)|(?:wouldn'?t|would not|won'?t|will not) (?:make (?:me|us) sell|"
-    r"change|bother|scare|worry|faze)|doesn'?t (?:scare|bother|worry|faze)|don'?t mind|"
+    r"change|bother|scare|worry|faze)|(?:doesn'?t|don'?t) (?:scare|bother|worry|faze)|don'?t mind|"
     r"wouldn'?t sell|won'?t sell|not sell|without selling|easy|no problem|no biggie|no sweat|cope|"
-    r"at most|no more than|max(?:imum)?|up to|within|limit|tops|at the most|or so|ish|more than|"
-    r"beyond|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|"
+    r"at most|no more than|max(?:imum)?|up to|within|limit|tops|at the (?:very )?most|or so|ish|"
+    r"more than|beyond|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|"
     r"give) me (?:any )?sleep|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:\w+ )?(?:trouble|"
     r"bother|faze|rattle|fuss) me)\b|接受|承受|忍受|扛|能|可以|无所谓|也认|认了|没问题|以内|之内|"
     r"控制在|不超过|别超过|最多|顶多|至多|撑死|问题不大|不会停|也不停|不会动|也不动|没有?紧张|不慌|拿得住|不卖|不会卖|没卖|不会割肉|"
@@ -111,7 +112,7 @@ REFUSE = re.compile(
     r"wreck\w*|ruin\w*|gutted|crushed|(?:lie|lying|be|keep \w+) awake|keep (?:me|her|him|us|"
     r"them) up|sick|hate|dread)\b|受不了|接受不了|承受不了|扛不住|不能|心疼|睡不着|睡不好|"
     r"睡不踏实|不行|"
-    r"(?<!不)会卖|慌",
+    r"(?<!不)会卖|(?<![不没别])慌",  # 跌三成我也不慌 accepts
     re.IGNORECASE,
 )
 # What follows refuses more than the size named: "any more and I'd panic", 再多就睡不着了.
@@ -378,6 +379,7 @@ class Tolerance:
     end: int
     weight: float = NUMBER_WEIGHT
     ceiling: bool = False  # a fall they refuse: a limit on willingness, not a statement of it
+    most: bool = False  # a stated maximum ("15% would be my limit"): a statement, and a limit
 
 
 def tolerances(clause: Clause) -> list[Tolerance]:
@@ -507,6 +509,7 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         if not about_a_fall or not (accepts or refuse or asked_how_much):
             continue
         level = loss_level(percent)
+        bounded = False
         if refuse:
             # What they cannot bear is well past what they bear calmly: the band of half of it.
             # "couldn't handle 8%" is a small-falls investor (2), "can't take 20%" and "I'd
@@ -522,7 +525,10 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
             most = float(match["num_high"]) if match["num_high"] else percent
             over = clause.text[match.end() :].lstrip().startswith(("多", "+", "plus"))
             level = loss_level(most if over else max(0.0, most - 1))  # 一成多: over 10%
-        found.append(Tolerance(level, clause, match.start(), match.end(), ceiling=bool(refuse)))
+            bounded = True
+        found.append(
+            Tolerance(level, clause, match.start(), match.end(), ceiling=bool(refuse), most=bounded)
+        )
     return found[:1]
 
 
