@@ -144,6 +144,7 @@ CAP_OF_LABEL = {
     "self_employed": LIMITED_CAPACITY_CAP,
     "student": LIMITED_CAPACITY_CAP,
 }
+# Capacity cues that name a status, not a fact about the money (with being retired: `_capacity`).
 STATUS_LABELS = frozenset({"student", "self_employed"})
 EXPERIENCE_RANK: dict[Experience, int] = {"none": 0, "limited": 1, "good": 2, "extensive": 3}
 

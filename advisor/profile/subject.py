@@ -617,12 +617,12 @@ class Attribution:
         nearest person named before it in its sentence, else to the investor."""
         sentence_offset = clause.start - clause.sentence_start + start
         before = clause.sentence[:sentence_offset]
-        if self._subject.who == "other" and not self.is_quoted(clause, start):
+        reported = self._subject.who == "other" and quoted_speaker(before) is not None
+        if reported and not self.is_quoted(clause, start):
             # "He told me in plain words: the capital must not go down": inside the investor's
-            # own words, the listener ("me") holds nothing.
-            speeches = list(REPORTED_SPEECH.finditer(before))
-            if quoted_speaker(before) is not None and speeches:
-                before = LISTENER.sub("", before[speeches[-1].end() :], count=1)
+            # own words, only what follows the speech counts, and the listener ("me") holds nothing.
+            *_, speech = REPORTED_SPEECH.finditer(before)
+            before = LISTENER.sub("", before[speech.end() :], count=1)
         holder = nearest_person(before)
         if holder is None:
             return True

@@ -7,8 +7,7 @@
   ("can't take a 10% loss", 亏个百分之十就心疼了) puts the limit just under the fall, never in
   the top class, and marks it a ceiling (see `risk`); a stated maximum ("10% but not much more",
   "10-15% max") puts a fall on a band's edge in the band below and bounds what else they say.
-  Levels: no loss → 1, below 10% →
-  2, below 20% → 3, below 35% → 4, from 35% → 5.
+  Levels: no loss → 1, below 10% → 2, below 20% → 3, below 35% → 4, from 35% → 5.
 * An answer to "what would you do / how would you feel if it fell 25%?": hold (stay the course,
   拿着不动) or fine (无所谓) → the level of that fall (4 with no number); buy more (加仓) → one
   level above it; sell everything → 2; sell some → 3; it would feel terrible (受不了) → one level
