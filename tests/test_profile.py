@@ -130,6 +130,14 @@ LABELLED_SETS = (
     "dev64.yaml",
     "dev65.yaml",
     "dev66.yaml",
+    "dev67.yaml",
+    "dev68.yaml",
+    "dev69.yaml",
+    "dev70.yaml",
+    "dev71.yaml",
+    "dev72.yaml",
+    "dev73.yaml",
+    "dev74.yaml",
     "smoke.yaml",
 )
 
@@ -2032,3 +2040,316 @@ def test_a_status_alone_sets_no_risk_level(extractor, text, level):
 )
 def test_tolerances_after_the_status_rule(extractor, text, willingness):
     assert extractor.extract(user(text)).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("messages", "willingness"),
+    [
+        (["My mum is 66.", "She says she doesn't want to lose a single yuan."], 1),
+        # A wish in his words, not a salesman's rate.
+        (["My dad is 81.", "He says he'd rather earn 3% than lose a penny."], 1),
+        (["亏一点都会睡不着觉。"], 1),
+        (["我爸68了。他只肯买存款和国债。"], 2),
+        (["就是不想冒啥风险，稳字当头。"], 2),
+        # A fall told as money, from one amount to another.
+        (["If my account went from 100k to 80k I'd probably feel sick for a month."], 3),
+        (["I wouldn't mind seeing it down 35% for a while."], 5),
+    ],
+)
+def test_willingness_in_the_dev68_to_dev70_wordings(extractor, messages, willingness):
+    assert extractor.extract(user(*messages)).risk.willingness.value == willingness
+
+
+def test_selling_puts_through_a_crash_is_no_sale_in_a_fall(extractor):
+    text = "I trade options daily and sold puts right through the 2020 crash, made money on it."
+    assert extractor.extract(user(text)).risk.willingness.value is None
+
+
+def test_a_range_of_amounts_is_no_fall(extractor):
+    assert extractor.extract(user("I could lose 5 to 10k without worry.")).risk_level.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        (
+            "But to be honest this is all of our emergency money and my wife's hours just got cut.",
+            1,
+        ),
+        ("这三万块是我家的应急钱，孩子老人生病啥的都得用。", 1),
+        ("我是85年的，在外企做销售，收入大头是提成，每年波动很大。", 2),
+        # A pension that covers the living is income besides this money, not drawing on it.
+        (
+            "Tenured professor, 47. My defined-benefit pension will cover our living costs in "
+            "full and the mortgage is paid off.",
+            5,
+        ),
+    ],
+)
+def test_capacity_in_the_dev68_to_dev70_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("messages", "months", "years"),
+    [
+        # Years of saving are not months of spending put by.
+        (["手上有十万块，是我这几年全部的存款。"], None, None),
+        (["留了半年的存款当应急。"], 6, None),
+        # How long a feeling would last is no horizon.
+        (["If my account went from 100k to 80k I'd probably feel sick for a month."], None, None),
+        (["I'm 22. I can wait 8-10 years and I'm okay with 25% swings."], None, 9),
+        (["I'm 33 and I want to go all in so I can quit the 9-to-5 by 45."], None, 12),
+        (["我今年52，等我六十岁就不用再上班了。"], None, 8),
+    ],
+)
+def test_reserves_and_horizons_in_the_dev68_to_dev70_wordings(extractor, messages, months, years):
+    profile = extractor.extract(user(*messages))
+    assert (profile.emergency_fund_months.value, profile.horizon_years.value) == (months, years)
+
+
+def test_a_timeline_question_is_answered_by_a_bare_duration(extractor):
+    messages = chat(
+        ("U", "We're thinking of relocating to New Zealand."),
+        ("A", "What sort of timeline are you thinking about?"),
+        ("U", "Five years, give or take."),
+    )
+    assert extractor.extract(messages).horizon_years.value == 5
+
+
+@pytest.mark.parametrize(
+    ("messages", "age", "stage"),
+    [
+        (["85后宝妈一枚，娃今年上一年级。"], 39, "midlife"),
+        (["属猴的，五十多了，去年刚从单位内退。"], 55, "retirement"),
+        (["哥们四十五，公司中层，年薪四十来万。"], 45, "midlife"),
+        # A retirement twenty years away is not retirement now.
+        (["每月工资剩个两千来块就往里投，二十来年后退休了再拿出来。"], None, None),
+    ],
+)
+def test_ages_and_stages_in_the_dev68_to_dev70_wordings(extractor, messages, age, stage):
+    profile = extractor.extract(user(*messages))
+    assert (profile.age.value, profile.life_stage.value) == (age, stage)
+
+
+@pytest.mark.parametrize(
+    ("messages", "who"),
+    [
+        # A friend's advice to the typist, not the friend's money.
+        (["我上个月刚被裁了。", "朋友让我拿去买股票搏一把。"], "self"),
+        (["我妈让我问问，她的退休金怎么理财。"], "other"),
+    ],
+)
+def test_whose_profile_in_the_dev68_to_dev70_wordings(extractor, messages, who):
+    assert extractor.extract(user(*messages)).subject.who == who
+
+
+@pytest.mark.parametrize(
+    ("messages", "emotion"),
+    [
+        (["我也没慌，就是每天上班都忍不住打开看，晚上也老想这个事"], "anxious"),
+        (["我已经两天两夜没合眼了，这是我全部的钱啊"], "panic"),
+        (["身边人都在赚钱就我还在犹豫，真的不能再等了！"], "euphoric"),
+        # The scammer's promise is not the typist's excitement.
+        (["我爸网上认识了个女朋友，天天让他充钱买外汇，说稳赚不赔，我们劝不住，急死了"], "anxious"),
+    ],
+)
+def test_emotion_in_the_dev68_to_dev70_wordings(extractor, messages, emotion):
+    assert extractor.extract(user(*messages)).emotion.current.value == emotion
+
+
+@pytest.mark.parametrize(
+    ("messages", "goal"),
+    [
+        (["I'd like something coming in every month for holidays."], "income"),
+        (["I want to go all in so I can quit the 9-to-5 by 45."], "retirement"),
+        (["That was the money for my son's operation in eight months."], "medical"),
+        (["We need a bigger place, hoping to sell and trade up within three years."], "home"),
+        (
+            ["I want to build a cushion of three months' pay in case work dries up."],
+            "emergency_fund",
+        ),
+        (["I want this slice to really grow and eventually go to my nieces."], "wealth_growth"),
+        (["Uni student here, saving so I can do my master's in the UK."], "education"),
+        (["Whatever's left he wants passed on to my sister and me."], "legacy"),
+        (["我33岁，计划2040年左右就不上班了。"], "retirement"),
+        (["她想以后请护工照顾自己。"], "medical"),
+        (["就是想让它多涨点，将来留给孙子孙女。"], "wealth_growth"),
+    ],
+)
+def test_goals_in_the_dev68_to_dev70_wordings(extractor, messages, goal):
+    goals = {finding.goal for finding in extractor.extract(user(*messages)).goals}
+    assert goal in goals
+
+
+@pytest.mark.parametrize(
+    ("messages", "willingness"),
+    [
+        # The investor's view of losses belongs to them, whoever the clause before named.
+        (["im 45, need it for my daughter's tuition in 2 years, cant afford to lose any of it"], 1),
+        (["我和男朋友打算2028年结婚买房，现在一起存了40万首付，这笔钱不能亏，放哪里好？"], 1),
+        (["I can't stand the idea of losing any of it right now."], 1),
+        (["i want the highest returns possible, but i really can't stomach any losses"], 1),
+        (["27, saving in a LISA for my first home. can't afford for it to drop much tbh"], 2),
+        # When they bought, not buying in the fall.
+        (["I'm 84 and my fund is down 20% since I bought it in the spring."], None),
+    ],
+)
+def test_willingness_in_the_dev71_to_dev73_wordings(extractor, messages, willingness):
+    assert extractor.extract(user(*messages)).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        # Rent or a pension to live on is income besides this money.
+        ("我今年48岁，已经提前退休了。现在靠房租每月一万过日子，另外有150万存款。", 3),
+        (
+            "退休三年了，今年63。反正退休金一个月8000够花。",
+            5,
+        ),  # 8000 a month, not a month's reserve
+        ("本人70岁，退休金每月1万5，另外有两套房出租。", 5),
+        ("我自己开公司的，四十出头，身家几千万。", 5),
+        # Care paid for years from now is no money lived on today.
+        ("Most of it is for our care and medical costs later on.", None),
+        ("My mum is 86. It's what pays her carer, about $2,500 a month.", 2),
+    ],
+)
+def test_capacity_in_the_dev71_to_dev73_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("turns", "willingness"),
+    [
+        # A size named in the reply to a question about falls.
+        (
+            [
+                ("A", "How would you feel about a 15% drop along the way?"),
+                ("U", "I'd rather not. 5% max"),
+            ],
+            2,
+        ),
+        (
+            [("A", "Would he be bothered by big swings?"), ("U", "15% he'd be fine with")],
+            3,
+        ),
+        # What they did in the fall the question names.
+        ([("A", "What did you do in the 2020 crash?"), ("U", "nothing, just kept going")], 4),
+        ([("A", "2015年股灾的时候你是怎么做的？"), ("U", "拿着没动")], 4),
+    ],
+)
+def test_answers_to_questions_about_falls(extractor, turns, willingness):
+    assert extractor.extract(chat(*turns)).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("turns", "age", "years"),
+    [
+        (
+            [
+                ("U", "I'm turning 50 next month."),
+                ("A", "When do you want to retire?"),
+                ("U", "at 65"),
+            ],
+            49,
+            16,
+        ),
+        (
+            [("U", "我三十五岁，想给自己准备养老钱"), ("A", "打算几岁退休？"), ("U", "六十岁")],
+            35,
+            25,
+        ),
+        # A reply to "how old are you?" that opens on "at" is still the age.
+        ([("A", "How old are you?"), ("U", "at 65 I'm still working")], 65, None),
+    ],
+)
+def test_a_retirement_age_answered_is_a_horizon_not_the_age(extractor, turns, age, years):
+    profile = extractor.extract(chat(*turns))
+    assert (profile.age.value, profile.horizon_years.value) == (age, years)
+
+
+@pytest.mark.parametrize(
+    ("turns", "willingness"),
+    [
+        # The investor sets out the fall; the adviser asks what they would do.
+        (
+            [
+                ("U", "Hypothetical for you: I put in 100k and a year later the app shows 80k."),
+                ("A", "What do you think you would do?"),
+                ("U", "Honestly leave it, probably add more."),
+            ],
+            4,
+        ),
+        ([("U", "假如我投了十万，一年后变成七万。"), ("A", "那你会怎么做？"), ("U", "加仓。")], 5),
+    ],
+)
+def test_an_answer_about_the_investors_own_scenario(extractor, turns, willingness):
+    assert extractor.extract(chat(*turns)).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("turns", "months", "years"),
+    [
+        # The reply's first words answer the first question.
+        ([("A", "这笔钱多久不用？有备用金吗？"), ("U", "十年以上，备用金有一年的")], 12, 10),
+        # The time invested so far is no horizon.
+        ([("A", "你投资多久了？这笔钱对你的生活影响大吗？"), ("U", "炒了八年股了")], None, None),
+        ([("A", "Savings set aside?"), ("U", "about 2 months")], 2, None),
+        # When the fall comes in the investor's scenario is no horizon either.
+        ([("U", "Suppose I put in 100k and a year later the app shows 80k.")], None, None),
+        # Corrections.
+        (
+            [
+                ("A", "When do you expect to buy?"),
+                ("U", "2028"),
+                ("A", "So about two years."),
+                ("U", "actually make that 2029, we pushed it back a year"),
+            ],
+            None,
+            3,
+        ),
+        (
+            [("A", "什么时候需要用？"), ("U", "两年吧"), ("A", "好的。"), ("U", "不对，是三年")],
+            None,
+            3,
+        ),
+    ],
+)
+def test_reserves_and_horizons_across_turns(extractor, turns, months, years):
+    profile = extractor.extract(chat(*turns))
+    assert (profile.emergency_fund_months.value, profile.horizon_years.value) == (months, years)
+
+
+@pytest.mark.parametrize(
+    ("messages", "age", "stage"),
+    [
+        (["Just retired at 62 and my neighbour made 300% on an AI stock."], 62, "retirement"),
+        (["Asking on behalf of my parents. They're both 75 and retired."], 75, "retirement"),
+        (["打工人今年刚好三十，还是月光族。"], 30, "midlife"),
+        # Early retirement planned is not retirement now.
+        (["四十七岁，打算55岁提前退休，现在有150万在投资。"], 47, "midlife"),
+    ],
+)
+def test_ages_and_stages_in_the_dev71_to_dev73_wordings(extractor, messages, age, stage):
+    profile = extractor.extract(user(*messages))
+    assert (profile.age.value, profile.life_stage.value) == (age, stage)
+
+
+@pytest.mark.parametrize(
+    ("messages", "goal"),
+    [
+        (["He has $150k that tops up his pension by about $800 a month."], "income"),
+        (["An annuity, so I get a guaranteed check every month."], "income"),
+        (["At some point he'll need full-time care."], "medical"),
+        (["剩下的钱他们想以后留给我和我弟。"], "legacy"),
+        (["想留一部分看病，一部分给女儿。"], "legacy"),
+        (["i want something safe, might need it if the car breaks down"], "emergency_fund"),
+        (["i'm 26, DCA into VTI every payday"], "wealth_growth"),
+        # A negation ends where "till" opens the next clause.
+        (["8 months emergency fund, not touching it till i retire at 60"], "retirement"),
+    ],
+)
+def test_goals_in_the_dev71_to_dev73_wordings(extractor, messages, goal):
+    goals = {finding.goal for finding in extractor.extract(user(*messages)).goals}
+    assert goal in goals

@@ -25,9 +25,9 @@ from tests.test_profile import labelled_sets, shared_extractor
 REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recall")
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
-# set's first (unseen) figures and which sets were tuned on; dev42.yaml, dev43.yaml, dev56.yaml
-# and dev66.yaml never were (their risk: 91.2%, 80.0%, 90.0% and 90.0% at first; 91.2%, 87.5%,
-# 91.2% and 91.2% now).
+# set's first (unseen) figures and which sets were tuned on; dev42.yaml, dev43.yaml, dev56.yaml,
+# dev66.yaml, dev67.yaml and dev74.yaml never were (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%
+# and 90.0% at first; 91.2%, 87.5%, 91.2%, 92.5%, 95.0% and 88.8% now).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -71,6 +71,9 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev60.yaml": {"emotion": 0.85},
     "dev62.yaml": {"risk_level": 0.875, "sustained_anxiety": 0.333},
     "dev66.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.636},
+    "dev68.yaml": {"sustained_anxiety": 0.666},
+    "dev72.yaml": {"risk_level": 0.875},
+    "dev74.yaml": {"risk_level": 0.875},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -107,7 +110,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 67))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 75))}
     assert expected <= names
 
 

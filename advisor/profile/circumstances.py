@@ -75,7 +75,9 @@ EXPENSES_EN = re.compile(
     r"put aside|in (?:the bank|savings|cash|an? \S+ account))",
     re.IGNORECASE,
 )
-EMERGENCY_QUESTION = re.compile(r"emergency|rainy|cushion|buffer|应急|备用", re.IGNORECASE)
+EMERGENCY_QUESTION = re.compile(
+    r"emergency|rainy|cushion|buffer|savings (?:set )?aside|应急|备用", re.IGNORECASE
+)
 NEGATIVE_REPLY = re.compile(
     r"^\s*(?:no\b|nope|not really|none|nothing|not much|not yet|never|没有|没|不多|无)",
     re.IGNORECASE,
@@ -100,7 +102,12 @@ NO_EMERGENCY = (
     ),
 )
 AMOUNT_AFTER_ZH = re.compile(
-    r"\s*(?:大概|差不多|有|能)?[\d一二两三四五六七八九十百千万.]+\s*(?:千|万|块|元)"
+    r"\s*(?:大概|差不多|有|能)?(?:[\d一二两三四五六七八九十百千万.]+\s*(?:千|万|块|元)|\d{3,})"
+)
+# Years of saving, not months of spending put by: 这几年全部的存款, 攒了十年, 五年来攒的.
+SAVED_OVER_ZH = re.compile(r"(?:这|近|过去|前|这些|攒了|存了)$")
+SAVINGS_OF_YEARS_ZH = re.compile(
+    r"(?:来|里)?(?:攒|存|省)(?:下来)?的|(?:来|里)的?(?:全部|所有)?的?(?:存款|积蓄)"
 )
 EMERGENCY_ZH_CONTEXT = re.compile(
     # 够半年花: enough to live on for that long.
@@ -187,6 +194,8 @@ def find_emergency_fund(conversation: Conversation, matcher: CueMatcher) -> Infe
             before = clause.text[: duration.start]
             if AMOUNT_AFTER_ZH.match(after):
                 continue  # 退休金一个月九千: an amount per month, not months put by
+            if SAVED_OVER_ZH.search(before) or SAVINGS_OF_YEARS_ZH.match(after):
+                continue  # 这几年全部的存款, 十年的积蓄: how long they saved, not months put by
             english_fund = (
                 EXPENSES_EN.match(after)
                 or FUND_LASTS_EN.search(before)

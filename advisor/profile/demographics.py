@@ -43,6 +43,7 @@ _NOT_AGE_AFTER_EN = (
 _ABOUT_EN = r"(?:about\s+|around\s+|almost\s+|nearly\s+|now\s+|currently\s+|only\s+|just\s+)?"
 AGE_EN = re.compile(
     rf"(?:(?<![\w'])(?:i'?m|i am|im|i’m|she'?s|he'?s|she’s|he’s|(?:she|he|who) (?:is|was)|"
+    r"they'?re both|they are both|(?:just|recently) retired at|"
     rf"(?:{_KIN})(?:'s|’s| is| was| (?:just |recently )?(?:turned|turns|hit|reached))|"
     r"(?:i|she|he|who) (?:just |recently |finally )?(?:turned|turn|turns|hit|hits|reached|reach)|"
     r"turning|hitting|(?:i|she|he)'?ll be|(?:i|she|he) will be|^\s*now|^\s*at|being|"
@@ -109,13 +110,15 @@ BORN_EN = re.compile(
 AGE_ZH = re.compile(
     rf"(?P<n>{NUMBER_ZH})(?:周岁|岁)(?!(?:的|大的|多的)?{_CHILD_ZH})(?P<tail>出头|左右|了)?"
     # 刚满二十😭: an emoji ends the age as punctuation does.
-    rf"|(?:今年|现在|已经|已|都|满|刚满)(?P<k>{NUMBER_ZH})(?=了|岁|周岁|[^\w%％.]|$)"
+    rf"|(?:今年|现在|已经|已|都|满|刚满)(?:刚好|正好|刚)?(?P<k>{NUMBER_ZH})(?=了|岁|周岁|[^\w%％.]|$)"
     rf"|(?P<near>快|年近|将近|马上|奔|明年就)(?P<f>{NUMBER_ZH})(?:岁|了)"
     rf"|(?P<o>{NUMBER_ZH})出头"
     rf"|(?P<h>{NUMBER_ZH})好几"
     # A clause that opens on the age: "老伴走了以后我一个人住，七十三了".
-    rf"|(?:^|(?<=[，,。；;]))\s*(?P<g>[一二三四五六七八九]十[一二三四五六七八九]?|[2-9]\d)(?:岁|周岁)?了"
-    rf"|(?:{_KIN_ZH}|她|他|我|自己|本人)(?:今年|现在|"
+    rf"|(?:^|(?<=[，,。；;]))\s*(?P<g>(?:[一二三四五六七八九]十[一二三四五六七八九]?|[2-9]\d)多?)"
+    rf"(?:岁|周岁)?了"
+    # 哥们四十五, 俺六十二了: the typist's own words for themselves.
+    rf"|(?:{_KIN_ZH}|她|他|我|自己|本人|俺|哥们儿?|姐们儿?)(?:今年|现在|"
     rf"已经)?(?P<j>{NUMBER_ZH})(?=了|，|,|。|$)"
 )
 # A form the typist fills in: "Me: thirty-seven. Husband: thirty-nine.", "Age: 52".
@@ -205,7 +208,9 @@ VAGUE_SHIFT = {
 }
 SEX_FIRST_EN = re.compile(r"(?<![\w'’])(?:[mf]|male|female),?\s*(?P<n>[1-9]\d)(?![\w%])", re.I)
 BIRTHDAY_EN = re.compile(r"\b(?:my|her|his)\s+(?P<n>[1-9]\d)(?:st|nd|rd|th)\s+birthday", re.I)
-GENERATION_ZH = re.compile(r"(?<![\d])(?P<gen>[5-9]0|00|10|[五六七八九]零|零零|一零)后(?![\d年])")
+GENERATION_ZH = re.compile(
+    r"(?<![\d])(?P<gen>[5-9][05]|00|05|10|[五六七八九]零|零零|一零)后(?![\d年])"
+)
 # Idioms for an age: 年过半百 is past fifty, 花甲 sixty, 古稀 seventy (approximate).
 AGE_IDIOMS_ZH = {
     "年过半百": 52.0,
@@ -231,6 +236,20 @@ CHINESE_GENERATION_DIGITS = {
 }
 AGE_QUESTION = re.compile(
     r"how old|your age|their age|her age|his age|\bage\b|\bborn\b|年龄|多大|几岁|年纪|出生|哪年",
+    re.IGNORECASE,
+)
+RETIREMENT_AGE_QUESTION = re.compile(
+    r"(?:\bretir\w*|\bstop working|退休).*?(?:\bwhen\b|what age|how old|几岁|多大|什么时候|哪年)|"
+    r"(?:\bwhen\b|what age|几岁|什么时候|哪年).*?(?:\bretir\w*|\bstop working|退休)",
+    re.IGNORECASE,
+)
+OWN_AGE_QUESTION = re.compile(
+    r"how old are|your age|年龄|(?:您|你)(?:今年)?(?:多大|几岁)(?:了|啊)?(?:[，,？?]|$)",
+    re.IGNORECASE,
+)
+RETIREMENT_AGE_ANSWER = re.compile(
+    rf"^\W*(?:(?:at|around|about|maybe|probably|hopefully|by|age|like)\s+)*"
+    rf"(?P<n>{NUMBER_EN}|{NUMBER_ZH})(?:岁|周岁)?(?:左右|吧|\s*ish)?\W*$",
     re.IGNORECASE,
 )
 # An answer to a numbered question: "1) 45", "1) 57 years."
@@ -293,6 +312,8 @@ def find_ages(conversation: Conversation, attribution: Attribution, year: int) -
     """Every age stated for the investor, in order of the conversation."""
     mentions: list[AgeMention] = []
     for turn in conversation.turns:
+        if turn.clauses and retirement_age_answer(turn.clauses[0]):
+            continue  # "When do you want to retire?" "at 65": the age to come, not the age now
         bare = _bare_answer(turn, year)
         if bare is not None:
             mentions.append(bare)
@@ -473,6 +494,17 @@ def _introduced(clause: Clause) -> bool:
     return bool(INTRODUCTION.fullmatch(previous) or SELF_DESCRIPTION.search(previous))
 
 
+def retirement_age_answer(clause: Clause) -> re.Match[str] | None:
+    """The age in a reply that is only an age, to a question about when the investor will
+    retire ("When do you want to retire?" "at 65"; "打算几岁退休？" "六十岁"): an age to come."""
+    question = clause.question
+    if not (clause.opens_reply and RETIREMENT_AGE_QUESTION.search(question)):
+        return None
+    if OWN_AGE_QUESTION.search(question):
+        return None  # "How old are you, and when would you like to retire?" "41. Hoping for 60."
+    return RETIREMENT_AGE_ANSWER.match(clause.text)
+
+
 def _answers_another(clause: Clause) -> bool:
     """Whether the clause's message answers a question other than one about age."""
     return bool(clause.asked) and not AGE_QUESTION.search(clause.asked)
@@ -534,7 +566,9 @@ def _chinese_ages(text: str, year: int) -> list[tuple[int, float, bool]]:
     for match in GENERATION_ZH.finditer(text):
         written = match.group("gen")
         decade = CHINESE_GENERATION_DIGITS.get(written) or int(written.replace("零", "0"))
-        born = (1900 if decade >= 50 else 2000) + decade + 5
+        # 90后: born in the 1990s, taken mid-decade; 85后: born 1985 to 1989.
+        middle = 5 if decade % 10 == 0 else 2
+        born = (1900 if decade >= 50 else 2000) + decade + middle
         found.append((match.start(), float(year - born), True))
     return found
 
@@ -565,7 +599,7 @@ CHILD_AGE_EN = re.compile(
     re.IGNORECASE,
 )
 CHILD_AGE_ZH = re.compile(
-    rf"(?:儿子|女儿|孩子|小孩|孙子|孙女|外孙|外孙女|他|她|宝宝|老大|老二)(?:今年|现在|才|刚)?"
+    rf"(?:儿子|女儿|闺女|孩子|小孩|孙子|孙女|外孙|外孙女|他|她|宝宝|娃|老大|老二)(?:今年|现在|才|刚)?"
     rf"(?P<n>{NUMBER_ZH})(?:岁|周岁)|(?P<m>{NUMBER_ZH})岁半?的(?:儿子|女儿|孩子|小孩|孙子|孙女|"
     r"宝宝)"
 )
@@ -660,6 +694,8 @@ STAGE_CUES = (
         r"up))|pays|covers|checks?|income)",
         r"(?:no longer|stopped) working",
         r"^\s*(?:semi-)?retired(?! (?:at|by|when|in) )",
+        r"^\W*(?:just|recently|finally) retired\b|(?:they'?re|they are|we'?re|we are)\s+"
+        r"(?:both\s+)?(?:\w+\s+){0,2}?(?:and\s+)?retired\b",
         weight=1.0,
     ),
     *english(
@@ -725,9 +761,12 @@ STAGE_CUES = (
     *english("midlife", r"mid-?career", r"middle[- ]aged?", weight=0.6),
     *chinese(
         "retired",
-        r"(?<!快)(?<!要)(?<!马上)(?<!没)(?<!未)(?<!还没)(?<!等)(?<!到)退休了",
+        # Not 二十来年后退休了再拿出来: a retirement to come.
+        r"(?<!快)(?<!要)(?<!马上)(?<!没)(?<!未)(?<!还没)(?<!等)(?<!到)(?<!年后)(?<!以后)(?<!之后)"
+        r"退休了(?!再)",
         r"已经?退休",
-        r"(?:上个月|上月|去年|前年|年初|年前|刚|刚刚|早就|早已|提前|内退|"
+        r"(?:上个月|上月|去年|前年|年初|年前|刚|刚刚|早就|早已|(?<!打算)(?<!计划)(?<!准备)(?<!想)"
+        r"(?<!岁)提前|内退|"
         r"病退)(?:就)?退(?:休)?(?!金)",
         r"退休(?:在家|以后每个月|这几年|好几年|多年|快?\d+年|[一二两三四五六七八九十几]+年)",
         r"(?:领|拿|靠)(?:着)?(?:退休金|养老金|退休工资|社保)",

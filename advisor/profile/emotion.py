@@ -359,7 +359,7 @@ EMOTION_CUES = (
     *chinese(
         "anxious",
         r"担心|担忧|焦虑|紧张|害怕|不安(?!全)|忐忑|心慌|发慌|慌|着急|急死|揪心|闹心|心里没底|没底|"
-        r"不踏实|忍不住(?:看|刷|盯|琢磨)|老想(?:着)?(?:这|那)(?:件)?事|直突突|直打鼓|七上八下|"
+        r"不踏实|忍不住(?:打开)?(?:看|刷|盯|琢磨)|老想(?:着)?(?:这|那)(?:件|个)?事|直突突|直打鼓|七上八下|"
         r"压力(?:很|好|特别|太)?大|心疼|难受|郁闷|烦死|心烦|吓人|恐惧|忧虑|睡不好|很怕|好怕|真怕|"
         r"放心不下|一直在想|老是想|总是想|总在想|天天看|一直看|坐立不安|心神不宁|心里很乱|心乱|"
         r"不知所措|手足无措|六神无主|没心思|心不在焉|无心(?:工作|上班|做事)|心里(?:很|挺|"
@@ -410,7 +410,7 @@ EMOTION_CUES = (
         "panic",
         r"全部(?:卖掉|卖了|卖出|赎回|清仓|取出|撤出)|全卖|都卖了|都卖掉|统统卖|清仓|割肉|"
         r"赶紧(?:帮我)?(?:全部?|都)?(?:卖|跑|赎回|撤|清仓|出来)|马上(?:卖|赎回|全部|清仓|撤)|"
-        r"立刻(?:卖|赎回|清仓)|(?:一晚上|一夜|整晚|几天|两天|三天|好几天)(?:都)?没合(?:过)?眼|"
+        r"立刻(?:卖|赎回|清仓)|(?:一晚上|一夜|整晚|几天|两天|三天|好几天)(?:[一两三几]夜)?(?:都)?没合(?:过)?眼|"
         r"受不了|(?<!资金链)(?<!现金流)扛不住|(?<!资金链)(?<!现金流)撑不住|崩溃|睡不着|失眠|整夜|吃不下饭|血本无归|倾家荡产|一无所有|全亏|亏光|"
         r"归零|完蛋|天塌|吓死|要疯了|绝望|救命|不想活|全没了|都没了|一分不剩|恐慌",
         r"完了完了|爆仓|急疯了|快疯了|腿(?:都)?软了|怎么办怎么办|赔光|全赔|(?:脑子|大脑)(?:里)?一片空白|手(?:都|一直)?在抖|心跳(?:得)?(?:好|很|特别)?快",
@@ -420,7 +420,7 @@ EMOTION_CUES = (
         "euphoric",
         r"梭哈|满仓|全仓|借钱(?:来)?(?:加仓|投资|买|炒|理财)|贷款(?:来)?(?:买|炒|投资|加仓)|"
         r"加杠杆|上杠杆|杠杆|融资(?:买|加仓)|配资|大家都在(?:赚|上车|买|抢|冲)|别人都(?:在)?赚|"
-        r"身边的人都|(?:再|现在)?不上(?:车)?就(?:晚|来不及)|"
+        r"身边的?人都|(?:再|现在)?不上(?:车)?就(?:晚|来不及)|"
         r"(?:朋友|同事|邻居|亲戚)们?都(?:在)?(?:赚|买|发财)|都发财|发大财|暴富|一夜暴富|翻倍|翻几倍|"
         r"十倍|"
         # 稳赚 as a belief; 我要稳赚不赔 is a demand (a tolerance answer), not excitement.
@@ -722,11 +722,18 @@ def _lexical_reading(turn: UserTurn, hits: list[Hit]) -> MessageEmotion:
     return MessageEmotion(reading, True, market_worry, worry, reports_fall)
 
 
+# A clause that opens on 说 with its speaker left out ("天天让他充钱，说稳赚不赔"): whoever says it,
+# it is not the typist's feeling.
+ELIDED_SPEECH = re.compile(
+    r"(?:^|[，,])\s*说(?!实话|真的|白了|句|到|起|不定|不好|不清|来|明)[^，,]*$"
+)
+
+
 def _typists(hit: Hit) -> bool:
     """Whether a feeling is the typist's: not inside someone else's words ("he says I should put
     it all in"), nor said of someone else ("Mum is terrified of losing it", 她很害怕)."""
     before = hit.clause.sentence[: hit.clause.start - hit.clause.sentence_start + hit.start]
-    if quoted_speaker(before) is not None:
+    if quoted_speaker(before) is not None or ELIDED_SPEECH.search(before):
         return False
     holder = nearest_person(hit.clause.text[: hit.start])
     return holder is None or holder[0] == "first"

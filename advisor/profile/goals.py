@@ -45,13 +45,15 @@ GOAL_CUES = (
         r"pension(?! (?:is|pays|covers))",
         # "for when I'm done at sixty", "until I finish work at sixty-five".
         r"(?:when|until|till|til) (?:i|we)(?:'m| am|'re| are)? (?:done|finish(?:ed)? work(?:ing)?|"
-        r"stop work(?:ing)?) at\b",
+        r"stop work(?:ing)?)(?: at)?\b",
         # Retirement accounts by country: US, UK, Canada, Australia, New Zealand.
         r"401\(?k\)?|403\(?b\)?|457(?:\(?b\)?)?(?= |$|\.|,)|tsp|thrift savings plan|"
         r"(?:sep|simple|solo) (?:ira|401k)|sep|keogh|sipp|rrsp|kiwisaver|workplace pension",
         r"(?:roth |traditional )?iras?",
         r"nest egg",
         r"(?:stop|quit) working",
+        r"(?:stop|stopping|quit|quitting) (?:the )?(?:work|9[- ]to[- ]5|nine[- ]to[- ]five|"
+        r"rat race|day job)\b",
         r"financial(?:ly)? (?:independen\w+|freedom|free)",
         r"fire movement|\bfire\b(?= (?:early|number|goal))",
         r"old age",
@@ -72,7 +74,7 @@ GOAL_CUES = (
         r"529(?: plan)?",
         r"(?:study|studying|studies) abroad",
         r"(?:grad|graduate|medical|law|business) school",
-        r"(?:a |an |my )?(?:mba|master'?s degree|phd|degree)",
+        r"(?:a |an |my )?(?:mba|master'?s degree|phd|degree)|(?:my|a|her|his|their) master'?s\b",
         r"(?:pay|paying|save|saving) for (?:my |their |his |her )?(?:school|studies)",
         r"educat\w+ (?:for|of) (?:my|our)",
         r"uni (?:costs|fees|tuition|fund)|(?:for|through) (?:their|her|his|my|our) uni",
@@ -104,6 +106,8 @@ GOAL_CUES = (
         # "build a small house for my family there"; "...a flat." answering what it is for.
         r"(?:build|building) (?:a|our|my) (?:small |little |new |own )?(?:house|home)",
         r"^\W*a (?:flat|house|home)\b",
+        r"(?:need|want|get|buy|move to|moving to) a (?:bigger|smaller|larger) (?:place|house|home|"
+        r"flat|apartment)|trad(?:e|ing) up\b|downsiz\w+",
     ),
     *english(
         "medical",
@@ -122,6 +126,9 @@ GOAL_CUES = (
         r"(?:elderly|aged) care",
         r"(?:get|gets|getting|fall|falls|become|becomes) (?:seriously )?(?:sick|ill)|"
         r"health insurance",
+        # "my son's operation", "a hip operation"; not "a plant operation".
+        r"(?:\w+['’]s|his|her|my|their|an) (?:\w+ )?operation\b|(?:knee|hip|heart|eye|cataract|"
+        r"back) (?:replacement|operation|op)\b|full[- ]time care|parkinson'?s|alzheimer'?s",
     ),
     *english(
         "emigration",
@@ -150,6 +157,10 @@ GOAL_CUES = (
         r"(?:access|get at|get to|withdraw|take out) (?:it|the money|my money|the cash) (?:quickly|"
         r"fast|at short notice|any ?time|whenever)",
         r"if (?:something|anything) (?:happens|goes wrong|comes up)",
+        r"if (?:the|my|our) (?:car|van|bike|boiler|roof|fridge|washing machine) (?:breaks|dies|"
+        r"goes)",
+        r"(?:build|building|start|want) (?:up )?a (?:cash )?(?:cushion|buffer)|in case (?:work|"
+        r"the work|my work|the job) dries up",
     ),
     *english(
         "wealth_growth",
@@ -157,7 +168,9 @@ GOAL_CUES = (
         r"portfolio|assets|net worth|pot)",
         r"(?:build|building) (?:up )?(?:my |our )?(?:wealth|assets|net worth|a portfolio)",
         r"wealth (?:growth|building|accumulation|creation)",
-        r"(?:beat|beating|outpace|keep up with|protect against|hedge against) inflation",
+        r"(?:beat|beating|outpace|keep up with|keep pace with|protect against|hedge against) "
+        r"inflation",
+        r"(?:slice|money|pot|rest|savings) to (?:really |properly )?grow\b",
         r"(?:long[- ]term|capital) (?:growth|appreciation)",
         r"(?:maximi[sz]e|maximum|highest|higher|best|good|better|high) (?:possible )?(?:returns?|"
         r"growth|gains?|yield)",
@@ -177,11 +190,12 @@ GOAL_CUES = (
         r"my savings account|"
         r"cash|a deposit)|invest\w* for (?:the|my|our) future",
         r"long[- ]term|(?:goes|go|going|grows?|growing) up fast|fast growth",
+        r"\bdca\b|dollar[- ]cost averag\w*",
         r"(?:keep|keeps) (?:on )?growing|(?:want|like|need) (?:it|them|my \w+) to grow",
         r"\d+\s*%\s*(?:a|per|each|every) year|annual(?:ised|ized)? returns?|returns? of \d+\s*%",
         r"(?:want|buy|buying|invest|investing|put|putting|go all in|all in|looking at|"
         r"interested in|"
-        r"prefer|100%|mostly|all)\w*(?: \w+){0,4}? (?:equit(?:y|ies)|stocks|shares|index funds?|"
+        r"prefer|100%|mostly|all)\w*(?: \S+){0,4}? (?:equit(?:y|ies)|stocks|shares|index funds?|"
         r"etfs?|nasdaq|s&p|small[- ]caps?|emerging markets|growth funds?|tech stocks)",
     ),
     *english(
@@ -201,10 +215,13 @@ GOAL_CUES = (
         r"supplement (?:my|our|her|his|their) (?:pension|income|social security|salary)",
         r"(?:pay|pays|paying) (?:me|us|her|him|them|out) (?:monthly|regularly|every month|"
         r"each month)",
-        r"(?:top up|top-up|topping up|add to|supplement) (?:my|her|his|our|"
+        r"(?:tops? up|top-up|topping up|add to|adds to|supplements?) (?:my|her|his|our|"
         r"their) (?:\w+ )?(?:pension|"
         r"income|social security)",
         r"annuity income",
+        r"(?:check|cheque|paycheck|payout|payment) (?:every|each|a) month",
+        r"(?:something|money|a bit|extra|cash|a little(?: extra)?|income) coming in (?:every|"
+        r"each|a) month",
         r"(?:extra|additional|more) (?:cash|money) (?:each|every|a) month|(?:some|an|extra|"
         r"additional|"
         r"more|a bit of|a little) income",
@@ -230,7 +247,9 @@ GOAL_CUES = (
         r"our|her|his) (?:account|portfolio|pot|savings|fund|isa|ira|investments?) (?:each|every|"
         r"a|per) (?:month|year|quarter)",
         r"top-?up (?:for|to) (?:the |my |our )?(?:bills|pension|income|rent)",
-        r"(?:^\W*|\b(?:to|it|this|which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
+        # Not "my pension will cover our living costs": that is income besides this money.
+        r"(?:^\W*|(?<!pension )(?<!pensions )(?<!income )(?<!salary )(?<!benefit )\b(?:to|it|this|"
+        r"which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
         r"covers|covering) (?:for )?(?:the |her |his |my |our )?(?:care home|nursing home|care "
         r"fees|home fees|bills|rent|living costs)",
     ),
@@ -259,6 +278,7 @@ GOAL_CUES = (
         r"(?:when|after|once) (?:i|she|he) (?:die|pass away|pass on)",
         r"trust fund for",
         r"for (?:my|our|her|his|the) (?:grandkids|grandchildren|grandson|granddaughter|heirs)",
+        r"(?:passed on|go|goes|left) to (?:us kids|us children|my (?:sister|brother|siblings))",
         r"(?:go|goes|going|pass|left|leave|leaving)(?: \w+){0,3}? (?:to|for) (?:my|our|the|her|"
         r"his) (?:\w+ )?(?:grand)?(?:kids|children|child|son|daughter|sons|daughters|heirs|family|"
         r"boys|girls)",
@@ -266,7 +286,7 @@ GOAL_CUES = (
     *chinese(
         "retirement",
         r"退休|养老(?!院)|晚年|老了以后|老了之后|老年生活|个人养老金|企业年金|年金|"
-        r"提前退休|财务自由|财富自由|不用上班|不想上班",
+        r"提前退休|财务自由|财富自由|不用上班|不想上班|不(?:用|再|用再)上班|(?:就|可以)不上班了",
     ),
     *chinese(
         "education",
@@ -282,7 +302,7 @@ GOAL_CUES = (
     *chinese(
         "medical",
         r"医疗|看病|治病|手术|住院|医药费|医疗费|医院|生病|大病|重病|癌|护理|养老院|康复|疾病|"
-        r"身体不好",
+        r"身体不好|护工",
     ),
     *chinese(
         "emigration",
@@ -301,7 +321,7 @@ GOAL_CUES = (
         r"高收益|多赚|赚钱|赚点钱|赚更多|财富积累|积累财富|长期增长|资本增值|翻倍|发财|致富|"
         r"比(?:存)?(?:银行|定期|余额宝)(?:强|高|多|好)|想做长期|长期(?:投资|配置|持有|增值|理财|"
         r"定投)|定投|指数基金|年化|收益率|(?:每年|一年)(?:至少)?(?:有)?(?:百分之|\d+%)|股票型|"
-        r"偏股|权益类",
+        r"偏股|权益类|多涨(?:点|些)|涨多点",
     ),
     *chinese(
         "income",
@@ -313,9 +333,12 @@ GOAL_CUES = (
     *chinese(
         "legacy",
         # 给孙子留着: kept for the grandson.
-        r"给(?:我的?)?(?:孙子|孙女|外孙|外孙女|孙辈|儿孙)留着|留给(?:我的?|我们)?\S{0,2}(?:孩子|"
+        r"给(?:我的?)?(?:孙子|孙女|外孙|外孙女|孙辈|儿孙)+留着|留给(?:我的?|我们)?\S{0,2}(?:孩子|"
         r"子女|儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|儿孙|小孩)|(?:留|"
         r"作为)(?:下)?遗产|传承|家族财富|传给|身后|走了以后|百年之后|遗嘱|信托",
+        # 剩下的钱留给我和我弟, 一部分给女儿.
+        r"(?:剩下的|剩余的|余下的|一部分)(?:钱)?[^，。！？]{0,6}?(?:留)?给(?:我和|我们|女儿|儿子|孩子|"
+        r"子女|孙子|孙女)",
     ),
 )
 

@@ -31,10 +31,20 @@ from advisor.settings import PROJECT_ROOT
 PROFILES = PROJECT_ROOT / "tests" / "fixtures" / "profiles"
 TUNED_SETS = ("dev.yaml", "dev2.yaml", "dev3.yaml", "dev4.yaml", "dev5.yaml", "smoke.yaml")
 # Measured, never tuned on (benchmarks/profile_eval.py).
-UNSEEN_SETS = ("dev42.yaml", "dev43.yaml", "dev56.yaml", "dev66.yaml")
+UNSEEN_SETS = (
+    "dev42.yaml",
+    "dev43.yaml",
+    "dev56.yaml",
+    "dev66.yaml",
+    "dev67.yaml",
+    "dev74.yaml",
+)
 FALLBACK_SETS = (
     *TUNED_SETS,
-    *(f"dev{number}.yaml" for number in (*range(6, 42), *range(44, 56), *range(57, 66))),
+    *(
+        f"dev{number}.yaml"
+        for number in (*range(6, 42), *range(44, 56), *range(57, 66), *range(68, 74))
+    ),
 )
 SECTION = "# Section 2:"
 LOW_CAPACITY = ("none", "draws", "low")

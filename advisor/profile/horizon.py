@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from advisor.profile.circumstances import FUND_LASTS_EN
-from advisor.profile.lexicon import is_question
+from advisor.profile.demographics import retirement_age_answer
+from advisor.profile.lexicon import CONDITION, is_question
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import (
     NUMBER_EN,
@@ -36,7 +37,8 @@ from advisor.profile.numbers import (
     parse_number,
     parse_year_in_words,
 )
-from advisor.profile.text import HEDGES, TAKE_BACK, Clause, Conversation
+from advisor.profile.text import HEDGES, QUESTION_SENTENCE, TAKE_BACK, Clause, Conversation
+from advisor.profile.tolerance import SCENARIO_MONEY_FALL
 
 MAX_HORIZON_YEARS = 80.0
 EXACT_CONFIDENCE = 0.85
@@ -50,7 +52,7 @@ HORIZON_BEFORE = re.compile(
     r"(?:\b(?:in|within|for|over|next|the next|another|after|at least|at most|less than|under|"
     r"more than|no more than|about|around|roughly|approximately|maybe|say|only|just|like|perhaps|"
     r"probably|approx|possibly|so|horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|"
-    r"up to|another|got)\s*(?:the\s+)?(?:next\s+)?(?:about\s+|around\s+|roughly\s+|maybe\s+|"
+    r"up to|another|got|wait)\s*(?:the\s+)?(?:next\s+)?(?:about\s+|around\s+|roughly\s+|maybe\s+|"
     r"another\s+|at least\s+)?|未来|接下来|今后|再过|还有|还剩|还要|大概|大约|打算|计划|准备|期限|"
     r"至少|起码|最多|放|存|投|拿|持有|放着|存着|投个|放个|拿个|做个|做|坚持|定投|投资|预计|差不多|"
     r"估计|只有|不到|过|要|(?:多久|多长时间|几年)[…。.，,\s]*)(?:快|近|将近|差不多|大概|大约|约)?$",
@@ -62,7 +64,7 @@ HORIZON_AFTER = re.compile(
     r"-?\s*(?:year|month)?\s*(?:horizon|plan|timeframe|time frame|period|goal|pot|money))|后|以后|"
     r"之后|过后|内|之内|以内|里|左右|(?:都|也)?(?:不用|不动|不碰)|用不到|都?用不(?:上|着|到)|以上|"
     r"的时间|期|的(?:长期|短期)?(?:计划|规划|打算|投资)|(?:陆续|逐步|分批|慢慢)?(?:再用|才用|要用|"
-    r"需要用)|就要|退休|到期)",
+    r"需要用)|就要|退休|到期|就(?:能|可以|要)?退(?:休|了))",
     re.IGNORECASE,
 )
 # A duration that tells how long something has already lasted, or how old someone is.
@@ -93,7 +95,7 @@ PAST_BEFORE = re.compile(
     r"(?:\s+about|\s+around|\s+almost|\s+nearly)?\s*$"
     # A clause that opens on a verb in the past tense: "Fished halibut for 40 years".
     r"|^\W*(?:(?:and|but|then|so)\s+)*(?:(?:i|we|he|she)\s+)?\w+ed\s+(?:\w+\s+){0,3}for\s*$"
-    r"|(?:炒股|炒|投资了|做了|买了|已经|工作了|干了|玩了|持有了|存了|拿了|投了|定投了|上班|工作|"
+    r"|(?:炒股|炒|炒了|投资了|做了|买了|已经|工作了|干了|玩了|持有了|存了|拿了|投了|定投了|上班|工作|"
     r"入市)$)",
     re.IGNORECASE,
 )
@@ -167,13 +169,13 @@ PURPOSE_NEXT = re.compile(
 )
 FILLER = re.compile(
     r"\b(?:actually|well|sorry|so|um+|uh+|oh|no|wait|ok|okay|about|around|roughly|more like|"
-    r"like)\b|[\W_]+",
+    r"like)\b|[\W_]+|^是|吧$",
     re.IGNORECASE,
 )
 # A year given as a correction, over the sentence: "2029年……不对，我说错了，是2031年", "no wait,
 # make that 2031".
 CORRECTED_YEAR = re.compile(
-    rf"(?:{TAKE_BACK})\W{{0,3}}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|that)\s+)?"
+    rf"(?:{TAKE_BACK}|\bactually\b)\W{{0,3}}(?:是|it'?s\s+|it'?ll be\s+|make (?:it|that)\s+)?"
     r"(?P<year>20\d\d)(?!\d)",
     re.IGNORECASE,
 )
@@ -280,7 +282,8 @@ WITHIN_DAYS = re.compile(
 )
 DAYS_AHEAD = 0.02
 SAVINGS_QUESTION = re.compile(
-    r"emergenc\w*|cushion|buffer|runway|cash (?:aside|saved)|savings aside|months of expenses|"
+    r"emergenc\w*|cushion|buffer|runway|cash (?:aside|saved)|savings (?:set )?aside|"
+    r"months of expenses|"
     r"应急|备用|存款|积蓄|几个月的(?:开销|开支|生活费)",
     re.I,
 )
@@ -305,23 +308,25 @@ FUTURE_AFTER = re.compile(
     r"(?:以上)?(?:都|也)?不(?:用|动))",
     re.I,
 )
-# A condition around the duration: "what if I retire 5 years earlier?", 如果我提前5年退休呢.
-CONDITION = re.compile(
-    r"\b(?:what if|if|suppose|supposing|imagine|hypothetically|in case|what about|"
-    r"(?:let'?s )?say (?:i|we|she|he|they))\b|"
-    r"如果|要是|假如|假设|万一|倘若|假若|的话",
+# "你投资多久了？", "How long have you been investing?": the time so far, not the time ahead.
+HOW_LONG_SO_FAR = re.compile(
+    r"(?:多久|多长时间|几年)了|how long (?:have|has|did)|been investing", re.IGNORECASE
+)
+WHEN_QUESTION = re.compile(
+    r"\bwhen\b|how (?:long|soon)|horizon|time ?line|time ?frame|time ?scale|"
+    r"什么时候|多久|多长时间|几年",
     re.I,
 )
-WHEN_QUESTION = re.compile(r"\bwhen\b|how (?:long|soon)|horizon|什么时候|多久|多长时间|几年", re.I)
 RETIRE_AT = re.compile(
-    rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work)?|"
+    rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work| the "
+    rf"9[- ]to[- ]5| the nine[- ]to[- ]five| the rat race| my day job)?|"
     rf"finish(?:ing)?(?: work(?:ing)?)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|~|"
     rf"when (?:i'?m|she'?s|he'?s|i hit|i turn|i reach)|age)\s*(?:age\s+)?(?P<en>{NUMBER_EN})\b|"
     rf"\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
     rf"she turns|he turns)\s+(?P<until>{NUMBER_EN})\b|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|"
-    rf"的时候)?(?:退休|退(?![一二两三四五六七八九十\d])|要用|用)|(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|"
-    rf"等到)(?P<to>{NUMBER_ZH})岁",
+    rf"的时候)?(?:退休|退(?![一二两三四五六七八九十\d])|要用|用|不(?:用再|再|用)上班)|"
+    rf"(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|等到|等我|等她|等他)(?P<to>{NUMBER_ZH})岁",
     re.IGNORECASE,
 )
 
@@ -356,6 +361,12 @@ PITCHED_MULTIPLE = re.compile(
 # Not one's own target: 我要一年翻倍.
 PROMISED_AFTER = re.compile(
     r"(?:后|以后|之后)?(?:就|能|会|保证|一定)?(?:双倍|翻倍|加倍|翻番|连本带利|本息)(?:地)?(?:还|返|给)"
+)
+FEELING_FOR = re.compile(
+    r"\b(?:feel|feeling|felt|be|been|stay|go)\s+(?:\w+\s+)?(?:sick|awful|terrible|bad|upset|"
+    r"gutted|miserable|anxious|nervous|stressed|sad|low|depressed|grumpy|cranky|sleepless)\s+"
+    r"for\s+(?:about\s+|around\s+|like\s+|at least\s+)?$|\b(?:sulk|cry|worry|grumble)\s+for\s+$",
+    re.IGNORECASE,
 )
 FUND_NAMED = re.compile(r"\b(?:emergency|rainy[- ]day)\b", re.IGNORECASE)
 SAVINGS_BEFORE = re.compile(
@@ -439,6 +450,7 @@ def _is_scenario(clause: Clause) -> bool:
     """A clause that explores a condition or asks, rather than states: its sentence up to the
     clause's end has a condition word, or the clause is a question."""
     sentence_so_far = clause.sentence[: clause.end - clause.sentence_start]
+    # A condition around the duration: "what if I retire 5 years earlier?", 如果我提前5年退休呢.
     return bool(CONDITION.search(sentence_so_far)) or is_question(clause)
 
 
@@ -464,11 +476,21 @@ def _marked_future(clause: Clause, duration: Duration) -> bool:
 
 
 def _durations(clause: Clause) -> list[HorizonCandidate]:
+    # "这笔钱多久不用？有备用金吗？" "十年以上，备用金有一年的": the reply's first words answer the
+    # first question.
+    first = QUESTION_SENTENCE.search(clause.asked)
+    first_asks_when = (
+        clause.start == 0
+        and first is not None
+        and bool(WHEN_QUESTION.search(first.group(0)))
+        and not SAVINGS_QUESTION.search(first.group(0))
+        and not HOW_LONG_SO_FAR.search(first.group(0))
+    )
     # "around four months" answers "do you have emergency savings?"; "in 30 years" still counts.
-    about_savings = _answers_savings_question(clause)
+    about_savings = _answers_savings_question(clause) and not first_asks_when
     # "七八年吧" answering "这笔钱打算多久以后用？": the reply opens on the horizon.
     # "not until retirement so 20+ years I guess": anywhere in the reply's first sentence.
-    asked_when = bool(WHEN_QUESTION.search(clause.prompt))
+    asked_when = bool(WHEN_QUESTION.search(clause.prompt)) or first_asks_when
     answers_when = (clause.sentence_start == 0 or clause.chosen) and asked_when
     candidates = []
     for duration in find_durations(clause.text):
@@ -479,6 +501,10 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue  # "two hundred quid a month"
         if CHANGE_OVER.search(clause.text[: duration.start]):
             continue  # "drop this much in a month": how fast it moved
+        if FEELING_FOR.search(clause.text[: duration.start]):
+            continue  # "I'd feel sick for a month": how long a feeling lasts
+        if _inside_money_fall(clause, duration):
+            continue  # "100k and a year later the app shows 80k": when the fall comes
         if about_savings and not _marked_future(clause, duration):
             continue
         if clause.text[duration.end :].startswith("期"):
@@ -517,6 +543,16 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             evidence = clause.evidence(duration.start, duration.end)
             candidates.append(HorizonCandidate(duration.years, confidence, evidence))
     return candidates
+
+
+def _inside_money_fall(clause: Clause, duration: Duration) -> bool:
+    """Whether the duration sits between the two amounts of a fall told in money."""
+    offset = clause.start - clause.sentence_start
+    start, end = offset + duration.start, offset + duration.end
+    return any(
+        fall.start() <= start and end <= fall.end()
+        for fall in SCENARIO_MONEY_FALL.finditer(clause.sentence)
+    )
 
 
 def _purpose_next(clause: Clause, duration: Duration) -> bool:
@@ -718,6 +754,14 @@ def find_derived_horizons(conversation: Conversation, age: int | None) -> list[H
         return []
     found = []
     for clause in conversation.clauses:
+        answer = retirement_age_answer(clause)
+        target_age = parse_number(answer.group("n")) if answer else None
+        if answer and target_age is not None and age < target_age.value <= 110:
+            # "When do you want to retire?" "at 65": the target age, answered.
+            evidence = clause.evidence(answer.start("n"), answer.end("n"))
+            found.append(
+                HorizonCandidate(target_age.value - age, DERIVED_CONFIDENCE, evidence, DERIVED)
+            )
         for match in RETIRE_AT.finditer(clause.text):
             written = next(g for g in ("en", "by", "until", "zh", "zh2", "to") if match.group(g))
             target = parse_number(match.group(written))

@@ -72,6 +72,7 @@ ENGLISH_NEGATING_PHRASE = re.compile(
     re.IGNORECASE,
 )
 ENGLISH_WINDOW = 5
+ENGLISH_SCOPE_END = re.compile(r"\b(?:till|til|until|unless)\b")
 CHINESE_NEGATORS = frozenset(
     [
         "不",
@@ -122,6 +123,14 @@ CHINESE_NEGATION_BREAKERS = frozenset(
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 CHINESE_WINDOW = 3
 CONSEQUENCE_WORD = "就"
+# Words that set out a condition or a scenario: "what if I retire earlier?", "Imagine the market
+# drops 20%", 假如我投了十万.
+CONDITION = re.compile(
+    r"\b(?:what if|if|suppose|supposing|imagine|hypothetical(?:ly)?|in case|what about|"
+    r"(?:let'?s )?say (?:i|we|she|he|they))\b|"
+    r"如果|要是|假如|假设|万一|倘若|假若|的话",
+    re.I,
+)
 HYPOTHETICAL = re.compile(
     r"(?<!wonder )(?<!wondering )(?<!wondered )(?<!asking )(?<!not sure )(?<!know )(?<!see )"
     r"(?<!check )\b(?:if|in case|suppose|supposing|what if|imagine|hypothetically|were to|"
@@ -381,6 +390,8 @@ def _english_negated(before: str) -> bool:
     if ENGLISH_NEGATING_PHRASE.search(before):
         return True
     cleaned = ENGLISH_NON_NEGATING.sub(" ", before.lower().replace("’", "'"))
+    # "not touching it till I retire": the negation ends where "till" opens another clause.
+    cleaned = ENGLISH_SCOPE_END.split(cleaned)[-1]
     words = re.findall(r"[a-z']+", cleaned)[-ENGLISH_WINDOW:]
     return any(word in ENGLISH_NEGATORS or word.endswith("n't") for word in words)
 

@@ -310,7 +310,9 @@ class Duration:
 def find_durations(text: str) -> list[Duration]:
     """Every duration written in `text`, English and Chinese, in order."""
     found = [_english_duration(m) for m in DURATION_EN.finditer(text)]
-    found += [_chinese_duration(m) for m in DURATION_ZH.finditer(text)]
+    # "二〇三〇年" is a year written digit by digit, not a duration of no time.
+    chinese = [_chinese_duration(m) for m in DURATION_ZH.finditer(text)]
+    found += [d for d in chinese if d is not None and d.years > 0]
     return sorted((d for d in found if d is not None), key=lambda d: d.start)
 
 

@@ -252,7 +252,9 @@ def _willingness_levels(
     levels: list[_Level] = []
     for hit in matcher.find(WILLINGNESS_CUES, conversation.clauses):
         stated = hit.label in ("stated_class", "stated_level", "stated_type")
-        if (hit.past and not stated) or not attribution.is_investor(hit.clause, hit.end):
+        if (hit.past and not stated) or not attribution.is_investor(
+            hit.clause, hit.end, own_view=True
+        ):
             continue  # "I used to be aggressive" says little about now; a test result stands
         if is_question(hit.clause):
             continue  # "can I take more risk?" asks; it states no tolerance
@@ -272,7 +274,7 @@ def _willingness_levels(
         if is_question(clause):
             continue  # "could I handle a 30% fall?" asks; it states no limit
         for found in tolerances(clause):
-            if not attribution.is_investor(clause, found.end):
+            if not attribution.is_investor(clause, found.end, own_view=True):
                 continue
             if attribution.is_quoted(clause, found.start):
                 continue  # "someone tells me to 'buy the dip'": advice, not their tolerance

@@ -31,7 +31,8 @@ _W1 = (
         # Refusing any loss at all.
         rf"(?:can'?t|cannot|can not|couldn'?t|{_NOT} {_WANT_TO}|unwilling to|not willing to|"
         r"must not|mustn'?t|never want to|refuse to) (?:afford to )?(?:lose|risk)\s+"
-        r"(?:any|a (?:single )?(?:cent|penny|dime|dollar|pound|rupee|thing)|even (?:a|one|1|a "
+        r"(?:any|a (?:single )?(?:cent|penny|dime|dollar|pound|rupee|yuan|euro|buck|thing)|"
+        r"even (?:a|one|1|a "
         r"single) (?:cent|penny|dollar|pound|peso|rupee|naira|rand)|my principal|(?:any )?(?:of )?"
         r"(?:my|the|this|our|her|his) (?:money|"
         r"principal|capital|savings)|money|anything|a thing)",
@@ -41,6 +42,9 @@ _W1 = (
         r"risk[- ]free",
         r"(?:rather|prefer) not (?:to )?lose (?:any|a (?:single )?(?:penny|cent|dollar|pound)|"
         r"a thing)",
+        # "He'd rather earn 3% than lose a penny."
+        r"rather (?:\S+ ){1,6}than (?:lose|risk|losing|risking) (?:a (?:single )?(?:penny|cent|"
+        r"dollar|pound|yuan|euro|dime)|any of (?:it|the \w+)|a thing|anything)",
         r"(?:can'?t|cannot|couldn'?t) afford (?:to take )?any (?:risk|risks|loss|losses)",
         r"(?:upset|devastated|gutted|heartbroken|distraught) (?:by|at|about|over|with|if (?:she|"
         r"he|i|we|they) (?:lost|saw)) (?:any|a single|even a small|the smallest) (?:loss|drop|"
@@ -74,7 +78,10 @@ _W1 = (
         r"go down|drop|fall)",
         r"(?:can'?t|cannot|couldn'?t) (?:see|watch|have|let) (?:it|them|the balance|my balance) "
         r"(?:go|going|drop|dropping|fall|falling) (?:down|at all)",
-        r"(?:can'?t|cannot|couldn'?t) (?:have|accept|take|afford|tolerate) any (?:loss|losses|drop|"
+        r"(?:can'?t|cannot|couldn'?t) (?:stand|bear|face) the (?:idea|thought) of losing (?:any|a "
+        r"(?:single )?(?:penny|cent|dollar|pound)|anything)",
+        r"(?:can'?t|cannot|couldn'?t) (?:\w+ )?(?:have|accept|take|afford|tolerate|stomach|handle|"
+        r"bear) any (?:loss|losses|drop|"
         r"drops|fall|falls|dip|dips|risk)",
         # "I cannot take loss in this amount": no article, as many write it.
         r"(?:can'?t|cannot|couldn'?t) (?:accept|take|afford|tolerate|bear) (?:a )?"
@@ -105,7 +112,7 @@ _W1 = (
         r"(?:一分钱|一分|一点|一毛钱|一块钱|一点点)?(?:都|也)?(?:不能|不可以|不想|不愿意|不愿|"
         r"接受不了)(?:亏|亏损|赔|损失|亏钱|赔钱)(?!太|很|多|大|得太|那么)",
         # 亏一点都受不了: even a small loss is unbearable.
-        r"(?:亏|赔|损失|跌)(?:一点|一点点|一丁点|一分|一分钱|一毛|一块)(?:钱)?(?:心里)?(?:都|也)"
+        r"(?:亏|赔|损失|跌)(?:一点|一点点|一丁点|一分|一分钱|一毛|一块)(?:钱)?(?:心里)?(?:都|也)(?:会)?"
         r"(?:受不了|接受不了|不行|不能接受|难受|心疼|睡不着|不可以|不愿意)",
         r"绝对(?:不能|不可以|不许)(?:出问题|出事|有闪失|亏)|不能有(?:任何|半点)?(?:闪失|差错)|"
         r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|不能(?:有|"
@@ -190,6 +197,11 @@ _W2 = (
         r"(?:\w+ )?(?:volatil\w+|risk\w*|swings|gambl\w+|ups and downs)|(?:anything|nothing) "
         r"(?:too )?volatile|scaredy[- ]?cat|(?:a )?(?:nervous|timid|cautious) (?:investor|type)",
         r"(?:can'?t|cannot|couldn'?t) afford to lose (?:much|a lot|too much|big|loads|heaps)",
+        # "can't afford for it to drop much", "can't stand seeing red".
+        r"(?:can'?t|cannot|couldn'?t) afford for (?:it|the \w+|them) to (?:drop|fall|go down|"
+        r"shrink) (?:much|a lot|far|too much)",
+        r"(?:can'?t|cannot|couldn'?t) stand (?:seeing|to see) (?:red|losses|it (?:drop|fall|"
+        r"go down))",
         r"(?:can'?t|cannot|couldn'?t) (?:afford to )?risk losing (?:much|a lot|too much|"
         r"big chunks?)",
         rf"(?:can'?t|cannot|couldn'?t) {_ADV}(?:stomach|handle|take|bear|tolerate|cope with) "
@@ -213,11 +225,13 @@ _W2 = (
         r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|风险(?:小|"
         r"低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还也])稳(?:的|当|点|一些|"
         r"妥的|就行|就好|就可以)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
-        r"不想冒(?:太大的?|什么|多大的?|太多)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|"
+        r"不(?:想|愿意?|敢)冒(?:太大的?|什么|啥|多大的?|太多)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|"
         r"多大)?的?风险|(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|"
         r"不能)(?:太|过)(?:大|高)|不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
         r"风险承受能力(?:低|弱|差|不高|不强|较低)",
         r"受不了(?:大的?)?(?:波动|亏损|回撤)|承受不了(?:大的?)?(?:波动|亏损|回撤)",
+        r"只(?:肯|愿意?|敢|会|想)?买(?:点)?(?:存款|定期|国债|大额存单|银行理财)(?:和|跟|或者?|、)?"
+        r"(?:存款|定期|国债|大额存单|银行理财)?(?![^，。！？]{0,6}(?:不够|太低|没意思))",
         r"(?:宁可|宁愿|还不如|只想|还是)(?:存|放)(?:在)?(?:银行|定期)|(?:存|放)(?:在)?(?:银行|定期)"
         r"(?:就行|算了|比较放心|最放心)",
         r"(?:亏|跌)一点(?:也)?(?:没关系|可以|能接受|还行|没事)|小亏|(?:别|不要|不能)(?:亏|"
@@ -385,7 +399,8 @@ NEGATED_LEVEL = {1: 3, 2: 4, 3: 3, 4: 2, 5: 2}
 # "he promised a guaranteed 18% a year"): no-loss words after it in the sentence are not weighed.
 PITCH = re.compile(
     r"(?:说|称|承诺|号称|宣称|保证|promis\w*|claim\w*|offer\w*|pitch\w*|advertis\w*|says?|said|"
-    r"told)[^。！？.!?]{0,40}?(?:年化|\d+(?:\.\d+)?\s*%|百分之)"
+    # Not "he says he'd rather earn 3% than lose a penny": a wish, in his words.
+    r"told)[^。！？.!?]{0,40}?(?:年化|\d+(?:\.\d+)?\s*%(?!\s+than\b)|百分之)"
     # "说保本保息": the guarantee is what they were told, with or without a rate.
     # Not "她说保本就行": a wish, in her words.
     r"|(?<!我)(?:说|号称|宣称|承诺)(?:是|能|可以)?(?=(?:保本|稳赚|包赚|零风险|无风险)"
@@ -449,7 +464,8 @@ _NONE = (
         r"bills?|grocery|food|living) money",
         # Medical money: "it's mostly for her maintenance meds and check-ups".
         r"for (?:her|his|my|our|their) (?:\w+ )?(?:meds|medicine|medication|medical (?:bills|"
-        r"costs)|check-?ups|treatment|care)\b",
+        r"costs)|check-?ups|treatment|care)\b(?! (?:and \w+ (?:costs|bills) )?(?:later|down the "
+        r"(?:road|line)|one day|in the future|eventually|if))",
         # It is everything, or the whole emergency money.
         r"(?:i'?ll|we'?ll|she'?ll|he'?ll|i will) have nothing(?: left)?|"
         r"nothing else to fall back on|(?:i|we|she|he) (?:have|has|'ve got|got) nothing else"
@@ -462,7 +478,8 @@ _NONE = (
         r"\b(?:that|it|this) was (?:basically |pretty much |almost |nearly )?(?:everything|"
         r"all (?:i|we) had|all of it)\b",
         r"(?:my|our|her|his) (?:whole|entire|only) (?:emergency|safety|rainy[- ]day) (?:fund|money|"
-        r"savings|net)",
+        r"savings|net)|\ball (?:of )?(?:my|our|her|his) (?:emergency|rainy[- ]day) (?:fund|money|"
+        r"savings|cash)",
         # "This is all the backup I've got", "no. this is everything".
         r"(?:all|the only) (?:the )?(?:backup|back-up|cushion|safety net|savings|money) (?:i|we|"
         r"she|he)(?:'ve| have| has|'s)? got",
@@ -476,7 +493,7 @@ _NONE = (
         r"救命钱|保命钱|棺材本|命根子|留着(?:看病|治病|救命)|唯一的(?:备用金|应急(?:金|钱|资金)|积蓄|存款|钱)|"
         r"(?:后半辈子|下半辈子|养老)的?(?:依靠|指望|保障)|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|"
         r"(?:看病|治病|住院)的(?:备用|应急)钱|过日子的钱|吃饭的钱|全部家当|全部的?家底|(?:看病|"
-        r"养老|吃饭)[^，。！？]{0,4}(?:都)?指着|靠\S{0,14}过日子|一分(?:钱)?都亏不起",
+        r"养老|吃饭)[^，。！？]{0,4}(?:都)?指着|靠(?!(?:房租|租金|退休金|养老金|工资|收入|老伴)[^，。！？和跟与及]{0,10}过日子)\S{0,14}过日子|一分(?:钱)?都亏不起",
         r"(?:是|就是|算是)(?:我的|她的|他的|我们的|全家的?|家里的?|一家人的?)?(?:生活费|救命钱|"
         r"过日子的钱|吃饭钱)",
         # "是家里给的这学期生活费": whoever gave it, it is what they live on.
@@ -486,10 +503,15 @@ _NONE = (
         r"(?:就|只)?(?:靠|指望)(?:这|这笔|这些)钱(?:养老|生活|过日子|吃饭|看病|周转)|(?:就|"
         r"只)(?:靠|指望)(?:这|这笔|这些)钱|(?:这是|这就是)(?:我|她|他|我们)?(?:的)?全部",
         r"(?:全部|所有)(?:的)?(?:应急|备用)(?:的)?(?:金|钱|资金)?",
+        # 这三万块是我家的应急钱: it is the household's emergency money.
+        r"(?<![不也])(?:是|就是|算是)(?:我|我们|我家|咱家|家里|全家|她|他)?的?(?:应急|备用)(?:的)?"
+        r"(?:钱|金|资金)",
         r"(?:全|就|只)靠[^，。！？]{0,8}(?:存款|积蓄|这笔钱|这些钱)(?:过|活|生活|养家)|"
         r"(?:要|得)?还(?:房贷|车贷|贷款|信用卡)的钱|房租钱",
         # 手术和化疗的钱要从这里面出, 交医药费: the bills are paid from it now.
-        r"(?:钱|费|费用|押金|房租|租金)[^，。！？]{0,8}?(?:要|得|都|就|是)?从(?:这|这里|这笔钱|这里面|"
+        # Not 学费也想从这里出: a plan for later, not bills paid now.
+        r"(?:钱|费|费用|押金|房租|租金)[^，。！？]{0,8}?(?:要|得|都|就|是)?(?<!想)(?<!打算)(?<!准备)"
+        r"从(?:这|这里|这笔钱|这里面|"
         r"里面)(?:面)?(?:出|拿|取)|(?:交|付|缴)(?:医药费|住院费|手术费|医疗费|化疗费)",
         r"(?:应急|备用)(?:的)?(?:金|钱|资金)?[^，。！？]{0,6}?(?:也|都)?(?:全|全部|都)(?:拿|取|投|砸|梭)|"
         r"(?:应急|备用)用的[^，。！？]{0,4}(?:也|都)?(?:取|拿)出来",
@@ -522,7 +544,8 @@ _DRAWS = (
         # "take some out each year", "the home takes a payment every month from it".
         r"(?:take|taking|draw|drawing) (?:some|a bit|a little) out (?:each|every|a) (?:month|"
         r"year)|takes? a (?:payment|fee|sum) (?:every|each|a) month (?:from|out of) it",
-        r"(?:they|it) (?:pay|pays|cover|covers) (?:for )?(?:his|her|my|our|their) (?:carers?|care|"
+        r"(?:they|it|it'?s what|that'?s what) (?:pay|pays|cover|covers) (?:for )?(?:his|her|my|our|"
+        r"their) (?:carers?|care|"
         r"care home|nursing home|physio|help at home)",
         # "Give me a steady bit each month, on top of the pension".
         r"(?:give|pay) (?:me|us|her|him) (?:a |some )?(?:steady|regular|monthly|little) (?:bit|"
@@ -549,7 +572,9 @@ _DRAWS = (
         r"my|our|the) (?:investments?|savings|portfolio|pot|account)",
         r"(?:live|lives|living) (?:on|off) [^.!?]{0,40}? from (?:a|an|the|our|my|her|his) "
         r"[^.!?]{0,12}(?:portfolio|pot|account|investments?)",
-        r"(?:^\W*|\b(?:to|it|this|which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
+        # Not "my pension will cover our living costs": that is income besides this money.
+        r"(?:^\W*|(?<!pension )(?<!pensions )(?<!income )(?<!salary )(?<!benefit )\b(?:to|it|this|"
+        r"which|will|must|would|can|it'?ll) )(?:pay|pays|paying|cover|"
         r"covers|covering) (?:for )?(?:the |her |his |my |our )?(?:care home|nursing home|care "
         r"fees|home fees|bills|rent|living costs)",
         negatable=False,
@@ -748,6 +773,9 @@ _UNSTABLE = (
         r"时高时低)|(?:收入|工资)[^，。！？]{0,6}不(?:固定|稳定?)(?!的工作)",
         r"看天吃饭|靠天吃饭|全看天|一年好一年坏|时好时坏|收成不(?:稳|好说)|现金流(?:很|非常|特别|比较)?紧",
         r"时有时无|有一单没一单|接一单算一单|有一天没一天|有活(?:儿)?(?:就|才)(?:干|有钱)",
+        # 收入大头是提成: pay that rides on commission swings.
+        r"(?:收入|工资)(?:的)?(?:大头|主要|大部分|一大半)(?:是|靠|都是|来自)提成|(?:主要|全|都)靠提成|"
+        r"提成[^，。！？,]{0,8}(?:波动(?:很|挺|比较|特别)?大|忽高忽低|时高时低|不(?:太)?稳定?)",
     ),
 )
 # Working for themselves: income that varies, from a business that carries on.
@@ -831,6 +859,9 @@ _HIGH = (
         r"备用)的?(?:钱|金)另外(?:留|存|放)|另外(?:留|存)(?:了|着)?(?:应急|备用)|(?:退休金|养老金|"
         r"工资|收入)[^，。！？]{0,8}(?:花不完|用不完)|根本花不完|现金流(?:很|非常|挺)?(?:好|稳|"
         r"充足)",
+        r"(?:两|三|几|好几|[2-9])套房(?:子)?(?:在)?(?:出租|收租)|房租收入|租金收入",
+        # 身家几千万: wealth far beyond this money.
+        r"身家(?:有)?(?:几|好几|上|过)?(?:千万|亿)|(?:资产|家产)(?:有)?(?:几|好几|上|过)(?:千万|亿)",
         negatable=False,
     ),
 )
@@ -925,7 +956,7 @@ EXPERIENCE_CUES = (
     ),
     *chinese(
         "none",
-        r"新手|小白|从来没(?:有)?(?:买过|投资过|炒过|理过财|接触过)|第一次(?:投资|理财|买|炒)|"
+        r"新手(?!机)|小白|从来没(?:有)?(?:买过|投资过|炒过|理过财|接触过)|第一次(?:投资|理财|买|炒)|"
         r"不懂(?:投资|理财|基金|股票|金融)|没有?(?:任何)?(?:投资)?经验|只(?:存过|有|"
         r"会存)(?:银行)?(?:定期|存款)|什么都不懂|完全不懂|刚开始(?:接触|学)",
         negatable=False,

@@ -47,7 +47,8 @@ CHARACTERS_PER_WORD = 1.5
 WORDS = re.compile(r"[A-Za-z']+")
 # A capitalised word after a lower-case word, a digit or a comma: a name or a place.
 PROPER_NOUN = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
-RUN_OF_PLACEHOLDERS = re.compile(r"Xx(?:[\s,-]*Xx)+")
+# "rural Alabama", 新疆的村里: one place, one placeholder.
+RUN_OF_PLACEHOLDERS = re.compile(r"Xx(?:(?:[\s,-]*|的)Xx)+")
 # Words for where someone lives, their sex or their origin, which must not tip the decision
 # (issue 4, fairness): "rural", "village", "woman", 农村, 县城, 上海, a name after 我叫.
 ATTRIBUTE_WORDS = re.compile(
@@ -90,7 +91,7 @@ def load_fallback_examples(path: Path = EXAMPLES) -> list[FallbackExample]:
 def masked(text: str) -> str:
     """The text with names, places and other personal attributes replaced by one placeholder."""
     placeholders = ATTRIBUTE_WORDS.sub("Xx", PROPER_NOUN.sub("Xx", text))
-    return RUN_OF_PLACEHOLDERS.sub("Xx", placeholders)  # "rural Alabama" is one mask, as "London"
+    return RUN_OF_PLACEHOLDERS.sub("Xx", placeholders)
 
 
 class RiskFallback:

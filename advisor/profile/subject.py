@@ -196,9 +196,11 @@ SPEAKING_FOR = (
         rf"(?:帮|替|给|为|代)(?:我的?|咱)?(?P<rel>{_REL_ZH})(?:们)?(?:的钱|的存款|的积蓄|的养老金|"
         r"的退休金)?"
         rf"(?:做|找|选|挑|买)(?:个|点|些|一下)?(?:理财|投资|基金|产品|规划)",
-        rf"(?P<rel>{_REL_ZH})(?:们)?(?:今年|现在|也)?(?:想|打算|准备|要|让我|叫我|托我|希望|问我)"
+        rf"(?P<rel>{_REL_ZH})(?:们)?(?:今年|现在|也)?(?:想|打算|准备|要|托我|希望|问我)"
         r"(?:把|拿|用)?(?:钱|存款|积蓄|退休金|养老金|一笔钱|这笔钱)?(?:来|去)?"
         r"(?:投资|理财|买(?:点|些)?(?:基金|理财|股票|保险|债券|产品)|存|放|问|咨询|配置|找)",
+        # 妈妈让我问问; not 朋友让我拿去买股票, a friend's advice to the typist.
+        rf"(?P<rel>{_REL_ZH})(?:们)?(?:今年|现在|也)?(?:让我|叫我)(?:来|去)?(?:问|咨询|找)",
         rf"(?P<rel>{_REL_ZH})(?:们)?的{_MONEY_ZH}",
         rf"(?:帮|替|代)(?:我的?|咱|家里的?)?(?P<rel>{_REL_ZH})",
         # 本人受父亲张国华先生书面委托, 代为办理其理财事宜: acting under the relative's mandate.
@@ -612,11 +614,16 @@ class Attribution:
             return not (pronoun or named == self._subject.relation)
         return True
 
-    def is_investor(self, clause: Clause, start: int) -> bool:
+    def is_investor(self, clause: Clause, start: int, own_view: bool = False) -> bool:
         """Whether the fact at `start` (clause offset) describes the investor: it belongs to the
-        nearest person named before it in its sentence, else to the investor."""
+        nearest person named before it in its sentence, else to the investor. With `own_view`
+        (how the typist investing for themselves feels about losses), only a person named in
+        the same clause takes it: "need it for my daughter's tuition, can't afford to lose any"
+        is the typist's view, not the daughter's."""
         sentence_offset = clause.start - clause.sentence_start + start
         before = clause.sentence[:sentence_offset]
+        if own_view and self._subject.who == "self":
+            before = clause.text[:start]
         reported = self._subject.who == "other" and quoted_speaker(before) is not None
         if reported and not self.is_quoted(clause, start):
             # "He told me in plain words: the capital must not go down": inside the investor's

@@ -80,6 +80,8 @@ class Clause:
     contrast_rank: int
     asked: str = ""  # the assistant message this clause's turn answers ("" if none)
     chosen: bool = False  # an option of the assistant message that the investor chose
+    # The investor's message before `asked`: the scenario a bare "What would you do?" refers to.
+    earlier: str = ""
 
     @property
     def opens_reply(self) -> bool:
@@ -185,7 +187,7 @@ def read_conversation(messages: Sequence[Message]) -> Conversation:
     """Cut the user messages into clauses; remember each one's preceding assistant turn. An
     option of that turn which the user message chooses is read as a turn of its own, before it."""
     turns: list[UserTurn] = []
-    asked, asked_index = "", -1
+    asked, asked_index, earlier = "", -1, ""
     for index, message in enumerate(messages):
         if message.role == "assistant":
             asked, asked_index = message.content, index
@@ -193,11 +195,13 @@ def read_conversation(messages: Sequence[Message]) -> Conversation:
         chosen = _chosen_turn(asked_index, asked, message.content)
         if chosen is not None:
             turns.append(chosen)
+        before = earlier if asked else ""
         clauses = tuple(
-            replace(clause, asked=asked) for clause in split_clauses(index, message.content)
+            replace(clause, asked=asked, earlier=before)
+            for clause in split_clauses(index, message.content)
         )
         turns.append(UserTurn(index, message.content, language_of(message.content), clauses, asked))
-        asked = ""
+        asked, earlier = "", message.content
     return Conversation(tuple(messages), tuple(turns))
 
 

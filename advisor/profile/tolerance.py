@@ -22,6 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from advisor.profile.lexicon import CONDITION
 from advisor.profile.numbers import (
     ENGLISH_TENS,
     ENGLISH_UNITS,
@@ -60,12 +61,12 @@ LIMIT = re.compile(
 # A fall told in money: "if my 100k became 80k", "$200k fell to $140k", "50万跌到40万".
 _AMOUNT = r"[$£€¥]?\s?(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百]+)\s?(?:k\b|m\b|grand|万|千)?"
 _BECAME = (
-    r"(?:became|become|becomes|went (?:down )?to|go(?:es)? (?:down )?to|fell to|falls? to|"
-    r"dropped to|drops? to|turned into|turns? into|shr[au]nk to|is now|变成了?|跌到了?|"
+    r"(?:(?P<from_to>to)|became|become|becomes|went (?:down )?to|go(?:es)? (?:down )?to|fell to|"
+    r"falls? to|dropped to|drops? to|turned into|turns? into|shr[au]nk to|is now|变成了?|跌到了?|"
     r"跌成了?|缩水(?:到|成)了?|只剩(?:下)?)"
 )
 PERCENT = re.compile(
-    rf"(?P<from_amount>{_AMOUNT})\s*{_BECAME}\s*(?P<to_amount>{_AMOUNT})(?![\d%％])"
+    rf"(?P<from_amount>{_AMOUNT})\s*{_BECAME}\s*(?P<to_amount>{_AMOUNT})(?![\d%％]|\s*per)"
     rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?P<num_high>\d+(?:\.\d+)?)?\s*(?:%|％|percent|"
     rf"per cent)"
     rf"|百分之(?P<zh>{_ZH_NUM})|(?P<points>\d+|[一二两三四五六七八九十]{{1,2}})\s*个点"
@@ -80,6 +81,7 @@ PERCENT = re.compile(
     r"十分之一)",
     re.IGNORECASE,
 )
+FROM_BEFORE = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 FALL = re.compile(
     r"\b(?:drop\w*|fall\w*|fell|los(?:e|es|t|ing|ses|s)\b|loss\w*|declin\w*|crash\w*|drawdown\w*|"
     r"dip\w*|down|wobbl\w*|slump\w*|sink\w*|sank|sunk|nosediv\w*|haircut|correction|hits?|"
@@ -94,7 +96,8 @@ ACCEPT = re.compile(
     r"without (?:blinking|flinching)|(?:wouldn'?t|won'?t|didn'?t|not) (?:blink|flinch)|"
     r"wouldn'?t have me sell\w*|wouldn'?t kill (?:me|us)|the most (?:i|we)(?:'d| would)? (?:want|"
     r"like|accept|take|handle)|(?:wouldn'?t|would not|won'?t|will not) (?:make (?:me|us) sell|"
-    r"change|bother|scare|worry|faze)|(?:doesn'?t|don'?t) (?:scare|bother|worry|faze)|don'?t mind|"
+    r"change|bother|scare|worry|faze)|(?:doesn'?t|don'?t) (?:scare|bother|worry|faze)|(?:don'?t|"
+    r"wouldn'?t|would not) mind|"
     r"wouldn'?t sell|won'?t sell|not sell|without selling|easy|no problem|no biggie|no sweat|cope|"
     r"at most|no more than|max(?:imum)?|up to|within|limit|tops|at the (?:very )?most|or so|ish|"
     r"more than|beyond|(?:doesn'?t|don'?t|wouldn'?t|won'?t|didn'?t) (?:cost|keep|lose|"
@@ -139,7 +142,16 @@ NEGATED_BEFORE = re.compile(
 HOW_MUCH_QUESTION = re.compile(
     r"how (?:much|big|large|far)|what (?:size|percentage|level)|最多|多少|多大|多高", re.IGNORECASE
 )
-CONDITIONAL_QUESTION = re.compile(r"\bif\b|\bwould\b|如果|假如|要是|万一", re.IGNORECASE)
+CONDITIONAL_QUESTION = re.compile(
+    r"\bif\b|\bwould\b|如果|假如|要是|万一|会怎么|会怎样|会如何", re.IGNORECASE
+)
+# A fall told as the money before and after, in the investor's own scenario ("I put in 100k and a
+# year later the app shows 80k", 假如我投了十万，一年后变成七万).
+SCENARIO_MONEY_FALL = re.compile(
+    rf"(?P<start>{_AMOUNT})[^.。!?！？]{{0,40}}?(?:shows?|showing|became|becomes|is worth|"
+    rf"turns? into|is down to|变成了?|只剩(?:下)?|剩下?|跌到了?|跌成了?)\s*(?P<end>{_AMOUNT})",
+    re.IGNORECASE,
+)
 HOLD = re.compile(
     r"\b(?:hold|held|stay the course|stay(?:ed)? invested|sit tight|do nothing|nothing|wait|"
     r"ride it "
@@ -168,6 +180,7 @@ UPPER_BOUND = re.compile(
     r"this))?\b|\bnot (?:a )?(?:whole )?lot (?:past|beyond|more than) (?:that|this)\b|"
     r"\bthe most (?:i|we)(?:'d| would)? (?:want|like|accept|take|handle)\b|\bat (?:the )?most\b|"
     r"\bno more than\b|\btops\b|\bmax(?:imum)?\b|\b(?:any|anything) (?:more|worse|bigger) and\b|"
+    r"\bmore than (?:that|this) and\b|^\W*up to\b|"
     r"最多|顶多|至多|撑死|不超过|别超过|以内|之内|再多[^，。！？]{0,4}?(?:就|了)?(?:不行|受不了|"
     r"不能|吃不消|扛不住|承受不了|肉疼|心疼|难受|睡不着)",
     re.IGNORECASE,
@@ -246,7 +259,9 @@ HELD_IN_FALL = re.compile(
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
-    r"\b(?:bought|added|invested|buying) (?:more|extra|in)?\b|\bheld and bought\b|\b(?:put|threw|"
+    # Not "down 20% since I bought it": when they bought, not buying in the fall.
+    r"(?<!since i )(?<!since we )(?<!when i )\b(?:bought|added|invested|buying) (?:more|extra|"
+    r"in)?\b|\bheld and bought\b|\b(?:put|threw|"
     r"poured|chucked) in (?:an? |some )?(?:extra|more)\b|\badding (?:to|more)\b|"
     r"\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|加了仓|"
     r"补了仓|抄底",
@@ -254,8 +269,9 @@ BOUGHT_IN_FALL = re.compile(
 )
 # Not what they nearly did: "almost sold everything", 差点全卖了.
 SOLD_IN_FALL = re.compile(
-    r"(?<!almost )(?<!nearly )\b(?:sold|panic[- ]sold|pulled out|got out|cashed out|made me sell)"
-    r"\b|(?<!差点)(?<!差一点)(?<!险些)(?<!差点全)(?<!差点都)(?:割肉|清仓|卖了|全卖)",
+    r"(?<!almost )(?<!nearly )\b(?:sold(?! (?:puts|calls|options|covered calls))|panic[- ]sold|"
+    r"pulled out|got out|cashed out|made me sell)\b"
+    r"|(?<!差点)(?<!差一点)(?<!险些)(?<!差点全)(?<!差点都)(?:割肉|清仓|卖了|全卖)",
     re.IGNORECASE,
 )
 # Unmoved by the fall they are in: "the market's down 15% since January, not bothered".
@@ -439,6 +455,8 @@ def _band(value: float, bands: tuple[tuple[float, int], ...]) -> int:
 
 def _percent(match: re.Match[str]) -> float | None:
     if match.group("from_amount"):
+        if match["from_to"] and not FROM_BEFORE.search(match.string[: match.start()]):
+            return None  # "5 to 10k" is a range; "from 100k to 80k" a fall
         return _money_fall(match.group("from_amount"), match.group("to_amount"))
     if match.group("half"):
         return 50.0
@@ -489,6 +507,8 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
         if percent is None or ACTUAL_FALL.search(clause.text[: match.start()]):
             continue  # "my fund has lost a third": what happened, not what they can bear
         about_a_fall = bool(FALL.search(clause.text) or FALL.search(clause.previous()))
+        # "How would you feel about a 15% drop?" "I'd rather not. 5% max"
+        about_a_fall = about_a_fall or bool(FALL.search(clause.question))
         # "I'd buy more at -30%": a minus sign before the size is a fall too.
         minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
         about_a_fall = about_a_fall or asked_how_much or minus or bool(match["from_amount"])
@@ -558,11 +578,20 @@ def _refusal(text: str) -> re.Match[str] | None:
 def _answers(clause: Clause) -> list[Tolerance]:
     """A reply to "what would you do if it fell N%?"."""
     question = clause.prompt
-    if not (CONDITIONAL_QUESTION.search(question) and FALL.search(question)):
+    scenario = _own_scenario(clause)
+    if scenario and CONDITIONAL_QUESTION.search(question) and not FALL.search(question):
+        question = f"{scenario} {question}"  # "What do you think you would do?" about their own
+    about_a_fall = FALL.search(question) or SCENARIO_MONEY_FALL.search(question)
+    if not (CONDITIONAL_QUESTION.search(question) and about_a_fall):
         return []
     if HOW_MUCH_QUESTION.search(question) or clause.text.rstrip().endswith(("?", "？")):
         return []  # a question back is no answer
+    if any(_percent(match) for match in PERCENT.finditer(clause.text)):
+        return []  # "15% he'd be fine with": the size they name is the answer (`_stated_limits`)
     percents = [p for p in (_percent(m) for m in PERCENT.finditer(question)) if p is not None]
+    percents += [
+        p for p in (_scenario_fall(m) for m in SCENARIO_MONEY_FALL.finditer(question)) if p
+    ]
     fall = max(percents) if percents else None
     held = max(3, loss_level(fall)) if fall is not None else HOLD_WITHOUT_NUMBER
     for pattern, level in (
@@ -589,10 +618,32 @@ def _answers(clause: Clause) -> list[Tolerance]:
     return []
 
 
+def _own_scenario(clause: Clause) -> str:
+    """The investor's message before the question, when it sets out a fall of their own
+    ("Imagine the market drops 20% next month", 假如我投了十万，一年后变成七万); else ""."""
+    earlier = clause.earlier
+    if not CONDITION.search(earlier):
+        return ""
+    if FALL.search(earlier) or SCENARIO_MONEY_FALL.search(earlier):
+        return earlier
+    return ""
+
+
+def _scenario_fall(match: re.Match[str]) -> float | None:
+    return _money_fall(match.group("start"), match.group("end"))
+
+
 def _holds_after(clause: Clause) -> bool:
     """Whether the rest of the clause's sentence says they would hold or buy more."""
     after = clause.sentence_after()
     return bool(HOLD.search(after) or BUY_MORE.search(after))
+
+
+# A question about what the investor did, not what they would do.
+PAST_QUESTION = re.compile(
+    r"\b(?:did|were|was|had|handled?)\b|当时|那时|那次|怎么(?:做|办|处理|应对)的|做了什么|有没有(?:卖|割)",
+    re.IGNORECASE,
+)
 
 
 def _past_behaviour(clause: Clause) -> list[Tolerance]:
@@ -601,14 +652,21 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
     dip = BUYING_THE_DIP.search(clause.text)
     if dip and not NEGATED_BEFORE.search(clause.text[: dip.start()]):
         return [Tolerance(BOUGHT_LEVEL, clause, dip.start(), dip.end(), BEHAVIOUR_WEIGHT)]
-    real = REAL_FALL.search(clause.text) or REAL_FALL.search(clause.sentence)
+    # "What did you do in the 2020 crash?" "nothing, just kept going": the fall is in the question.
+    asked = clause.question
+    asked_past = clause.opens_reply and bool(
+        PAST_QUESTION.search(asked) and REAL_FALL.search(asked)
+    )
+    real = REAL_FALL.search(clause.text) or REAL_FALL.search(clause.sentence) or asked_past
     if not real:
         return []
+    replies = ((HOLD, HOLD_WITHOUT_NUMBER),) if asked_past else ()
     for pattern, level in (
         (BOUGHT_IN_FALL, BOUGHT_LEVEL),
         (HELD_IN_FALL, HOLD_WITHOUT_NUMBER),
         (SOLD_IN_FALL, SOLD_LEVEL),
         (CALM_IN_FALL, CALM_IN_FALL_LEVEL),
+        *replies,
     ):
         match = pattern.search(clause.text)
         if match and pattern is SOLD_IN_FALL and WEIGHING.search(clause.text[: match.start()]):
@@ -624,6 +682,8 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
             named = named or [
                 p for p in (_percent(m) for m in SIZED_FALL.finditer(clause.sentence)) if p
             ]
+            if asked_past:
+                named = named or [p for p in (_percent(m) for m in PERCENT.finditer(asked)) if p]
             if level == HOLD_WITHOUT_NUMBER and named:
                 # Held through the fall they name: its level ("rode out a 15% drop" is 3), at
                 # least moderate.
