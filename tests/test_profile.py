@@ -2076,7 +2076,7 @@ def test_a_range_of_amounts_is_no_fall(extractor):
             "But to be honest this is all of our emergency money and my wife's hours just got cut.",
             1,
         ),
-        ("这三万块是我家的应急钱，孩子老人生病啥的都得用。", 1),
+        ("这三万块是我家的应急钱，孩子老人生病啥的都得用。", 2),
         ("我是85年的，在外企做销售，收入大头是提成，每年波动很大。", 2),
         # A pension that covers the living is income besides this money, not drawing on it.
         (
