@@ -310,9 +310,7 @@ class Duration:
 def find_durations(text: str) -> list[Duration]:
     """Every duration written in `text`, English and Chinese, in order."""
     found = [_english_duration(m) for m in DURATION_EN.finditer(text)]
-    # "二〇三〇年" is a year written digit by digit, not a duration of no time.
-    chinese = [_chinese_duration(m) for m in DURATION_ZH.finditer(text)]
-    found += [d for d in chinese if d is not None and d.years > 0]
+    found += [_chinese_duration(m) for m in DURATION_ZH.finditer(text)]
     return sorted((d for d in found if d is not None), key=lambda d: d.start)
 
 
@@ -357,6 +355,8 @@ def _chinese_duration(match: re.Match[str]) -> Duration | None:
             count = Number((low + high) / 2, approximate=True)
     if count is None or (match.group("unit") == "年" and count.value >= FIRST_CALENDAR_YEAR):
         return None  # 2022年 is a date, not two thousand years
+    if count.value == 0:
+        return None  # 二〇三〇年, a year written digit by digit, reads as nothing: not a duration
     value, approximate = count.value, count.approximate
     after = match.group("after")
     if match.group("half_before") or after == "半":
