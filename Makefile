@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/rebalance_cli.py
 	$(BIN)/python benchmarks/retrieval.py
 	$(BIN)/python benchmarks/profile_eval.py
+	$(BIN)/python benchmarks/fallback_threshold.py
 	$(BIN)/python benchmarks/llm.py
 
 # Rebuild portfolios/history_monthly.csv from the data that pip packages ship.

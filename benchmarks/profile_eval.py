@@ -1,8 +1,9 @@
 """Investor-profiling benchmark: accuracy per field and latency of `ProfileExtractor`.
 
 Sets: the labelled development set (tests/fixtures/profiles/dev.yaml, falling back to smoke.yaml),
-the development sets never tuned on (dev42.yaml, dev43.yaml, dev56.yaml, dev66.yaml, dev67.yaml
-and dev74.yaml, see tests/fixtures/profiles/README.md) and, if present, the holdout
+the development sets never tuned on (dev42.yaml, dev43.yaml, dev56.yaml, dev66.yaml, dev67.yaml,
+dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml and dev80.yaml, see
+tests/fixtures/profiles/README.md) and, if present, the holdout
 benchmarks/data/profile_holdout.yaml. The holdout is written by someone else and is never looked
 at while building the pipeline: this script prints only its aggregate figures, never an item, an id
 or a failure.
@@ -71,7 +72,9 @@ UNSEEN = tuple(PROFILES / name for name in UNSEEN_SETS)
 TUNED = {
     "tuned on (dev to dev5, smoke)": TUNED_SETS,
     "tuned after their first measurement (dev6 to dev41, dev44 to dev55, dev57 to dev65, "
-    "dev68 to dev73)": tuple(name for name in FALLBACK_SETS if name not in TUNED_SETS),
+    "dev68 to dev73, dev75, dev78)": tuple(
+        name for name in FALLBACK_SETS if name not in TUNED_SETS
+    ),
 }
 HOLDOUT = PROJECT_ROOT / "benchmarks" / "data" / "profile_holdout.yaml"
 PACKAGES = ("torch", "transformers", "sentence-transformers", "jieba")

@@ -16,7 +16,7 @@ from advisor.errors import AdvisorError
 from advisor.profile.evaluation import load_labelled_set
 from advisor.profile.extractor import ProfileExtractor
 from advisor.profile.handoff import ProfileIncomplete, to_suitability_profile
-from advisor.profile.harvest import UNSEEN_SETS
+from advisor.profile.harvest import UNSEEN_SETS, fallback_example
 from advisor.profile.model import Evidence, FlagFinding, GoalFinding, Inferred, InvestorProfile
 from advisor.profile.numbers import (
     YEAR_IN_WORDS,
@@ -27,11 +27,12 @@ from advisor.profile.numbers import (
 from advisor.profile.risk_fallback import (
     FALLBACK_CONFIDENCE,
     FALLBACK_LEVEL,
+    THRESHOLD,
     RiskFallback,
     load_fallback_examples,
     masked,
 )
-from advisor.profile.text import Message
+from advisor.profile.text import Message, read_conversation
 from advisor.profile.transcript import TranscriptError, parse_messages, read_jsonl
 from advisor.profile.validation import (
     ProposedProfile,
@@ -138,6 +139,12 @@ LABELLED_SETS = (
     "dev72.yaml",
     "dev73.yaml",
     "dev74.yaml",
+    "dev75.yaml",
+    "dev76.yaml",
+    "dev77.yaml",
+    "dev78.yaml",
+    "dev79.yaml",
+    "dev80.yaml",
     "smoke.yaml",
 )
 
@@ -215,6 +222,7 @@ def test_years_said_aloud(text, year):
         ("一年半", 1.5),
         ("三个月", 0.25),
         ("两年多", 2.5),
+        ("这五十万十年内都不用动", 10),  # the amount ends at 万: not 500,010 years
     ],
 )
 def test_durations_in_both_languages(text, years):
@@ -960,6 +968,29 @@ def test_the_risk_fallback_examples_name_the_file_and_line_of_a_bad_row(tmp_path
     path.write_text('{"has_level": true, "messages": ["ok"]}\n{"messages": ["no label"]}\n')
     with pytest.raises(ValueError, match=r"examples\.jsonl: line 2: 'has_level'"):
         load_fallback_examples(path)
+
+
+def test_the_risk_fallback_judges_only_conversations_long_enough(risk_fallback):
+    """Under `MIN_WORDS` there is no probability at all, so no threshold can give a level."""
+    short = read_conversation(user("I'm 52 and I clean houses. Where can I put 6,000?"))
+    assert risk_fallback.conversation_probability(short) is None
+    swinging_pay = read_conversation(
+        user(
+            "Hi. I work shifts at a warehouse near the port, some months I bring home 3k and some "
+            "months barely 1.5k, depends on the overtime. I've got 2k saved in my current "
+            "account. Is it worth putting 100 a month into an index fund or not?"
+        )
+    )
+    probability = risk_fallback.conversation_probability(swinging_pay)
+    assert probability is not None and probability >= THRESHOLD
+
+
+def test_the_risk_fallback_learns_the_investors_messages_and_whether_a_level_is_labelled():
+    [item] = [item for item in load_labelled_set(PROFILES / "dev.yaml") if item.id == "en-029"]
+    example = fallback_example(item)
+    assert item.expected.risk_level is None and example.has_level is False
+    assert example.messages == tuple(m.content for m in item.messages if m.role == "user")
+    assert len(example.messages) < len(item.messages)  # the adviser's questions are left out
 
 
 def test_the_clause_reader_ignores_questions_and_sentences_the_cues_read(extractor):
@@ -2353,3 +2384,86 @@ def test_ages_and_stages_in_the_dev71_to_dev73_wordings(extractor, messages, age
 def test_goals_in_the_dev71_to_dev73_wordings(extractor, messages, goal):
     goals = {finding.goal for finding in extractor.extract(user(*messages)).goals}
     assert goal in goals
+
+
+@pytest.mark.parametrize(
+    ("turns", "level"),
+    [
+        # What they did in the fall the question names, said after the fall's size.
+        (
+            [
+                ("A", "What did you do when markets dropped in 2022?"),
+                ("U", "I was down about 30% at the worst. Didn't sell, I upped my contributions."),
+            ],
+            5,
+        ),
+        (
+            [
+                ("A", "20年疫情的时候您怎么操作的？"),
+                ("U", "账户跌了两成多，我没停，还多投了一阵。"),
+            ],
+            5,
+        ),
+        # A two-digit year before the fall names a real fall.
+        ([("U", "18年那波跌了三成我也没卖，一直拿着。")], 4),
+        # Calm in a sized fall: "laughed it off".
+        ([("U", "Back in 2020 my ISA was down 25% and I just laughed it off.")], 4),
+    ],
+)
+def test_behaviour_in_a_real_fall_told_after_its_size(extractor, turns, level):
+    assert extractor.extract(chat(*turns)).risk.willingness.value == level
+
+
+def test_a_purchase_dated_to_years_is_no_buying_in_a_fall(extractor):
+    profile = extractor.extract(user("We have two rental flats, bought between 2013 and 2017."))
+    assert profile.risk.willingness.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        # Wealth far beyond this money: a strong buffer.
+        ("Net worth of about 4m, most of it outside this account.", 5),
+        ("房子车子都是全款，流动资产大概五百万。", 5),
+        # The household's security, or the pension all put in: low capacity.
+        ("离婚以后这点钱就是我们娘俩的保障。", 2),
+        ("我退休金都砸进去了。", 2),
+        # Money drawn to live on.
+        ("I live on my pension plus about £900 a month I draw from an income fund.", 2),
+        ("I'm 88 and I use it to pay for my carer.", 1),
+    ],
+)
+def test_capacity_in_the_dev75_to_dev78_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        ("honestly i can lose it all, it's fun money", "calm"),
+        ("I'm so scared I'll lose it all tonight", "panic"),
+    ],
+)
+def test_accepting_a_total_loss_is_no_fear_of_one(extractor, text, emotion):
+    assert extractor.extract(user(text)).emotion.current.value == emotion
+
+
+@pytest.mark.parametrize(
+    ("messages", "years"),
+    [
+        (["孩子现在上初二，想给她存上大学的钱。"], 5),
+        (["Saving for my son's college, he's in 3rd grade."], 10),
+        (["想给刚出生的闺女存大学的学费。"], 18),
+        # A second child just born: the elder, of unknown age, studies first.
+        (["二胎刚出生，这钱是给老大老二上学用的。"], None),
+    ],
+)
+def test_a_childs_school_year_or_birth_dates_their_studies(extractor, messages, years):
+    assert extractor.extract(user(*messages)).horizon_years.value == years
+
+
+@pytest.mark.parametrize(
+    ("text", "age"), [("我今年才二十六，刚工作。", 26), ("反正我才23，亏了再赚。", 23)]
+)
+def test_an_age_after_cai(extractor, text, age):
+    assert extractor.extract(user(text)).age.value == age

@@ -26,8 +26,9 @@ REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recal
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
 # set's first (unseen) figures and which sets were tuned on; dev42.yaml, dev43.yaml, dev56.yaml,
-# dev66.yaml, dev67.yaml and dev74.yaml never were (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%
-# and 90.0% at first; 91.2%, 87.5%, 91.2%, 92.5%, 95.0% and 88.8% now).
+# dev66.yaml, dev67.yaml, dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml and dev80.yaml never were
+# (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%, 90.0%, 93.8%, 83.8%, 96.2% and 87.5% at first;
+# 91.2%, 88.8%, 91.2%, 92.5%, 95.0%, 92.5%, 95.0%, 83.8%, 95.0% and 88.8% now).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -58,7 +59,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev38.yaml": {"sustained_anxiety": 0.333},
     "dev39.yaml": {"life_stage": 0.887},
     "dev41.yaml": {"goals_recall": 0.81},
-    "dev43.yaml": {"risk_level": 0.825, "goals_recall": 0.8, "sustained_anxiety": 0.625},
+    "dev43.yaml": {"risk_level": 0.875, "goals_recall": 0.8, "sustained_anxiety": 0.625},
     "dev44.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.285},
     "dev46.yaml": {"life_stage": 0.925, "goals_recall": 0.793, "sustained_anxiety": 0.714},
     "dev47.yaml": {"sustained_anxiety": 0.571},
@@ -73,7 +74,11 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev66.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.636},
     "dev68.yaml": {"sustained_anxiety": 0.666},
     "dev72.yaml": {"risk_level": 0.875},
-    "dev74.yaml": {"risk_level": 0.875},
+    "dev75.yaml": {"sustained_anxiety": 0.777},
+    "dev77.yaml": {"risk_level": 0.825},
+    "dev78.yaml": {"sustained_anxiety": 0.777},
+    "dev79.yaml": {"sustained_anxiety": 0.75},
+    "dev80.yaml": {"risk_level": 0.875},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -110,7 +115,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 75))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 81))}
     assert expected <= names
 
 

@@ -110,7 +110,8 @@ BORN_EN = re.compile(
 AGE_ZH = re.compile(
     rf"(?P<n>{NUMBER_ZH})(?:周岁|岁)(?!(?:的|大的|多的)?{_CHILD_ZH})(?P<tail>出头|左右|了)?"
     # 刚满二十😭: an emoji ends the age as punctuation does.
-    rf"|(?:今年|现在|已经|已|都|满|刚满)(?:刚好|正好|刚)?(?P<k>{NUMBER_ZH})(?=了|岁|周岁|[^\w%％.]|$)"
+    # 今年才二十六: 才 ("only") before the age.
+    rf"|(?:今年|现在|已经|已|都|满|刚满)(?:刚好|正好|刚|才)?(?P<k>{NUMBER_ZH})(?=了|岁|周岁|[^\w%％.]|$)"
     rf"|(?P<near>快|年近|将近|马上|奔|明年就)(?P<f>{NUMBER_ZH})(?:岁|了)"
     rf"|(?P<o>{NUMBER_ZH})出头"
     rf"|(?P<h>{NUMBER_ZH})好几"
@@ -119,7 +120,7 @@ AGE_ZH = re.compile(
     rf"(?:岁|周岁)?了"
     # 哥们四十五, 俺六十二了: the typist's own words for themselves.
     rf"|(?:{_KIN_ZH}|她|他|我|自己|本人|俺|哥们儿?|姐们儿?)(?:今年|现在|"
-    rf"已经)?(?P<j>{NUMBER_ZH})(?=了|，|,|。|$)"
+    rf"已经)?才?(?P<j>{NUMBER_ZH})(?=了|，|,|。|$)"
 )
 # A form the typist fills in: "Me: thirty-seven. Husband: thirty-nine.", "Age: 52".
 LABELLED_AGE_EN = re.compile(r"(?<![\w'])(?:me|myself|age|my age)\s*[:：=-]\s*$", re.IGNORECASE)
@@ -604,6 +605,38 @@ CHILD_AGE_ZH = re.compile(
     r"宝宝)"
 )
 CHILD_AGES = (0, 17)
+# Where no age is written, a child's school year or a birth gives one: "in 3rd grade" (about 8),
+# 上初一 (about 12), 刚上一年级 (6), "a newborn", 刚出生 (0). A verb before 初一 keeps out the
+# first day of a lunar month (正月初一).
+_ORDINALS_EN = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+)
+CHILD_SCHOOL_EN = re.compile(
+    rf"\bin (?:the )?(?P<grade>\d{{1,2}}|{'|'.join(_ORDINALS_EN)})(?:st|nd|rd|th)? grade\b|"
+    r"\b(?P<kindergarten>kindergarten|pre-?k)\b|"
+    r"\b(?P<newborn>newborn|new baby|just had (?:a|our|my) (?:baby|son|daughter|little one))\b",
+    re.IGNORECASE,
+)
+CHILD_SCHOOL_ZH = re.compile(
+    r"(?:上|读|念|在读|是)(?:小学)?(?P<grade>[一二三四五六])年级|"
+    r"(?:上|读|念|在读|是)(?P<school>初|高)(?P<year>[一二三])|"
+    # Not 二胎刚出生: an elder child of unknown age is the one who studies first.
+    r"(?<!二胎)(?<!老二)(?<!二宝)(?<!老三)(?P<newborn>刚出生|刚生下来|新生儿|刚满月|还没满月)"
+)
+FIRST_GRADE_AGE = 6
+SECONDARY_AGE_ZH = {"初": 12, "高": 15}  # the first year of each
+KINDERGARTEN_AGE = 5
 
 
 def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
@@ -622,7 +655,28 @@ def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
                 number = parse_number(text)
                 if number is not None and CHILD_AGES[0] <= number.value <= CHILD_AGES[1]:
                     found.append((number.value, quote(message_index, match.group(0))))
+        for match in [*CHILD_SCHOOL_EN.finditer(sentence), *CHILD_SCHOOL_ZH.finditer(sentence)]:
+            found.append((_school_age(match), quote(message_index, match.group(0))))
     return found
+
+
+def _school_age(match: re.Match[str]) -> float:
+    """The usual age of a child in the school year (or at the birth) a match names."""
+    groups = match.groupdict()
+    if groups.get("newborn"):
+        return 0.0
+    if groups.get("kindergarten"):
+        return float(KINDERGARTEN_AGE)
+    if groups.get("school"):
+        return float(SECONDARY_AGE_ZH[groups["school"]] + "一二三".index(groups["year"]))
+    grade = groups["grade"].lower()
+    if grade.isdigit():
+        number = int(grade)
+    elif grade in _ORDINALS_EN:
+        number = _ORDINALS_EN.index(grade) + 1
+    else:
+        number = "一二三四五六".index(grade) + 1
+    return float(FIRST_GRADE_AGE + number - 1)
 
 
 def _birth_year(match: re.Match[str], year: int) -> int | None:
@@ -738,6 +792,9 @@ STAGE_CUES = (
         r"medical|law|nursing) student",
         r"(?:fresh|recent|new) (?:grad|graduate)",
         r"(?:college|university|uni|grad|graduate|phd|masters?|mba) student",
+        # "I'm a second-year student at Edinburgh".
+        r"(?:i'?m|i am|im) an? (?:first|second|third|fourth|final|1st|2nd|3rd|4th)[- ]year "
+        r"(?:\w+ )?student",
         r"(?:i'?m|i am|im) (?:still )?(?:in|at) (?:college|university|uni|school|grad school)",
         r"(?:my|a) first (?:real |full-time |proper )?job",
         r"first (?:real |full-time |proper )?job (?:out of|after|since) (?:college|uni|university|"

@@ -70,6 +70,9 @@ WORRY_LABELS = ("anxious", "drop", "ask_action")
 SUSTAINED_RUN = 3
 NEGATED_CALM_WEIGHT = 1.0
 ASK_ACTION_WEIGHT = 0.6  # a request for what to do: "should I sell?", 怎么办, 要不要赶紧赎回？
+ASKS_WHETHER_TO = re.compile(
+    r"\b(?:(?:if|whether) (?:i|we) should|should (?:i|we)) $", re.IGNORECASE
+)
 HYPOTHETICAL_FACTOR = 0.3
 PAST_FACTOR = 0.3
 # A clause that grants something before the investor sets it aside: "虽然最近大家都在买",
@@ -232,6 +235,8 @@ EMOTION_CUES = (
         r"better off without me|(?:manage|cope|be) (?:just )?(?:fine|better(?: off)?) without me|"
         r"end it all|(?:don'?t|do not) want to (?:be here|live|go on)|"
         r"no (?:point|reason) (?:in )?(?:going on|living|being here)",
+        # Not "i can lose it all lmao it's just play money": an acceptance, not a fear.
+        r"(?<!can )(?<!afford to )(?<!fine to )(?<!ok to )(?<!okay to )(?<!happy to )"
         r"(?:lose|losing|lost) (?:everything|it all|all of it|all (?:of )?(?:my|our) (?:money|"
         r"savings))",
         r"(?:need|want) (?:it |it all |everything |my money |the money )?out (?:now|today|"
@@ -646,8 +651,10 @@ def _effective(hit: Hit) -> tuple[str | None, float]:
             label, weight = "anxious", NEGATED_CALM_WEIGHT
         else:
             return None, 0.0
-    if label == "panic" and A_NOT_A.search(hit.clause.text[: hit.start]):
-        label, weight = "ask_action", ASK_ACTION_WEIGHT  # 要不要赶紧赎回？ asks whether to sell
+    before = hit.clause.text[: hit.start]
+    if label == "panic" and (A_NOT_A.search(before) or ASKS_WHETHER_TO.search(before)):
+        # 要不要赶紧赎回？, "I keep wondering if I should move it all to cash": asks whether to.
+        label, weight = "ask_action", ASK_ACTION_WEIGHT
     asked = hit.clause.sentence.rstrip().endswith(("?", "？"))
     # "I'm worried I'll lose a chunk if I wait": the worry is now, only its object a condition.
     worry_now = label == "anxious" and _condition_only_after(hit)

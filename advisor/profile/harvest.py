@@ -19,11 +19,12 @@ from pathlib import Path
 
 from advisor.profile import goals, risk
 from advisor.profile.clauses import EXAMPLES, GOAL_EXAMPLES
-from advisor.profile.evaluation import load_labelled_set
+from advisor.profile.evaluation import LabelledConversation, load_labelled_set
 from advisor.profile.instructions import find_instructions
 from advisor.profile.lexicon import CueMatcher, is_question
 from advisor.profile.risk_cues import CAPACITY_CUES
 from advisor.profile.risk_fallback import EXAMPLES as FALLBACK_EXAMPLES
+from advisor.profile.risk_fallback import FallbackExample
 from advisor.profile.subject import Attribution, find_subject
 from advisor.profile.text import Conversation, read_conversation
 from advisor.settings import PROJECT_ROOT
@@ -38,12 +39,16 @@ UNSEEN_SETS = (
     "dev66.yaml",
     "dev67.yaml",
     "dev74.yaml",
+    "dev76.yaml",
+    "dev77.yaml",
+    "dev79.yaml",
+    "dev80.yaml",
 )
 FALLBACK_SETS = (
     *TUNED_SETS,
     *(
         f"dev{number}.yaml"
-        for number in (*range(6, 42), *range(44, 56), *range(57, 66), *range(68, 74))
+        for number in (*range(6, 42), *range(44, 56), *range(57, 66), *range(68, 74), 75, 78)
     ),
 )
 SECTION = "# Section 2:"
@@ -112,6 +117,13 @@ def rewrite(path: Path, rows: list[tuple[str, str]]) -> int:
     return len(body)
 
 
+def fallback_example(item: LabelledConversation) -> FallbackExample:
+    """What the learned risk fallback learns from a labelled conversation: the investor's messages
+    and whether its risk label is a level (not null)."""
+    messages = tuple(message.content for message in item.messages if message.role == "user")
+    return FallbackExample(messages, has_level=item.expected.risk_level is not None)
+
+
 def write_fallback_examples(path: Path = FALLBACK_EXAMPLES) -> int:
     """One line per conversation of `FALLBACK_SETS`: its user messages and whether its risk label
     is a level (not null); the count written."""
@@ -121,9 +133,8 @@ def write_fallback_examples(path: Path = FALLBACK_EXAMPLES) -> int:
     lines = []
     for name in FALLBACK_SETS:
         for item in load_labelled_set(PROFILES / name):
-            messages = [m.content for m in item.messages if m.role == "user"]
-            has_level = item.expected.risk_level is not None
-            row = {"has_level": has_level, "messages": messages}
+            example = fallback_example(item)
+            row = {"has_level": example.has_level, "messages": list(example.messages)}
             lines.append(json.dumps(row, ensure_ascii=False))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)

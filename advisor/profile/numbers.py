@@ -288,11 +288,18 @@ DURATION_EN = re.compile(
     rf"(?P<unit>{_EN_UNIT})(?:\s+and\s+(?P<half_after>a\s+half))?)(?![a-z])",
     re.IGNORECASE,
 )
+_ZH_COUNT_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_UNITS, VAGUE_DIGIT])
+# A count of years, months or days is never in 万 or 亿, so an amount written just before it ends
+# there: 这五十万十年内不用 is 500,000, then ten years (not 500,010 years).
+COUNT_ZH = (
+    rf"(?:(?<![0-9０-９.{_ZH_COUNT_CHARS}])[0-9０-９.{_ZH_COUNT_CHARS}]*"
+    rf"[0-9０-９{_ZH_COUNT_CHARS}](?:[{APPROXIMATE_SUFFIXES}](?![少]))?)"
+)
 DURATION_ZH = re.compile(
     rf"(?P<half>半)(?:个)?(?P<hunit>年|月|星期)"
-    rf"|(?P<count>{NUMBER_ZH})(?:\s*(?:-|–|到|至)\s*(?P<upper>{NUMBER_ZH}))?(?P<half_before>个半)?"
+    rf"|(?P<count>{COUNT_ZH})(?:\s*(?:-|–|到|至)\s*(?P<upper>{COUNT_ZH}))?(?P<half_before>个半)?"
     rf"(?P<unit>年|个月|(?<=半)月|周|个?星期|个?礼拜|天)"
-    rf"(?:(?P<pair>{NUMBER_ZH})(?P=unit))?"
+    rf"(?:(?P<pair>{COUNT_ZH})(?P=unit))?"
     rf"(?P<after>半|多)?"
 )
 

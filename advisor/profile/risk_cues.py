@@ -224,7 +224,7 @@ _W2 = (
         "w2",
         r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|风险(?:小|"
         r"低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还也])稳(?:的|当|点|一些|"
-        r"妥的|就行|就好|就可以)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌)",
+        r"妥的|就行|就好|就可以)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌|乱动|乱投)",
         r"不(?:想|愿意?|敢)冒(?:太大的?|什么|啥|多大的?|太多)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|"
         r"多大)?的?风险|(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|"
         r"不能)(?:太|过)(?:大|高)|不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
@@ -449,7 +449,8 @@ _NONE = (
         # Not "I don't need the money to live on", which says the opposite.
         r"(?<!n't )(?<!not )(?<!never )(?:needs?|uses?|rel(?:y|ies) on|depends? on) (?:this|the|"
         r"that|it|this money|that money|the money) (?:money )?(?:to live on|to live|for (?:rent|"
-        r"bills|living|food|daily|groceries)|every month|to pay (?:the )?bills)",
+        r"bills|living|food|daily|groceries)|every month|to pay (?:the )?bills|to pay for (?:my|"
+        r"our|her|his|the) (?:home help|carer|care|rent|bills|groceries|food|living costs))",
         # "It's our living money", "that's the rent money".
         r"(?:\b(?:it'?s|its|thats|is|was)|'s) (?:my|our|her|his|the) (?:living|rent|bills?|food|"
         r"grocery|emergency|care(?: home)?|nursing home) (?:money|buffer)",
@@ -530,6 +531,9 @@ _DRAWS = (
         r"(?:live|lives|living) (?:on|off) (?:the |my |her |his |our )?(?:interest|dividends|"
         r"withdrawals|payouts|returns|income (?:it|this) (?:pays|makes))",
         r"(?:my|our|her|his) (?:monthly |yearly |annual )?withdrawals",
+        # "about £1,100 a month she draws from a bond fund".
+        r"\S*\d\S* (?:a|per|each|every) (?:month|year) (?:that )?(?:i|we|she|he) (?:draws?|takes?|"
+        r"withdraws?) (?:out )?(?:of|from)\b",
         # "he lives on social security plus that".
         r"(?:live|lives|living) (?:on|off) [^.!?]{0,30}?\b(?:plus|and) (?:that|this|it|(?:the|"
         r"her|his|my|our) savings)\b",
@@ -735,6 +739,11 @@ _LOW = (
         # 这笔钱要是少了，计划就泡汤了: the plan cannot survive a loss.
         r"(?:少了|亏了|没了)[^。！？]{0,10}(?:泡汤|黄了|没戏|落空|完了)|"
         r"(?:计划|打算|梦想|婚事|首付|学费|房子)?(?:就|都|也)(?:泡汤|黄了|没戏|落空)",
+        # 退休金都砸进去了: what they had from the pension, all in.
+        r"(?:退休金|养老金)(?:全|都)(?:部)?(?:砸|投|押|放|买|拿)(?:进去|进|了)",
+        # 这些钱以后是我们娘俩的保障: what the household falls back on.
+        r"(?<!不)(?:是|就是)(?:我|我们|咱|咱们|她|他|他们|全家|家里|一家)[^，。！？]{0,4}的(?:生活)?"
+        r"保障",
         negatable=False,
     ),
 )
@@ -842,6 +851,9 @@ _HIGH = (
         r"really )?need (?:it|this|the money) for anything|(?:mortgage|house|home) (?:is )?"
         r"(?:all )?paid off|"
         r"own (?:my|our) (?:home|house|practice|place) outright",
+        # "net worth around 3m, mostly outside this account": wealth far beyond this money.
+        r"net worth (?:of |is |at |around |about |roughly |over |north of |~)*[$£€]?\d[\d,.]*\s?"
+        r"(?:m|mm|mil|million)\b",
         r"plenty (?:of|in) (?:other )?(?:savings|cash|money)|other savings|separate emergency fund|"
         r"(?:outside|on top of|besides|apart from) (?:my|our|an?|the) emergency fund|"
         r"emergency fund (?:is )?(?:\w+ )?(?:separate|separately|kept separately|set aside|"
@@ -862,6 +874,9 @@ _HIGH = (
         r"(?:两|三|几|好几|[2-9])套房(?:子)?(?:在)?(?:出租|收租)|房租收入|租金收入",
         # 身家几千万: wealth far beyond this money.
         r"身家(?:有)?(?:几|好几|上|过)?(?:千万|亿)|(?:资产|家产)(?:有)?(?:几|好几|上|过)(?:千万|亿)",
+        r"(?:流动资产|可投资资产|金融资产|存款)(?:大概|大约|差不多|有|约|在|将近|超过)*"
+        r"[一二两三四五六七八九几好\d]*(?:百万|千万|亿)",
+        r"(?:房子|车子|房|车)[^，。！？不没]{0,4}(?:都是|是)?全款",  # not 房子不是全款
         negatable=False,
     ),
 )

@@ -35,7 +35,8 @@ from advisor.profile.model import Inferred
 from advisor.profile.text import CJK, Conversation
 
 EXAMPLES = Path(__file__).with_name("risk_fallback_examples.jsonl")
-THRESHOLD = 0.7  # chosen by leaving out a fifth of the sets at a time (see README)
+# Chosen by leaving out a fifth of the sets at a time: benchmarks/fallback_threshold.py.
+THRESHOLD = 0.65
 FALLBACK_LEVEL = 2
 FALLBACK_CONFIDENCE = 0.35
 MIN_CONVERSATIONS = 5  # an n-gram counts only if this many conversations use it
@@ -123,16 +124,22 @@ class RiskFallback:
         matrix = self._vectoriser.transform([_joined((text,)) for text in texts])
         return [float(row[column]) for row in self._model.predict_proba(matrix)]
 
+    def conversation_probability(self, conversation: Conversation) -> float | None:
+        """The probability that the conversation carries a risk level, or None if the
+        investor's messages are too short to say (`MIN_WORDS`)."""
+        text = "\n".join(turn.content for turn in conversation.turns if turn.content.strip())
+        if _words(text) < MIN_WORDS:
+            return None
+        [whole] = self.probability([text])
+        return whole
+
     def level(self, conversation: Conversation) -> Inferred[int]:
         """`FALLBACK_LEVEL` with the most telling clause as evidence, if the investor's messages
         say enough (`MIN_WORDS`) and carry a risk level with a probability of at least
         `THRESHOLD`; else no level."""
-        text = "\n".join(turn.content for turn in conversation.turns if turn.content.strip())
-        if _words(text) < MIN_WORDS:
-            return Inferred[int]()
-        [whole] = self.probability([text])
+        whole = self.conversation_probability(conversation)
         clauses = [clause for clause in conversation.clauses if clause.text.strip()]
-        if whole < THRESHOLD or not clauses:
+        if whole is None or whole < THRESHOLD or not clauses:
             return Inferred[int]()
         scores = self.probability([clause.text for clause in clauses])
         _, telling = max(zip(scores, clauses, strict=True), key=lambda pair: pair[0])

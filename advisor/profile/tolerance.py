@@ -240,7 +240,9 @@ REAL_FALL = re.compile(
     rf"{CURRENT_FALL.pattern}|"
     rf"\b(?:19|20)\d\d\b|{YEAR_IN_WORDS}|"
     r"\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear market|dot-?com|"
-    r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次|经历过|好几回|好几次",
+    r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次|经历过|好几回|好几次|"
+    # 22年下跌的时候, 22年账户回撤了25%: a year in two digits, before the fall.
+    r"(?<![0-9])[0-2][0-9]年(?=[^，。！？,.!?]{0,4}(?:下跌|大跌|暴跌|跌|回撤|股灾|熊市|那波|那次))",
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
@@ -252,19 +254,20 @@ HELD_IN_FALL = re.compile(
     r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
     r"sold none|(?:didn'?t|did not|never|haven'?t|hasn'?t) sold? (?:a thing|anything|a share|"
     r"a single share|a penny)|held on|kept trading(?: through)?|(?:didn'?t|did not|"
-    r"never) touch(?:ed)? (?:it|them|a thing))\b|没卖|没有卖|也没卖|(?:也|都)没停|"
+    r"never) touch(?:ed)? (?:it|them|a thing))\b|没卖|没有卖|也没卖|(?:我|也|都|一直)没停|"
     r"一股(?:都|也)没卖|扛过来|"
     r"扛过去|拿住|一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|"
     r"从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
-    # Not "down 20% since I bought it": when they bought, not buying in the fall.
-    r"(?<!since i )(?<!since we )(?<!when i )\b(?:bought|added|invested|buying) (?:more|extra|"
-    r"in)?\b|\bheld and bought\b|\b(?:put|threw|"
+    # Not "down 20% since I bought it" or "flats bought between 2012 and 2016": when they
+    # bought, not buying in the fall.
+    r"(?<!since i )(?<!since we )(?<!when i )\b(?:bought|added|invested|buying) (?!between\b)"
+    r"(?:more|extra|in)?\b|\bheld and bought\b|\b(?:put|threw|"
     r"poured|chucked) in (?:an? |some )?(?:extra|more)\b|\badding (?:to|more)\b|"
     r"\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|加了仓|"
-    r"补了仓|抄底",
+    r"补了仓|抄底|(?:还|又)多投了|\brebalanced into (?:equities|stocks|shares)\b",
     re.IGNORECASE,
 )
 # Not what they nearly did: "almost sold everything", 差点全卖了.
@@ -276,7 +279,8 @@ SOLD_IN_FALL = re.compile(
 )
 # Unmoved by the fall they are in: "the market's down 15% since January, not bothered".
 CALM_IN_FALL = re.compile(
-    r"\bnot (?:bothered|worried|fazed|concerned|phased)\b|\bunbothered\b|\b(?:doesn'?t|"
+    r"\bnot (?:bothered|worried|fazed|concerned|phased)\b|\bunbothered\b|\b(?:laughed|shrugged) "
+    r"it off\b|\b(?:doesn'?t|"
     r"does not) (?:bother|worry|faze) me\b|没啥感觉|一点(?:都|也)不慌|不慌|淡定",
     re.IGNORECASE,
 )
@@ -641,7 +645,8 @@ def _holds_after(clause: Clause) -> bool:
 
 # A question about what the investor did, not what they would do.
 PAST_QUESTION = re.compile(
-    r"\b(?:did|were|was|had|handled?)\b|当时|那时|那次|怎么(?:做|办|处理|应对)的|做了什么|有没有(?:卖|割)",
+    r"\b(?:did|were|was|had|handled?)\b|当时|那时|那次|怎么(?:做|办|处理|应对|操作)的|做了什么|"
+    r"有没有(?:卖|割)",
     re.IGNORECASE,
 )
 
@@ -654,20 +659,23 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
         return [Tolerance(BOUGHT_LEVEL, clause, dip.start(), dip.end(), BEHAVIOUR_WEIGHT)]
     # "What did you do in the 2020 crash?" "nothing, just kept going": the fall is in the question.
     asked = clause.question
-    asked_past = clause.opens_reply and bool(
-        PAST_QUESTION.search(asked) and REAL_FALL.search(asked)
-    )
-    real = REAL_FALL.search(clause.text) or REAL_FALL.search(clause.sentence) or asked_past
-    if not real:
+    in_reply_to_past = bool(PAST_QUESTION.search(asked) and REAL_FALL.search(asked))
+    asked_past = clause.opens_reply and in_reply_to_past
+    named_here = REAL_FALL.search(clause.text) or REAL_FALL.search(clause.sentence)
+    # Later in that reply ("My fund was down 25% at one point. I didn't sell, I actually upped my
+    # contribution"), holding and buying answer it too; a sale there may be of something else.
+    later_in_reply = in_reply_to_past and not clause.opens_reply and not named_here
+    if not (named_here or asked_past or later_in_reply):
         return []
     replies = ((HOLD, HOLD_WITHOUT_NUMBER),) if asked_past else ()
-    for pattern, level in (
+    behaviours = (
         (BOUGHT_IN_FALL, BOUGHT_LEVEL),
         (HELD_IN_FALL, HOLD_WITHOUT_NUMBER),
         (SOLD_IN_FALL, SOLD_LEVEL),
         (CALM_IN_FALL, CALM_IN_FALL_LEVEL),
         *replies,
-    ):
+    )
+    for pattern, level in behaviours[:2] if later_in_reply else behaviours:
         match = pattern.search(clause.text)
         if match and pattern is SOLD_IN_FALL and WEIGHING.search(clause.text[: match.start()]):
             continue  # 一直在琢磨要不要割肉: weighing a sale, not one made
