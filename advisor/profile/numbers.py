@@ -103,13 +103,20 @@ NUMBER_EN = (
     rf"(?:[\s-](?:{_WORD}))?)?)"
     rf"|(?:{_WORD})(?:[\s-](?:{_WORD}))?)"
 )
+
+
+def _chinese_number_pattern(numerals: str) -> str:
+    """A Chinese number written with `numerals` and digits, or both (3万), with an optional
+    approximate suffix. It starts where a run of them starts: tried from inside a run too, a long
+    run of digits took minutes."""
+    return (
+        rf"(?:(?<![0-9０-９.{numerals}])[0-9０-９.{numerals}]*[0-9０-９{numerals}]"
+        rf"(?:[{APPROXIMATE_SUFFIXES}](?![少]))?)"
+    )
+
+
 _ZH_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_UNITS, *CHINESE_BIG_UNITS, VAGUE_DIGIT])
-# A Chinese number: numerals, digits, or both (3万), with an optional approximate suffix. It starts
-# where a run of numerals starts: tried from inside a run too, a long run of digits took minutes.
-NUMBER_ZH = (
-    rf"(?:(?<![0-9０-９.{_ZH_CHARS}])[0-9０-９.{_ZH_CHARS}]*[0-9０-９{_ZH_CHARS}]"
-    rf"(?:[{APPROXIMATE_SUFFIXES}](?![少]))?)"
-)
+NUMBER_ZH = _chinese_number_pattern(_ZH_CHARS)
 
 
 @dataclass(frozen=True)
@@ -288,13 +295,9 @@ DURATION_EN = re.compile(
     rf"(?P<unit>{_EN_UNIT})(?:\s+and\s+(?P<half_after>a\s+half))?)(?![a-z])",
     re.IGNORECASE,
 )
-_ZH_COUNT_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_UNITS, VAGUE_DIGIT])
 # A count of years, months or days is never in 万 or 亿, so an amount written just before it ends
 # there: 这五十万十年内不用 is 500,000, then ten years (not 500,010 years).
-COUNT_ZH = (
-    rf"(?:(?<![0-9０-９.{_ZH_COUNT_CHARS}])[0-9０-９.{_ZH_COUNT_CHARS}]*"
-    rf"[0-9０-９{_ZH_COUNT_CHARS}](?:[{APPROXIMATE_SUFFIXES}](?![少]))?)"
-)
+COUNT_ZH = _chinese_number_pattern("".join([*CHINESE_DIGITS, *CHINESE_UNITS, VAGUE_DIGIT]))
 DURATION_ZH = re.compile(
     rf"(?P<half>半)(?:个)?(?P<hunit>年|月|星期)"
     rf"|(?P<count>{COUNT_ZH})(?:\s*(?:-|–|到|至)\s*(?P<upper>{COUNT_ZH}))?(?P<half_before>个半)?"

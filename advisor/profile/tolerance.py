@@ -667,15 +667,14 @@ def _past_behaviour(clause: Clause) -> list[Tolerance]:
     later_in_reply = in_reply_to_past and not clause.opens_reply and not named_here
     if not (named_here or asked_past or later_in_reply):
         return []
+    kept_going = ((BOUGHT_IN_FALL, BOUGHT_LEVEL), (HELD_IN_FALL, HOLD_WITHOUT_NUMBER))
     replies = ((HOLD, HOLD_WITHOUT_NUMBER),) if asked_past else ()
     behaviours = (
-        (BOUGHT_IN_FALL, BOUGHT_LEVEL),
-        (HELD_IN_FALL, HOLD_WITHOUT_NUMBER),
-        (SOLD_IN_FALL, SOLD_LEVEL),
-        (CALM_IN_FALL, CALM_IN_FALL_LEVEL),
-        *replies,
+        kept_going
+        if later_in_reply
+        else (*kept_going, (SOLD_IN_FALL, SOLD_LEVEL), (CALM_IN_FALL, CALM_IN_FALL_LEVEL), *replies)
     )
-    for pattern, level in behaviours[:2] if later_in_reply else behaviours:
+    for pattern, level in behaviours:
         match = pattern.search(clause.text)
         if match and pattern is SOLD_IN_FALL and WEIGHING.search(clause.text[: match.start()]):
             continue  # 一直在琢磨要不要割肉: weighing a sale, not one made
