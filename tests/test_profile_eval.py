@@ -26,9 +26,10 @@ REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recal
 # Sets held below the targets, by file name and figure: their current measurement minus one
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
 # set's first (unseen) figures and which sets were tuned on; dev42.yaml, dev43.yaml, dev56.yaml,
-# dev66.yaml, dev67.yaml, dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml and dev80.yaml never were
-# (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%, 90.0%, 93.8%, 83.8%, 96.2% and 87.5% at first;
-# 91.2%, 88.8%, 91.2%, 92.5%, 95.0%, 92.5%, 95.0%, 83.8%, 95.0% and 88.8% now).
+# dev66.yaml, dev67.yaml, dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml, dev80.yaml, dev81.yaml,
+# dev84.yaml, dev87.yaml and dev88.yaml never were (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%,
+# 90.0%, 93.8%, 83.8%, 96.2%, 87.5%, 82.5%, 91.2%, 93.8% and 91.2% at first; 91.2%, 87.5%, 91.2%,
+# 93.8%, 95.0%, 92.5%, 95.0%, 83.8%, 95.0%, 88.8%, 82.5%, 91.2%, 93.8% and 91.2% now).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -36,7 +37,6 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev10.yaml": {"sustained_anxiety": 0.75},
     "dev11.yaml": {"sustained_anxiety": 0.7},
     "dev12.yaml": {"sustained_anxiety": 0.666},
-    "dev13.yaml": {"risk_level": 0.875},
     "dev15.yaml": {"sustained_anxiety": 0.75},
     "dev16.yaml": {"sustained_anxiety": 0.7},
     "dev18.yaml": {"sustained_anxiety": 0.625},
@@ -44,33 +44,31 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev20.yaml": {"sustained_anxiety": 0.714},
     "dev21.yaml": {"goals_recall": 0.75, "sustained_anxiety": 0.5},
     "dev22.yaml": {"sustained_anxiety": 0.75},
-    "dev23.yaml": {"goals_recall": 0.82},
     "dev25.yaml": {"sustained_anxiety": 0.75},
     "dev26.yaml": {"sustained_anxiety": 0.625},
     "dev27.yaml": {"goals_recall": 0.83},
     "dev29.yaml": {"sustained_anxiety": 0.75},
     "dev30.yaml": {"sustained_anxiety": 0.5},
     "dev31.yaml": {"emotion": 0.862},
-    "dev32.yaml": {"goals_recall": 0.806},
-    "dev33.yaml": {"life_stage": 0.875, "emotion": 0.85, "sustained_anxiety": 0.625},
+    "dev33.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.625},
     "dev34.yaml": {"sustained_anxiety": 0.714},
     "dev35.yaml": {"sustained_anxiety": 0.6},
     "dev37.yaml": {"sustained_anxiety": 0.714},
     "dev38.yaml": {"sustained_anxiety": 0.333},
-    "dev39.yaml": {"life_stage": 0.887},
+    "dev39.yaml": {"life_stage": 0.912},
     "dev41.yaml": {"goals_recall": 0.81},
     "dev43.yaml": {"risk_level": 0.875, "goals_recall": 0.8, "sustained_anxiety": 0.625},
-    "dev44.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.285},
-    "dev46.yaml": {"life_stage": 0.925, "goals_recall": 0.793, "sustained_anxiety": 0.714},
+    "dev44.yaml": {"sustained_anxiety": 0.285},
+    "dev46.yaml": {"goals_recall": 0.793, "sustained_anxiety": 0.714},
     "dev47.yaml": {"sustained_anxiety": 0.571},
-    "dev49.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.5},
+    "dev49.yaml": {"sustained_anxiety": 0.5},
     "dev50.yaml": {"risk_level": 0.8, "goals_recall": 0.758, "sustained_anxiety": 0.5},
     "dev51.yaml": {"sustained_anxiety": 0.777},
     "dev53.yaml": {"goals_recall": 0.8, "sustained_anxiety": 0.75},
-    "dev54.yaml": {"risk_level": 0.825, "emotion": 0.875, "sustained_anxiety": 0.555},
+    "dev54.yaml": {"risk_level": 0.875, "sustained_anxiety": 0.555},
     "dev56.yaml": {"sustained_anxiety": 0.714},
     "dev60.yaml": {"emotion": 0.85},
-    "dev62.yaml": {"risk_level": 0.875, "sustained_anxiety": 0.333},
+    "dev62.yaml": {"sustained_anxiety": 0.333},
     "dev66.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.636},
     "dev68.yaml": {"sustained_anxiety": 0.666},
     "dev72.yaml": {"risk_level": 0.875},
@@ -79,6 +77,11 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev78.yaml": {"sustained_anxiety": 0.777},
     "dev79.yaml": {"sustained_anxiety": 0.75},
     "dev80.yaml": {"risk_level": 0.875},
+    "dev81.yaml": {"risk_level": 0.812},
+    "dev82.yaml": {"sustained_anxiety": 0.666},
+    "dev84.yaml": {"life_stage": 0.912},
+    "dev86.yaml": {"sustained_anxiety": 0.714},
+    "dev87.yaml": {"goals_recall": 0.808, "sustained_anxiety": 0.714},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -115,7 +118,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 81))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 89))}
     assert expected <= names
 
 

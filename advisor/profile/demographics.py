@@ -34,16 +34,21 @@ DISAGREEMENT_YEARS = 1.5
 _KIN = "|".join(sorted(RELATIONS_EN, key=len, reverse=True))
 _KIN_ZH = "|".join(sorted(RELATIONS_ZH, key=len, reverse=True))
 _CHILD_ZH = r"(?:儿子|女儿|孩子|小孩|宝宝|娃|儿|女|孙子|孙女|外孙|学生)"
+# What follows an amount, a count or a date, not an age: 今年三十万, 今年二十号.
+_NOT_AGE_AFTER_ZH = "万千百亿块元年个月天日号次倍%％点多来余几把条只股份斤周"
 _NOT_AGE_AFTER_EN = (
     r"(?!\s*(?:%|percent|k\b|m\b|grand|dollars?|bucks|yuan|rmb|usd|euros?|pounds?|times|"
     r"-?\s?something|"
     r"months?|weeks?|days?|kids?|children|shares|funds?|stocks?|thousand|hundred|million|"
+    r"minutes?|hours?|miles?|km\b|points?|"
     r"years? (?:from|until|till|to|away|left|ago|of|in|before|into)|more|percent|x\b))"
 )
 _ABOUT_EN = r"(?:about\s+|around\s+|almost\s+|nearly\s+|now\s+|currently\s+|only\s+|just\s+)?"
 AGE_EN = re.compile(
     rf"(?:(?<![\w'])(?:i'?m|i am|im|i’m|she'?s|he'?s|she’s|he’s|(?:she|he|who) (?:is|was)|"
-    r"they'?re both|they are both|(?:just|recently) retired at|"
+    r"they'?re both|they are both|(?:just|recently) retired at|we'?re|we’re|we are|"
+    # "Self 38 yrs, IT consultant", "myself 44"; Singapore English "I 26 this year".
+    r"(?:my)?self|i(?=\s+[1-9]\d\s+(?:this year|already)\b)|"
     rf"(?:{_KIN})(?:'s|’s| is| was| (?:just |recently )?(?:turned|turns|hit|reached))|"
     r"(?:i|she|he|who) (?:just |recently |finally )?(?:turned|turn|turns|hit|hits|reached|reach)|"
     r"turning|hitting|(?:i|she|he)'?ll be|(?:i|she|he) will be|^\s*now|^\s*at|being|"
@@ -82,11 +87,22 @@ LEADING_AGE_EN = re.compile(
     r"(?![,;\s]*(?:maybe|perhaps|possibly|or|to|at most|tops|max)\b)",
     re.IGNORECASE,
 )
-# "My wife and I are both 40", "me and my partner are both 33": the typist's age too.
+# "My wife and I are both 40", "me and my partner are both 33", "WE GOT MARRIED!!! 🎉 both
+# 27": the typist's age too.
 BOTH_EN = re.compile(
-    rf"(?:(?:are|'re)\s+|,\s*|^\W*|\bwe\s+)both\s+(?:aged\s+)?(?P<n>{NUMBER_EN})(?![\w%])"
-    # "We're 49 and 47", "We (37 and 35)": the typist names their own age first.
-    rf"|\bwe(?:'re| are)?\s*\(?\s*(?:aged\s+)?(?P<first>[1-9]\d)\s*(?:and|&|,)\s*[1-9]\d\b(?!\s*%)",
+    rf"(?:(?:are|'re)\s+|[^\w\s]\s*|^\W*|\bwe\s+)both\s+(?:aged\s+)?(?P<n>{NUMBER_EN})(?![\w%])"
+    # "We're 49 and 47", "We (37 and 35)", "my wife and I are 35 and 37", "We're both retired,
+    # 69 and 71": the first age is taken as the typist's.
+    rf"|\b(?:we(?:'re| are)?|and i are|and me are)\s*(?:both\s+\w+,\s*)?\(?\s*(?:aged\s+)?"
+    r"(?P<first>[1-9]\d)\s*(?:and|&|,)\s*[1-9]\d\b(?!\s*%)",
+    re.IGNORECASE,
+)
+PAIR_OF_AGES = re.compile(r"^\W*(?P<first>[1-9]\d)\s*(?:and|&)\s*[1-9]\d\W*$")
+COUPLE = re.compile(r"\b(?:we|both)\b", re.IGNORECASE)
+# "my kids are both 17": a pair that is not the typist and a partner.
+OTHERS_BOTH = re.compile(
+    r"\b(?:kids|children|sons|daughters|boys|girls|twins|parents|grandkids|grandchildren|they)"
+    r"\s*(?:are|'re|’re)?\s*$",
     re.IGNORECASE,
 )
 # "in my forties", "into her late sixties", "I'm mid-40s".
@@ -112,6 +128,8 @@ AGE_ZH = re.compile(
     # 刚满二十😭: an emoji ends the age as punctuation does.
     # 今年才二十六: 才 ("only") before the age.
     rf"|(?:今年|现在|已经|已|都|满|刚满)(?:刚好|正好|刚|才)?(?P<k>{NUMBER_ZH})(?=了|岁|周岁|[^\w%％.]|$)"
+    # Run on without punctuation: "我是送外卖的今年三十三每个月能攒两千块".
+    rf"|今年(?P<r>[一二三四五六七八九]十[一二三四五六七八九]?)(?![{_NOT_AGE_AFTER_ZH}])"
     rf"|(?P<near>快|年近|将近|马上|奔|明年就)(?P<f>{NUMBER_ZH})(?:岁|了)"
     rf"|(?P<o>{NUMBER_ZH})出头"
     rf"|(?P<h>{NUMBER_ZH})好几"
@@ -119,18 +137,22 @@ AGE_ZH = re.compile(
     rf"|(?:^|(?<=[，,。；;]))\s*(?P<g>(?:[一二三四五六七八九]十[一二三四五六七八九]?|[2-9]\d)多?)"
     rf"(?:岁|周岁)?了"
     # 哥们四十五, 俺六十二了: the typist's own words for themselves.
+    # 我三十七 当时想着…: a space for a comma.
     rf"|(?:{_KIN_ZH}|她|他|我|自己|本人|俺|哥们儿?|姐们儿?)(?:今年|现在|"
-    rf"已经)?才?(?P<j>{NUMBER_ZH})(?=了|，|,|。|$)"
+    rf"已经)?都?才?(?P<j>{NUMBER_ZH})(?=了|，|,|。|！|!|\s|$)"
+    # 他们俩六十多了: 俩 is a numeral itself, so NUMBER_ZH would not start after it.
+    r"|(?:他|她|我)们?俩都?(?P<p>[一二三四五六七八九]十[一二三四五六七八九]?多?)(?=了|岁)"
 )
 # A form the typist fills in: "Me: thirty-seven. Husband: thirty-nine.", "Age: 52".
 LABELLED_AGE_EN = re.compile(r"(?<![\w'])(?:me|myself|age|my age)\s*[:：=-]\s*$", re.IGNORECASE)
+LABELLED_VALUE = re.compile(rf"^\s*(?P<n>{NUMBER_EN})(?![\w%-]|[.,]\d)")
 LONE_WORD_AGE_EN = re.compile(
     rf"^\s*(?P<n>{NUMBER_EN})\s*(?:y/?o|(?:yrs?|years?)(?: old)?)?\s*[,.;]?\s*$", re.IGNORECASE
 )
 # What may come before a caller's age said alone: a greeting, filler, "I'm" or their name.
 INTRODUCTION = re.compile(
     r"(?:(?i:hi|hello|hey|hiya|yes|yeah|yep|ok|okay|so|uh|um|er|erm|well|right|alright|morning|"
-    r"evening|good (?:morning|afternoon|evening)|i'?m|i am|im|it'?s|this is|me)\W*)*"
+    r"evening|good (?:morning|afternoon|evening)|i'?m|i am|im|it'?s|this is|me|myself)\W*)*"
     # A name, titled or not, up to four words: "I am Rajesh Kumar Iyer", "Mrs. J. Pemberton".
     r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:[A-Z][\w'’-]+"
     r"(?:\s+(?i:here))?)?\W*"
@@ -154,6 +176,15 @@ CORRECTED_AGE_ZH = re.compile(
 LONE_NUMBER = re.compile(
     r"^\s*(?P<n>[1-9][0-9])\s*(?:y/?o|(?:yrs?|years?) old|岁)?\s*[,，.。]?\s*$", re.IGNORECASE
 )
+# A message that opens on the age in Chinese numerals: "四十六，做建材生意的".
+LONE_NUMBER_ZH = re.compile(
+    r"^\s*(?P<n>[一二三四五六七八九]十[一二三四五六七八九]?)(?:岁|周岁)?\s*[，,。]?\s*$"
+)
+# A question about the investor in general ("能说说您的情况吗？", "Tell me about yourself"),
+# which an age may answer.
+GENERAL_QUESTION = re.compile(
+    r"情况|介绍|about (?:you\b|yourself)|your (?:situation|circumstances)", re.IGNORECASE
+)
 BORN_ZH = re.compile(
     r"(?P<year>(?:19|20)?\d\d)年(?:出生|生|的人|生人)|(?:是|我|^\s*)(?P<short>\d\d)年的"
     r"|(?:是|我|本人|^\W*)(?P<spoken>(?:[一二][九〇零])?[零〇一二三四五六七八九]{2})年(?:的(?=[，,。！!\s]|$|人)|"
@@ -161,7 +192,7 @@ BORN_ZH = re.compile(
 )
 # An age the person will reach (四十五岁前躺平, 60岁退休, 到六十岁): a target, not the age.
 TARGET_AGE_AFTER_ZH = re.compile(
-    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|退(?:休)?|上大学|上学|读大学|"
+    r"^(?:周岁|岁)?(?:前|之前|以前|后|以后|之后|时|的时候|那年|就|再|才|开始|起|退(?:休)?|上大学|上学|读大学|"
     r"毕业|结婚|成年)"
 )
 TARGET_AGE_BEFORE_ZH = re.compile(r"(?:到|活到|干到|熬到|(?:打算|准备|计划|想)(?:在)?)$")
@@ -169,12 +200,12 @@ SPOKEN_DIGITS_ZH = dict(zip("零〇一二三四五六七八九", "00123456789", 
 # Not an amount: "there's about 20M".
 SEX_AGE_EN = re.compile(
     r"(?<![\w$£€¥~])(?<!about )(?<!around )(?<!over )(?<!roughly )(?<!nearly )(?<!almost "
-    r")(?P<n>[1-9]\d)\s?(?:[mf]|male|female)(?![\w])",
+    r")(?P<n>[1-9]\d)\s?/?\s?(?:[mf]|male|female)(?![\w])",
     re.I,
 )
 # An age said in passing: "(24 btw)", "44 by the way", "33 now." at a sentence's start.
 ASIDE_AGE_EN = re.compile(
-    rf"(?<![\w.])(?P<n>{NUMBER_EN})\s*(?:btw|by the way)\b|"
+    rf"(?<![\w.])(?P<n>{NUMBER_EN})\s*(?:btw|by the way|fwiw|if (?:that|it) matters)\b|"
     rf"(?:^\W*|(?<=[.!?]\s))(?P<now>{NUMBER_EN})\s+now\b",
     re.IGNORECASE,
 )
@@ -391,6 +422,11 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
     if lone and not found:
         # "Female, 34, nurse": a clause that is nothing but a two-digit number.
         found.append((lone.start("n"), float(lone.group("n")), False))
+    lone_zh = LONE_NUMBER_ZH.match(clause.text)
+    if lone_zh and not found and _opens_its_message(clause) and not _answers_another(clause):
+        number = parse_number(lone_zh.group("n"))
+        if number is not None:
+            found.append((lone_zh.start("n"), number.value, False))
     corrected_en = CORRECTED_AGE_EN.match(clause.text)
     if corrected_en and not found:
         found.append((corrected_en.start("n"), float(corrected_en.group("n")), False))
@@ -468,7 +504,7 @@ def _english_ages(clause: Clause, year: int) -> list[tuple[int, float, bool]]:
         if born is not None:
             found.append((match.end(), float(year - born), False))
     labelled = LABELLED_AGE_EN.search(clause.sentence[: clause.start - clause.sentence_start])
-    lone_word = LONE_WORD_AGE_EN.match(text) if labelled else None
+    lone_word = LABELLED_VALUE.match(text) if labelled else None
     if lone_word and not found:
         number = parse_number(lone_word.group("n"))
         if number is not None:
@@ -508,7 +544,8 @@ def retirement_age_answer(clause: Clause) -> re.Match[str] | None:
 
 def _answers_another(clause: Clause) -> bool:
     """Whether the clause's message answers a question other than one about age."""
-    return bool(clause.asked) and not AGE_QUESTION.search(clause.asked)
+    asked = clause.asked
+    return bool(asked) and not AGE_QUESTION.search(asked) and not GENERAL_QUESTION.search(asked)
 
 
 def _opens_its_message(clause: Clause) -> bool:
@@ -526,9 +563,17 @@ def _shared_ages(clause: Clause, attribution: Attribution) -> list[AgeMention]:
     for match in BOTH_EN.finditer(clause.text):
         before = clause.sentence[: clause.start - clause.sentence_start + match.start()]
         number = parse_number(match.group("n") or match.group("first"))
-        if number is not None and (match.group("first") or FIRST_PERSON.search(before)):
+        # "🎉 both 27, ... and we want to invest it": the typist may come after the ages.
+        typist = FIRST_PERSON.search(before if before.strip(" ,") else clause.sentence)
+        if OTHERS_BOTH.search(before):
+            continue
+        if number is not None and (match.group("first") or typist):
             evidence = clause.evidence(match.start(), match.end())
             found.append(AgeMention(number.value, number.approximate, evidence))
+    pair = PAIR_OF_AGES.match(clause.text)
+    if pair and not found and COUPLE.search(clause.previous()):
+        evidence = clause.evidence(pair.start("first"), pair.end("first"))
+        found.append(AgeMention(float(pair.group("first")), False, evidence))
     return found
 
 
@@ -546,7 +591,7 @@ def _vague_age(match: re.Match[str]) -> tuple[int, float, bool]:
 def _chinese_ages(text: str, year: int) -> list[tuple[int, float, bool]]:
     found: list[tuple[int, float, bool]] = []
     for match in AGE_ZH.finditer(text):
-        group = next(g for g in ("n", "k", "f", "o", "h", "g", "j") if match.group(g))
+        group = next(g for g in ("n", "k", "r", "f", "o", "h", "g", "j", "p") if match.group(g))
         if _target_age_zh(text, match.start(group), match.end(group)):
             continue  # 四十五岁前躺平, 60岁退休: an age to come
         number = parse_number(match.group(group))
@@ -599,6 +644,18 @@ CHILD_AGE_EN = re.compile(
     rf"|(?:kids|children|sons|daughters|grandkids|grandchildren)\s*\((?P<list>[\d\s,and&]+)\)",
     re.IGNORECASE,
 )
+# A short sentence that ages the person last named, when that was a child: "I'd like to put
+# something aside for my granddaughter's college. She's 8."
+AGE_OF_LAST_NAMED_EN = re.compile(
+    rf"^\W*(?:she|he)(?:'s|’s| is| turns| turned| just turned)\s+(?:only\s+|just\s+)?"
+    rf"(?P<n>{NUMBER_EN})(?:\s*(?:years? old|yo))?\W*$",
+    re.IGNORECASE,
+)
+PERSON_NAMED_EN = re.compile(
+    rf"\b(?:(?P<child>{_CHILD_EN})s?|mum|mom|mother|dad|father|husband|wife|partner|grandma|"
+    r"grandpa|grandmother|grandfather|nan|nana|sister|brother|aunt|uncle)\b",
+    re.IGNORECASE,
+)
 CHILD_AGE_ZH = re.compile(
     rf"(?:儿子|女儿|闺女|孩子|小孩|孙子|孙女|外孙|外孙女|他|她|宝宝|娃|老大|老二)(?:今年|现在|才|刚)?"
     rf"(?P<n>{NUMBER_ZH})(?:岁|周岁)|(?P<m>{NUMBER_ZH})岁半?的(?:儿子|女儿|孩子|小孩|孙子|孙女|"
@@ -645,7 +702,14 @@ def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
     2")."""
     found: list[tuple[float, Evidence]] = []
     sentences = {(c.message_index, c.sentence_start): c.sentence for c in conversation.clauses}
+    previous: tuple[int, str] | None = None
     for (message_index, _), sentence in sentences.items():
+        aged = AGE_OF_LAST_NAMED_EN.match(sentence)
+        if aged and previous and previous[0] == message_index and _last_named_a_child(previous[1]):
+            number = parse_number(aged.group("n"))
+            if number is not None and CHILD_AGES[0] <= number.value <= CHILD_AGES[1]:
+                found.append((number.value, quote(message_index, aged.group(0).strip())))
+        previous = (message_index, sentence)
         for match in [*CHILD_AGE_EN.finditer(sentence), *CHILD_AGE_ZH.finditer(sentence)]:
             groups = match.groupdict()
             written = groups.get("list")
@@ -658,6 +722,12 @@ def find_child_ages(conversation: Conversation) -> list[tuple[float, Evidence]]:
         for match in [*CHILD_SCHOOL_EN.finditer(sentence), *CHILD_SCHOOL_ZH.finditer(sentence)]:
             found.append((_school_age(match), quote(message_index, match.group(0))))
     return found
+
+
+def _last_named_a_child(sentence: str) -> bool:
+    """Whether the last person a sentence names is a child ("my granddaughter's college")."""
+    named = list(PERSON_NAMED_EN.finditer(sentence))
+    return bool(named and named[-1].group("child"))
 
 
 def _school_age(match: re.Match[str]) -> float:

@@ -12,7 +12,7 @@ a stated age.
 import re
 from dataclasses import dataclass
 
-from advisor.profile.numbers import NUMBER_EN, NUMBER_ZH, parse_number
+from advisor.profile.numbers import MONTH_NAME_EN, NUMBER_EN, NUMBER_ZH, parse_number
 from advisor.profile.subject import RELATIONS_EN, RELATIONS_ZH
 from advisor.profile.text import UserTurn
 
@@ -24,7 +24,8 @@ _EVENT_EN = (
 )
 # "retired from the fire department at 50", "I was 30 when ...".
 EVENT_AGE_EN = re.compile(
-    rf"\b{_EVENT_EN}\b(?:\s+[\w'’-]+){{0,8}}?\s+at\s+(?:age\s+)?(?P<at>{NUMBER_EN})(?![\w%])"
+    rf"\b(?P<event>{_EVENT_EN})\b(?:\s+[\w'’-]+){{0,8}}?\s+at\s+(?:age\s+)?"
+    rf"(?P<at>{NUMBER_EN})(?![\w%])"
     rf"|\bi\s+was\s+(?P<was>{NUMBER_EN})\s+when\b",
     re.IGNORECASE,
 )
@@ -34,6 +35,21 @@ AGO_EN = re.compile(
     rf"\b(?P<ago>{NUMBER_EN}|a|one)\s+years?\s+(?:ago|back|earlier)\b",
     re.IGNORECASE,
 )
+# No count of years, but when, in the event's sentence: "retired last spring at 65" (a year
+# on), "retired this year at 60" (none); "retiring next year at 64" (a year to come).
+WHEN_EN = re.compile(
+    r"\b(?:(?P<last>last (?:year|spring|summer|autumn|fall|winter))|"
+    r"(?P<now>this year|earlier this year|last month|a few months ago))\b",
+    re.IGNORECASE,
+)
+NEXT_YEAR_EN = re.compile(r"\bnext year\b", re.IGNORECASE)
+# "Retired in January at 62": a retirement in a month named without a year is this year's.
+MONTH_EN = re.compile(
+    rf"\bin {MONTH_NAME_EN}\b(?!\s*(?:of\s+)?(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+JUST_BEFORE_EN = re.compile(r"\b(?:just|recently)\s+$", re.IGNORECASE)  # "just retired at 60"
+SENTENCE_ENDS = ".!?\n"
 EVENT_AGE_ZH = re.compile(rf"(?P<at>{NUMBER_ZH})岁(?:就|那年|时|的时候)?(?:退休|退的|内退|下岗)")
 AGO_ZH = re.compile(
     rf"[^。！？]*?(?:退(?:休)?(?:了|下来)?(?:已经)?(?P<since>{NUMBER_ZH})年|"
@@ -76,6 +92,10 @@ def _event_ages(text: str) -> list[DerivedAge]:
         years = parse_number(ago.group("ago")) if ago else None
         if at is not None and years is not None and ago is not None:
             found.append(DerivedAge(at.value + years.value, match.start(), ago.end()))
+        elif at is not None and match.group("event"):
+            since = _years_since(text, match.start(), match.end(), match.group("event"))
+            if since is not None:
+                found.append(DerivedAge(at.value + since, match.start(), match.end()))
     for match in EVENT_AGE_ZH.finditer(text):
         at = parse_number(match.group("at"))
         ago = AGO_ZH.match(text, match.end())
@@ -83,6 +103,23 @@ def _event_ages(text: str) -> list[DerivedAge]:
         if at is not None and years is not None and ago is not None:
             found.append(DerivedAge(at.value + years.value, match.start(), ago.end()))
     return found
+
+
+def _years_since(text: str, start: int, end: int, event: str) -> float | None:
+    """Years since an event from the words for when in its sentence, if any; negative for a
+    retirement to come next year."""
+    sentence_start = max(text.rfind(boundary, 0, start) for boundary in SENTENCE_ENDS) + 1
+    ends = [found for found in (text.find(b, end) for b in SENTENCE_ENDS) if found >= 0]
+    sentence = text[sentence_start : min(ends, default=len(text))]
+    if event.lower() == "retiring":
+        return -1.0 if NEXT_YEAR_EN.search(sentence) else None
+    if JUST_BEFORE_EN.search(text[sentence_start:start]):
+        return 0.0
+    when = WHEN_EN.search(sentence)
+    if when is None:
+        retired = event.lower() in ("retired", "stopped working")
+        return 0.0 if retired and MONTH_EN.search(sentence) else None
+    return 1.0 if when.group("last") else 0.0
 
 
 def _relative_ages(text: str) -> list[DerivedAge]:

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 LABEL_THRESHOLD = 1.0
 # Not feelings: they count whoever says them (a fall, a question, urgency, a suspected scam).
 FACT_LABELS = ("drop", "ask_action", "urgent", "alarm")
+BODY_NOW = re.compile(r"在(?:发)?抖|心跳|\b(?:shaking|trembling)\b", re.IGNORECASE)
 FEELING_NOW = re.compile(r"\b(?:i'?m|i am|we'?re|we are)\s+(?:\w+\s+)?$", re.IGNORECASE)
 WORRY_LABELS = ("anxious", "drop", "ask_action")
 SUSTAINED_RUN = 3
@@ -602,9 +603,17 @@ def read_emotions(
     conversation: Conversation,
     matcher: CueMatcher,
     classifier: PrototypeClassifier | None,
+    instruction_sentences: frozenset[tuple[int, int]] = frozenset(),
 ) -> EmotionState:
-    """Per-message readings and the rolling state."""
-    hits = matcher.find(EMOTION_CUES, conversation.clauses)
+    """Per-message readings and the rolling state. Words in the sentences of
+    `instruction_sentences` ((message index, sentence start), see
+    `instructions.sentences_with_instructions`) are no feeling: "approve leveraged ETFs" in an
+    override is a command."""
+    hits = [
+        hit
+        for hit in matcher.find(EMOTION_CUES, conversation.clauses)
+        if (hit.message_index, hit.clause.sentence_start) not in instruction_sentences
+    ]
     by_message: dict[int, list[Hit]] = {}
     for hit in hits:
         by_message.setdefault(hit.message_index, []).append(hit)
@@ -656,10 +665,15 @@ def _effective(hit: Hit) -> tuple[str | None, float]:
         # 要不要赶紧赎回？, "I keep wondering if I should move it all to cash": asks whether to.
         label, weight = "ask_action", ASK_ACTION_WEIGHT
     asked = hit.clause.sentence.rstrip().endswith(("?", "？"))
+    if label == "calm" and hit.clause.text.rstrip().endswith(("?", "？")):
+        return None, 0.0  # "这钱搁哪儿才踏实啊？", "will it be ok?": asks for calm, has none
     # "I'm worried I'll lose a chunk if I wait": the worry is now, only its object a condition.
     worry_now = label == "anxious" and _condition_only_after(hit)
+    # "要是全没了可咋活啊，我手都在抖": the trembling is now, whatever the clause before imagined.
+    body_now = bool(BODY_NOW.search(hit.matched)) and not HYPOTHETICAL.search(hit.clause.text)
     if (
         hit.hypothetical
+        and not body_now
         and label != "calm"
         and not (asked and label in WORRY_LABELS)
         and not worry_now

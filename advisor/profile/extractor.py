@@ -22,7 +22,7 @@ from advisor.profile.clauses import (
     ClauseClassifier,
     load_examples,
 )
-from advisor.profile.instructions import find_instructions
+from advisor.profile.instructions import find_instructions, sentences_with_instructions
 from advisor.profile.lexicon import CueMatcher, Hit
 from advisor.profile.model import (
     Evidence,
@@ -85,7 +85,12 @@ class ProfileExtractor:
         dependants = circumstances.find_dependants(conversation, self._matcher, attribution)
         emergency = circumstances.find_emergency_fund(conversation, self._matcher)
         instructions = find_instructions(conversation, self._matcher)
-        feeling = emotion.read_emotions(conversation, self._matcher, self._classifier)
+        feeling = emotion.read_emotions(
+            conversation,
+            self._matcher,
+            self._classifier,
+            sentences_with_instructions(instructions, conversation),
+        )
         facts = Circumstances(
             draws_income=_draws_income(stage_cues, found_goals),
             retired=any(hit.label == "retired" for hit in stage_cues),

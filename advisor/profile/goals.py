@@ -115,9 +115,11 @@ GOAL_CUES = (
         r"health ?care",
         r"ivf|fertility (?:treatment|clinic)|(?:saving|save|money|paying|pay) for (?:\w+ )?"
         r"(?:treatment|surgery|an operation)",
-        r"(?:money|pay|paying|save|saving|cover|covering) for (?:my |her |his |"
+        r"(?:money|pay|paying|save|saving|cover|covering) for (?:my |her |his |their |our |"
         r"future )?(?:treatment|"
         r"care|therapy|operation)|health (?:issues|problems|condition|scare)|"
+        r"(?:money|cash) (?:\w+ ){0,2}for (?:my |her |his |their |the )?treatment|rehab\b|"
+        r"rehabilitation|(?:home|in-home) (?:nursing|care)|"
         r"(?:hospital|care home|nursing home|long[- ]term care|surgery|medical treatment|"
         r"illness|disease|cancer|dementia|diagnos\w+|chemo\w*)",
         r"(?:doctor|hospital|medical|care|drug|medication) (?:bills|costs|expenses|fees)",
@@ -220,8 +222,11 @@ GOAL_CUES = (
         r"income|social security)",
         r"annuity income",
         r"(?:check|cheque|paycheck|payout|payment) (?:every|each|a) month",
-        r"(?:something|money|a bit|extra|cash|a little(?: extra)?|income) coming in (?:every|"
+        r"(?:something|money|a bit|extra|cash|a little(?: extra)?|income|more) coming in (?:every|"
         r"each|a) month",
+        # "something that pays a little each month to top up the pension".
+        r"(?:pays?|paying) (?:out )?(?:a little|a bit|something|a small amount) (?:each|every|a) "
+        r"month",
         r"(?:extra|additional|more) (?:cash|money) (?:each|every|a) month|(?:some|an|extra|"
         r"additional|"
         r"more|a bit of|a little) income",
@@ -308,7 +313,8 @@ GOAL_CUES = (
         "emigration",
         r"移民|出国定居|海外定居|移居|去国外生活|绿卡|身份规划|投资移民|技术移民|润出去|润了",
         r"(?:去|到|在)(?:国外|海外|澳洲|澳大利亚|加拿大|美国|英国|新西兰|日本|新加坡|马来西亚|泰国|"
-        r"欧洲|德国|法国|西班牙|葡萄牙|爱尔兰|香港)\S{0,2}(?:定居|生活|养老|安家|落户|发展)|"
+        r"欧洲|德国|法国|西班牙|葡萄牙|爱尔兰|香港)(?:\S{0,2}|跟\S{1,4}一起)(?:定居|生活|养老|安家|落户|"
+        r"发展)|"
         r"办(?:身份|签证|移民)|拿(?:身份|枫叶卡|PR)",
     ),
     *chinese(
@@ -321,20 +327,22 @@ GOAL_CUES = (
         r"高收益|多赚|赚钱|赚点钱|赚更多|财富积累|积累财富|长期增长|资本增值|翻倍|发财|致富|"
         r"比(?:存)?(?:银行|定期|余额宝)(?:强|高|多|好)|想做长期|长期(?:投资|配置|持有|增值|理财|"
         r"定投)|定投|指数基金|年化|收益率|(?:每年|一年)(?:至少)?(?:有)?(?:百分之|\d+%)|股票型|"
-        r"偏股|权益类|多涨(?:点|些)|涨多点",
+        r"偏股|权益类|多涨(?:点|些)|涨多点|让(?:它|钱)(?:慢慢)?(?:涨|变多|长大)",
     ),
     *chinese(
         "income",
         r"每月收入|每个月(?:有)?(?:固定)?收入|固定收入|稳定收入|被动收入|现金流|分红|股息|利息|"
         r"派息|月月有|每月领|按月领|按月拿|补贴家用|补充养老金|补充收入|生活费来源|定期收入|"
         r"每个月能拿|每月能拿|每月拿|零花钱|贴补|补贴|每(?:个)?月(?:能)?有(?:点|些)?钱(?:拿|用|花)|"
-        r"吃利息|靠利息|每(?:个)?月(?:从\S{0,6})?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)",
+        r"吃利息|靠利息|每(?:个)?月(?:从\S{0,6})?(?:取|拿)(?:出)?(?:点|些)?(?:钱|利息)|"
+        # 每个月多点钱, 每个月多份收入, 每个月返两千.
+        r"每(?:个)?月(?:能)?多(?:点|些|份|一份)?(?:钱|收入)|每(?:个)?月(?:都)?返",
     ),
     *chinese(
         "legacy",
         # 给孙子留着: kept for the grandson.
         r"给(?:我的?)?(?:孙子|孙女|外孙|外孙女|孙辈|儿孙)+留着|留给(?:我的?|我们)?\S{0,2}(?:孩子|"
-        r"子女|儿子|女儿|孙子|孙女|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|儿孙|小孩)|(?:留|"
+        r"子女|儿子|女儿|孙子|孙女|孙仔|外孙|外孙女|孙辈|后代|下一代|家人|晚辈|儿孙|小孩)|(?:留|"
         r"作为)(?:下)?遗产|传承|家族财富|传给|身后|走了以后|百年之后|遗嘱|信托",
         # 剩下的钱留给我和我弟, 一部分给女儿.
         r"(?:剩下的|剩余的|余下的|一部分)(?:钱)?[^，。！？]{0,6}?(?:留)?给(?:我和|我们|女儿|儿子|孩子|"

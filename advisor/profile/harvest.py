@@ -43,12 +43,27 @@ UNSEEN_SETS = (
     "dev77.yaml",
     "dev79.yaml",
     "dev80.yaml",
+    "dev81.yaml",
+    "dev84.yaml",
+    "dev87.yaml",
+    "dev88.yaml",
 )
 FALLBACK_SETS = (
     *TUNED_SETS,
     *(
         f"dev{number}.yaml"
-        for number in (*range(6, 42), *range(44, 56), *range(57, 66), *range(68, 74), 75, 78)
+        for number in (
+            *range(6, 42),
+            *range(44, 56),
+            *range(57, 66),
+            *range(68, 74),
+            75,
+            78,
+            82,
+            83,
+            85,
+            86,
+        )
     ),
 )
 SECTION = "# Section 2:"

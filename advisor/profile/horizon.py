@@ -29,6 +29,7 @@ from advisor.profile.demographics import retirement_age_answer
 from advisor.profile.lexicon import CONDITION, is_question
 from advisor.profile.model import Evidence, Inferred
 from advisor.profile.numbers import (
+    MONTHS,
     NUMBER_EN,
     NUMBER_ZH,
     YEAR_IN_WORDS,
@@ -52,7 +53,8 @@ HORIZON_BEFORE = re.compile(
     r"(?:\b(?:in|within|for|over|next|the next|another|after|at least|at most|less than|under|"
     r"more than|no more than|about|around|roughly|approximately|maybe|say|only|just|like|perhaps|"
     r"probably|approx|possibly|so|horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|"
-    r"up to|another|got|wait)\s*(?:the\s+)?(?:next\s+)?(?:about\s+|around\s+|roughly\s+|maybe\s+|"
+    r"up to|another|got|wait|leave it|leaving it|keep it|park it)\s*(?:the\s+)?(?:next\s+)?"
+    r"(?:about\s+|around\s+|roughly\s+|maybe\s+|"
     r"another\s+|at least\s+)?|未来|接下来|今后|再过|还有|还剩|还要|大概|大约|打算|计划|准备|期限|"
     r"至少|起码|最多|放|存|投|拿|持有|放着|存着|投个|放个|拿个|做个|做|坚持|定投|投资|预计|差不多|"
     r"估计|只有|不到|过|要|(?:多久|多长时间|几年)[…。.，,\s]*)(?:快|近|将近|差不多|大概|大约|约)?$",
@@ -215,20 +217,6 @@ ANY_TIME = re.compile(
     re.IGNORECASE,
 )
 SHORT_UNITS = ("day", "week", "天", "周", "星期", "礼拜", "日")
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 MONTH_DATE = re.compile(
     r"\b(?P<when>next|this|in|by|until|till|before|coming)\s+(?P<month>"
     + "|".join(MONTHS)
@@ -325,7 +313,8 @@ RETIRE_AT = re.compile(
     rf"\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
     rf"she turns|he turns)\s+(?P<until>{NUMBER_EN})\b|(?P<zh>{NUMBER_ZH})岁(?:就|再|时|"
-    rf"的时候)?(?:退休|退(?![一二两三四五六七八九十\d])|要用|用|不(?:用再|再|用)上班)|"
+    rf"的时候)?(?:退休|退(?![一二两三四五六七八九十\d])|要用|用|不(?:用再|再|用)上班|"
+    rf"开始(?:每(?:个)?月)?(?:领|拿|用|取))|"
     rf"(?P<zh2>{NUMBER_ZH})(?:就|再)?退休|(?:到|等到|等我|等她|等他)(?P<to>{NUMBER_ZH})岁",
     re.IGNORECASE,
 )

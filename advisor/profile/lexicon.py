@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from advisor.profile.model import Evidence
+from advisor.profile.numbers import MONTH_NAME_EN
 from advisor.profile.text import CJK, Clause, Language, last_question
 
 if TYPE_CHECKING:
@@ -72,7 +73,10 @@ ENGLISH_NEGATING_PHRASE = re.compile(
     re.IGNORECASE,
 )
 ENGLISH_WINDOW = 5
-ENGLISH_SCOPE_END = re.compile(r"\b(?:till|til|until|unless)\b")
+WAVED_AWAY_ZH = re.compile(r"(?:的)?(?:产品|那种|这种)?(?:就|也)?(?:算了|不要了?|不考虑|免了|不碰)")
+NEGATIVE_START = re.compile(r"(?:nothing|none|no|never)\b", re.IGNORECASE)
+# "I don't want nothing fancy I just want it safe": "I just" starts a new statement.
+ENGLISH_SCOPE_END = re.compile(r"\b(?:till|til|until|unless|i (?:just|only|simply))\b")
 CHINESE_NEGATORS = frozenset(
     [
         "不",
@@ -135,13 +139,15 @@ HYPOTHETICAL = re.compile(
     r"(?<!wonder )(?<!wondering )(?<!wondered )(?<!asking )(?<!not sure )(?<!know )(?<!see )"
     r"(?<!check )\b(?:if|in case|suppose|supposing|what if|imagine|hypothetically|were to|"
     r"should it|"
-    r"unless|(?<=\w )(?:would|wouldn'?t)|(?:i|we|you|she|he|they) (?:could|might)|i'?d|we'?d|"
+    r"unless|(?<=[\w%] )(?:would|wouldn'?t)|(?:i|we|you|she|he|they) (?:could|might)|i'?d|we'?d|"
     r"she'?d|he'?d)\b|"
+    # "A 25% drawdown is uncomfortable": a fall of that size in general, not this one.
+    r"^\W*(?:a|an)\s+\d+\s?%\s+(?:drop|fall|drawdown|dip|loss|decline|crash|correction)\b|"
     r"如果|要是|万一|假如|假设|的话|假若|倘若|若是|(?:我|就|也|她|他)会(?!不会)|"
     r"(?<!不)会(?:很|更|特别|有点)?(?:睡不着|担心|心疼|难受|受不了|崩溃|害怕|慌|焦虑|紧张)|"
     r"(?:亏|跌)(?:了|个|掉)?[^，。！？,.!?]{0,8}就|(?:亏|跌)(?:多了|太多)|"
     # Tolerance limits: 再多就心疼了, 超过两成就受不了, 亏一点心里都难受.
-    r"再多(?:了|点|一点|的话)?(?:我|她|他)?就|(?:超过|超出|多于)[^，。！？,.!?]{0,8}就|"
+    r"再多(?:了|点|一点|的话)?[^，。！？,.!?]{0,6}?就|(?:超过|超出|多于)[^，。！？,.!?]{0,8}就|"
     r"(?:亏|跌|赔|损失)(?:一点|一点点|一丁点|一分钱?|个?几个点)(?:钱)?(?:心里)?(?:都|也)|"
     # 亏了我可受不了: a reaction to a loss that has not happened (受不了了 would be now).
     r"(?:亏|跌|赔)(?:了|掉)[^，。！？,.!?]{0,4}(?:受不了|接受不了|扛不住|睡不着|崩溃)(?!了)",
@@ -156,7 +162,11 @@ CONDITION_START = re.compile(
 FALL_WORDS = re.compile(r"fall|fell|drop|lose|loss|down|decline|crash|跌|亏|回撤|损失", re.I)
 PAST = re.compile(
     r"\b(?:was|were|used to|had been|back then|at first|at the time|earlier|before|last "
-    r"(?:week|month|year|time)|that time|previously|yesterday|back in|in (?:19|20)\d\d)\b|"
+    r"(?:week|month|year|time)|that time|previously|yesterday|back in|in (?:19|20)\d\d|"
+    # "March 2020 I doubled my monthly buys", "in '08 I was buying": a month of a year gone by.
+    rf"{MONTH_NAME_EN} (?:19\d\d|20[01]\d|202[0-5])|in ['’][019]\d|"
+    # A belief given up: "I thought I could handle risk", 我以为我扛得住.
+    r"(?:i|we) (?:thought|assumed|believed)(?! about| it over| long| hard))\b|以为|"
     r"之前|以前|刚才|当时|那时|原来|本来|曾经|起初|一开始|上次|那次|那年|当年|那会儿?|股灾|"
     # A year gone by: 2015年, 二零一五年 (2020 on is left to the date readers).
     r"(?:19\d\d|20[01]\d)年|(?:一九|二零[零一])[零一二三四五六七八九]年",
@@ -299,7 +309,12 @@ class CueMatcher:
         return hits
 
     def _hit(self, clause: Clause, start: int, end: int, cue: Cue, hypothetical: bool) -> Hit:
-        negated = cue.negatable and self.negated(clause.text[:start], cue.language)
+        # "I don't want nothing fancy": a negative cue after a negator is emphasis, not its
+        # opposite.
+        double = cue.language == "en" and bool(NEGATIVE_START.match(clause.text, start))
+        negated = cue.negatable and not double and self.negated(clause.text[:start], cue.language)
+        # 太激进的就算了: waved away after it, "too aggressive, forget it".
+        negated = negated or (cue.negatable and bool(WAVED_AWAY_ZH.match(clause.text, end)))
         return Hit(
             cue=cue,
             clause=clause,

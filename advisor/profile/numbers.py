@@ -119,6 +119,23 @@ _ZH_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_UNITS, *CHINESE_BIG_UNITS, VAGUE_
 NUMBER_ZH = _chinese_number_pattern(_ZH_CHARS)
 
 
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MONTH_NAME_EN = "(?:" + "|".join(MONTHS) + ")"
+
+
 @dataclass(frozen=True)
 class Number:
     """A parsed number; `approximate` when the words were vague (十几, a few, in my forties)."""
@@ -300,6 +317,8 @@ DURATION_EN = re.compile(
 COUNT_ZH = _chinese_number_pattern("".join([*CHINESE_DIGITS, *CHINESE_UNITS, VAGUE_DIGIT]))
 DURATION_ZH = re.compile(
     rf"(?P<half>半)(?:个)?(?P<hunit>年|月|星期)"
+    # 个把月 "a month or so", 年把 "a year or so".
+    rf"|个把(?P<about_unit>月|星期|礼拜)|(?P<about_year>年)把(?![握手])"
     rf"|(?P<count>{COUNT_ZH})(?:\s*(?:-|–|到|至)\s*(?P<upper>{COUNT_ZH}))?(?P<half_before>个半)?"
     rf"(?P<unit>年|个月|(?<=半)月|周|个?星期|个?礼拜|天)"
     rf"(?:(?P<pair>{COUNT_ZH})(?P=unit))?"
@@ -356,6 +375,9 @@ def _english_duration(match: re.Match[str]) -> Duration | None:
 def _chinese_duration(match: re.Match[str]) -> Duration | None:
     if match.group("half"):
         return Duration(UNIT_YEARS[match.group("hunit")] / 2, False, match.start(), match.end())
+    about = match.group("about_unit") or match.group("about_year")
+    if about:
+        return Duration(UNIT_YEARS[about], True, match.start(), match.end())
     count = _range(parse_chinese_number(match.group("count")), match.group("upper"))
     if count is not None and match.group("pair"):
         # 十年八年, 三年五年: "ten years, eight years", a spoken range.

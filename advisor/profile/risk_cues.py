@@ -95,6 +95,9 @@ _W1 = (
         r"(?:can'?t|cannot|couldn'?t) bear (?:to lose|losing) (?:a penny|a cent|anything|"
         r"any of it)",
         r"(?:don'?t|doesn'?t|do not|does not) want to see it (?:drop|fall|go down|shrink)",
+        # "she'd be really upset to lose any of it".
+        r"(?:she|he|i|we|they)(?:'d|’d| would) be (?:really |very |so |terribly )?(?:upset|"
+        r"devastated|gutted|heartbroken|sick) (?:to lose|if (?:she|he|i|we|they) lost) any",
         r"(?:don'?t|doesn'?t|do not|does not) want to see any of (?:it|(?:the|this|that|her|his|"
         r"my|our) \S+) (?:go|disappear|vanish|lost)\b",
         r"(?:hate|hates|can'?t stand) (?:seeing|to see) (?:it|anything|the balance|her money|"
@@ -118,7 +121,7 @@ _W1 = (
         r"(?:一点|一分(?:钱)?|一毛(?:钱)?)(?:都|也)(?:不能|不可以|不敢)(?:动|少|碰)|不能(?:有|"
         r"接受)(?:任何)?(?:亏损|损失|风险)|不能冒(?:任何|一点)?(?:险|风险)|"
         r"不要(?:有)?(?:任何)?风险(?!太|过|很|那么|特别|大)|零风险|没有风险|无风险|绝对安全|刚兑|"
-        r"一点(?:点)?(?:风险|险)(?:都|也)不(?:想|敢|能|愿意?)冒|一点(?:点)?风险(?:都|也)不(?:要|"
+        r"一点(?:点)?(?:风险|险)(?:都|也)不(?:想|敢|能|愿意?)(?:冒|担|承担)|一点(?:点)?风险(?:都|也)不(?:要|"
         r"想要|能)有?|保证收益|保收益|亏损接受不了|不接受(?:任何)?亏损",
         # 这钱亏了可不行, 只要不亏就行: no loss is acceptable.
         r"不能少(?:一分|一毛|一块|一点)(?:钱)?|本金(?:必须|一定得|得)保住|保住本金|"
@@ -127,6 +130,8 @@ _W1 = (
         r"(?:可|绝|千万|一点都|一分都)不敢(?:亏|赔)(?!太|很|多|大)|"
         r"只要不亏(?:本)?(?:就行|就好|"
         r"就可以)?|不亏就(?:行|好)",
+        # 就想本钱不少: the principal kept whole (not 本钱不少, "plenty of capital").
+        r"(?:想|只要|就要|要)本(?:钱|金)不(?:少|亏)",
         negatable=False,
     ),
 )
@@ -220,11 +225,20 @@ _W2 = (
     # A hedge that qualifies what else they say ("fine with moderate ups and downs, nothing
     # crazy"); alone, a cautious investor.
     *english("w2", r"nothing (?:too )?(?:adventurous|fancy|wild|crazy|mad|silly)", weight=0.5),
+    # "If I lost money on this I honestly wouldn't sleep", "losing money keeps me up at night".
+    *english(
+        "w2",
+        r"\b(?:lost|lose|losing) (?:any )?money\b[^.!?]{0,30}?(?:(?:wouldn'?t|couldn'?t|can'?t|"
+        r"won'?t|would not|could not) sleep|keeps? me (?:up|awake)|(?:would|'d) keep me "
+        r"(?:up|awake))",
+        negatable=False,
+    ),
     *chinese(
         "w2",
         r"保守|谨慎|稳稳的|稳一点|稳妥|求稳|安全第一|安全(?:一点|些|为主)|低风险|风险(?:小|"
         r"低)一?(?:点|些)?|稳定(?:的)?(?:收益|回报|为主)|(?<![挺很蛮还也])稳(?:的|当|点|一些|"
-        r"妥的|就行|就好|就可以)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌|乱动|乱投)",
+        r"妥的|就行|就好|就可以)|靠谱(?:一点|的)|胆子小|胆小|不敢(?:冒险|玩|碰|赌|乱动|乱投)|"
+        r"不(?:图|求|指望)(?:多|大)?(?:挣|赚|收益)",
         r"不(?:想|愿意?|敢)冒(?:太大的?|什么|啥|多大的?|太多)?(?:险|风险)|不想(?:承担|冒|担)(?:太大|太多|很大|"
         r"多大)?的?风险|(?:不要|别|不想要?)风险(?:太|过|很|那么|特别)?(?:大|高)|风险(?:不要|别|"
         r"不能)(?:太|过)(?:大|高)|不喜欢(?:风险|波动)|别(?:太)?冒险|怕(?:亏|赔|风险|波动)",
@@ -548,6 +562,11 @@ _DRAWS = (
         r"(?:they|it|it'?s what|that'?s what) (?:pay|pays|cover|covers) (?:for )?(?:his|her|my|our|"
         r"their) (?:carers?|care|"
         r"care home|nursing home|physio|help at home)",
+        # "That portfolio is what pays for Ray's day centre", "the interest pays her home nurse".
+        r"(?:is|'s|’s) what (?:pays|is paying|covers) (?:for )?(?:\w+['’]s |his |her |my |our |"
+        r"their |the )?(?:\w+ )?(?:care|carers?|day cent(?:re|er)|nurse|nursing|home help|rent|"
+        r"bills|fees)\b|(?:interest|income|it) pays (?:for )?(?:her|his|my|our|their) "
+        r"(?:\w+ )?(?:nurse|carers?|care|rent|bills)\b",
         # "Give me a steady bit each month, on top of the pension".
         r"(?:give|pay) (?:me|us|her|him) (?:a |some )?(?:steady|regular|monthly|little) (?:bit|"
         r"income|amount|payment|sum)\b",
@@ -587,6 +606,10 @@ _DRAWS = (
         r"得)?(?:从\S{0,6})?(?:要|得)?(?:取|拿)(?:出)?(?:点|些|[\d一二两三四五六七八九十百千万]+(?:块|元)?)?"
         r"(?:钱|利息)?(?:出来)?(?:补贴|贴补|"
         r"用|花|生活|当生活费|过日子)",
+        # 那些钱是他住养老院的费用, 奶奶就靠那点存款和低保过日子: the money pays their living.
+        r"(?:是|作为)(?:他|她|我|我们|老人)?(?:住养老院|养老院|护工|保姆|看病|治病|生活)的?(?:费用|钱|"
+        r"开销|开支)|靠(?:那点|这点|这些|那些)?(?:存款|积蓄|钱)(?:和\S{1,4})?(?:过日子|生活|度日|"
+        r"养老)",
         negatable=False,
     ),
 )
@@ -600,6 +623,16 @@ _LOW = (
         r"(?:all|most|every penny|every bit|the rest) of (?:my|our|her|his) (?:life |retirement )?"
         r"savings",
         r"\btook (?:a |an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan out\b",
+        # "That's my nursing home money", "we have two kids and he's the only one bringing in a
+        # paycheck", "I don't have years to wait for it to come back", "half of everything we have".
+        r"\b(?:my|her|his|our|their) (?:nursing home|care home|care|rent|bills?|living) money\b",
+        r"\b(?:he|she|i)(?:'s|’s| is| am|'m|’m) the only one (?:bringing in|earning|working)\b",
+        r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the )?(?:years|time) to (?:wait|recover|"
+        r"make it back|ride it out)",
+        r"\bhalf of (?:everything|all|what) (?:we|i|she|he)(?:'ve| have| has)? (?:have|has|got|own|"
+        r"saved)\b",
+        # "dad has 180k. its all he has for his care".
+        r"\b(?:it'?s|its|that'?s|this is) all (?:i|we|she|he|they) (?:have|has|'ve got|got)\b",
         r"(?:still )?owes? (?:the |my |a )?(?:\w+ ){0,2}?(?:about |around |over |"
         r"nearly )?[$£€¥]?\d[\d,.]*(?:k|m|grand)?",
         r"(?:my|our|her|his) (?:entire|whole) retirement (?:is|sits|'s)\b",
@@ -733,6 +766,8 @@ _LOW = (
         # 家里就靠老公一个人的工资: one income for the household.
         r"(?:就|全|只)靠(?:老公|老婆|丈夫|妻子|爱人|他|她)一个人(?:的)?(?:工资|收入)",
         r"(?<!没有)(?<!没)(?<!无)(?<!零)负债|欠(?:了)?(?:很多|一屁股)?(?:钱|债)",
+        # 把应急的那笔钱也一起转进…: the emergency money going in.
+        r"(?:把|拿|连)(?:我的?|家里的?|我们的?)?(?:应急|备用|救急)(?:的)?(?:那笔|这笔)?(?:钱|金|资金)",
         r"月光|没啥存款|没什么存款|没多少存款|没有?(?:应急|备用)(?:金|钱)|"
         r"没攒(?:下|到|住)?(?:什么|啥|多少)?钱|还欠着|欠着[^，。！？]{0,4}(?:钱|万|千|块)|"
         r"没有?(?:别的|其他|其它|多余的|任何)?(?:存款|积蓄)",
@@ -917,13 +952,14 @@ SENTENCE_LOW_CAPACITY = re.compile(
     r"sink|yeet|move)(?:ing)? (?:all of it|it all|everything|the lot|the whole (?:thing|lot|"
     r"amount)|all)\b|go(?:ing)? all[- ]in\b)|(?:攒了|存了|存款|积蓄|攒的|存的|攒下|存下|攒着|"
     r"养老钱|生活费|工资卡里的钱)[^。！？]{0,30}?(?<!不)(?<!别)(?<!没)(?:全部|全都|全|一把(?:全)?)(?:拿来|"
-    r"拿去|拿出来)?(?:梭哈|梭|投|买|砸|押|压|上|冲|打新)",
+    r"拿去|拿出来)?(?:梭哈|梭|投|买|砸|押|压|上|冲|打新|加仓)",
     re.IGNORECASE,
 )
 # Savings named, and a sentence later all of it going in: "攒了二十万。…我准备全部梭哈进去".
 MESSAGE_ALL_IN = re.compile(
-    r"(?:攒了|存了|攒下|存下|积蓄|存款)[^？?]{0,80}?(?<!不)(?<!别)(?<!没)(?:全部|全都)(?:拿来|拿去|"
-    r"拿出来)?(?:梭哈|打新)"
+    # Not "存款一百五十万…拿一百万全砸进去": all of a smaller sum named just before.
+    r"(?:攒了|存了|攒下|存下|积蓄|存款)[^？?]{0,80}?(?<!不)(?<!别)(?<!没)(?<![万千块元])(?:全部|全都|全)"
+    r"(?:拿来|拿去|拿出来)?(?:梭哈|打新|投进去|砸进去|押进去|押上)"
 )
 # A refusal between the savings and "all in": "存款十万，不打算全部投进去", "won't put it all in".
 REFUSED_BETWEEN = re.compile(

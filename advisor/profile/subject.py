@@ -314,6 +314,15 @@ TYPIST_TOLERANCE = re.compile(
     r"只能)[^，。！？]{0,6}(?:亏|跌|接受|承受|受不了)",
     re.IGNORECASE,
 )
+# A relative who has died: their money is now the typist's to invest ("My husband passed away
+# in February and I've been left with his investments").
+DECEASED = re.compile(
+    rf"\b(?:my|our)\s+late\s+(?P<late>{_REL_EN})\b|\b(?:my|our)\s+(?P<en>{_REL_EN})\s+"
+    r"(?:has |had |just |recently |sadly )?(?:passed away|passed|died)\b|\blost my\s+"
+    rf"(?P<lost>{_REL_EN})\b|(?P<zh>{_REL_ZH})(?:上个月|去年|前年|今年|刚|已经)*(?:去世|走了|过世|病逝|"
+    r"没了)",
+    re.IGNORECASE,
+)
 ELDER_RELATIONS = frozenset(
     {
         "mother",
@@ -364,6 +373,7 @@ REPORTED_SPEECH = re.compile(
     r"天天)?(?:跟我|对我|和我)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
     re.IGNORECASE,
 )
+HOUSEHOLD = re.compile(r"我们|咱们|咱家|我家|\b(?:we|our|us)\b", re.IGNORECASE)
 # Whom the words were said to: "told me", 告诉我.
 LISTENER = re.compile(r"^\s*(?:me|us)\b|^我们?", re.IGNORECASE)
 # The typist speaking again ends the quote: "他说不转就冻结我的钱，我好害怕".
@@ -459,12 +469,26 @@ def find_subject(conversation: Conversation, matcher: CueMatcher) -> Subject:
         relation = relation or named
         evidence.append(hit.evidence())
     relation = relation or _nearest_relation(conversation, hits[0].clause, hits[0].matched)
+    if relation is not None and relation in _deceased(conversation):
+        return Subject()  # left with a late husband's investments: now the typist's own
     if relation in MONEY_NAMED_RELATIONS and _relatives_money_only(conversation, hits):
         # "I'm 61 ... my wife's pension covers our basics": a household fact; 我四十出头 ...
         # 女儿的钱十年内不会动: the money put by for the daughter.
         return Subject()
     spoken_for = Subject(who="other", relation=relation, evidence=tuple(dict.fromkeys(evidence)))
     return _unless_the_couple_invests(conversation, spoken_for)
+
+
+def _deceased(conversation: Conversation) -> set[str]:
+    """The relations the user's messages say have died."""
+    found = set()
+    for turn in conversation.turns:
+        for match in DECEASED.finditer(turn.content):
+            word = next(group for group in match.groups() if group)
+            relation = _relation_of(word)
+            if relation is not None:
+                found.add(relation)
+    return found
 
 
 def _unless_the_couple_invests(conversation: Conversation, subject: Subject) -> Subject:
@@ -612,6 +636,10 @@ class Attribution:
             named = _relation_of(speaker) or _named_relation(speaker)
             pronoun = speaker.lower() in ("he", "she", "him", "her", "他", "她")
             return not (pronoun or named == self._subject.relation)
+        if _relation_of(speaker) == "spouse":
+            # "老公说我们家能承受中等风险": a spouse speaking for the household the typist is in.
+            *_, speech = REPORTED_SPEECH.finditer(before)
+            return not HOUSEHOLD.search(before[speech.end() :])
         return True
 
     def is_investor(self, clause: Clause, start: int, own_view: bool = False) -> bool:

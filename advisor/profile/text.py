@@ -32,9 +32,11 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SENTENCE_END = re.compile(
     r"(?<!(?<![\w'’])[a-z])[.!?]+(?=\s|$)|[。！？；;\n]+|(?=[|｜])|</?[A-Za-z][^<>]{0,40}>|[【】\[\]]"
 )
-# Brackets open an aside, except around a bare number ("I (36)", "kids (6 and 8)").
+# Brackets open an aside, except around a bare number ("I (36)", "kids (6 and 8)"). A space
+# between Chinese characters is a comma typed on a phone ("手里有八十万 有吗 一分钱都不能亏").
 CLAUSE_BREAK = re.compile(
     r",(?!\d{3})|[，、:：]|\s[-–—]+\s|[(（](?![\d\s,and&]+[)）])|(?<![\d\s])[)）]"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
 CONTRAST = re.compile(
     # 这可是我的养老钱 "this really is": 可是 after 这/那 is emphasis, not "but".

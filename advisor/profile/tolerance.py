@@ -156,7 +156,7 @@ HOLD = re.compile(
     r"\b(?:hold|held|stay the course|stay(?:ed)? invested|sit tight|do nothing|nothing|wait|"
     r"ride it "
     r"out|keep (?:it|investing)|not sell|wouldn'?t sell|won'?t sell|leave it)\b|"
-    r"拿着|不动|持有|不卖|不会卖|等|扛着|继续拿|坚持|不管它|放着",
+    r"拿着|不动|持有|不卖|不会卖|等|扛着|继续拿|坚持|不管它|放着|拿得住|扛得住|拿得稳",
     re.IGNORECASE,
 )
 BUY_MORE = re.compile(
@@ -217,7 +217,7 @@ FEEL_BAD = re.compile(
     r"stress\w* (?:out|me)|nervous|anxious|"
     r"couldn'?t (?:take|handle|stand|bear|stomach)|lose sleep|not (?:good|great|happy|ok|okay|"
     r"fine))"
-    r"\b|受不了|睡不着|难受|心疼|慌|接受不了|扛不住|很难过|崩溃",
+    r"\b|受不了|睡不着|难受|心疼|(?<![不没别])慌|接受不了|扛不住|很难过|崩溃",
     re.IGNORECASE,
 )
 SELL_SOME = re.compile(
@@ -242,7 +242,7 @@ REAL_FALL = re.compile(
     r"\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear market|dot-?com|"
     r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次|经历过|好几回|好几次|"
     # 22年下跌的时候, 22年账户回撤了25%: a year in two digits, before the fall.
-    r"(?<![0-9])[0-2][0-9]年(?=[^，。！？,.!?]{0,4}(?:下跌|大跌|暴跌|跌|回撤|股灾|熊市|那波|那次))",
+    r"(?<![0-9])[0-2][0-9]年(?=[^，。！？,.!?]{0,4}(?:下跌|大跌|暴跌|跌|回撤|亏|腰斩|股灾|熊市|那波|那次))",
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
@@ -254,7 +254,8 @@ HELD_IN_FALL = re.compile(
     r"continued(?: (?:investing|my sips|the sips|contributing|buying|only))?|sold nothing|"
     r"sold none|(?:didn'?t|did not|never|haven'?t|hasn'?t) sold? (?:a thing|anything|a share|"
     r"a single share|a penny)|held on|kept trading(?: through)?|(?:didn'?t|did not|"
-    r"never) touch(?:ed)? (?:it|them|a thing))\b|没卖|没有卖|也没卖|(?:我|也|都|一直)没停|"
+    r"never) touch(?:ed)? (?:it|them|a thing)|(?<!not )(?:happy|fine|content) (?:to )?"
+    r"(?:leave|leaving) it|i'?m leaving it)\b|没卖|没有卖|也没卖|(?:我|也|都|一直)没停|"
     r"一股(?:都|也)没卖|扛过来|"
     r"扛过去|拿住|一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|"
     r"从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
