@@ -543,7 +543,8 @@ def retirement_age_answer(clause: Clause) -> re.Match[str] | None:
 
 
 def _answers_another(clause: Clause) -> bool:
-    """Whether the clause's message answers a question other than one about age."""
+    """Whether the clause's message answers a question other than one about age or about the
+    investor in general ("能说说您的情况吗？")."""
     asked = clause.asked
     return bool(asked) and not AGE_QUESTION.search(asked) and not GENERAL_QUESTION.search(asked)
 
@@ -563,10 +564,10 @@ def _shared_ages(clause: Clause, attribution: Attribution) -> list[AgeMention]:
     for match in BOTH_EN.finditer(clause.text):
         before = clause.sentence[: clause.start - clause.sentence_start + match.start()]
         number = parse_number(match.group("n") or match.group("first"))
+        if OTHERS_BOTH.search(before):
+            continue  # "my kids are both 17"
         # "🎉 both 27, ... and we want to invest it": the typist may come after the ages.
         typist = FIRST_PERSON.search(before if before.strip(" ,") else clause.sentence)
-        if OTHERS_BOTH.search(before):
-            continue
         if number is not None and (match.group("first") or typist):
             evidence = clause.evidence(match.start(), match.end())
             found.append(AgeMention(number.value, number.approximate, evidence))

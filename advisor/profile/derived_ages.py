@@ -1,7 +1,9 @@
 """Ages worked out from other facts, when the investor does not state their own.
 
 * An age at an event and how long ago the event was: "Retired at 50. That was six years back"
-  (56), "I was 30 when we bought the house, ten years ago" (40), "50岁退休，退了六年了" (56).
+  (56), "I was 30 when we bought the house, ten years ago" (40), "50岁退休，退了六年了" (56); or
+  when, without a count: "Retired last spring at 65" (66), "Just retired at 60", "Retired in
+  January at 62", "Retiring next year at 64" (63).
 * An age relative to a relative's: "I'm two years younger than my husband, who just turned 46"
   (44), "我比老公小两岁，他今年四十六" (44).
 

@@ -314,7 +314,8 @@ class CueMatcher:
         double = cue.language == "en" and bool(NEGATIVE_START.match(clause.text, start))
         negated = cue.negatable and not double and self.negated(clause.text[:start], cue.language)
         # 太激进的就算了: waved away after it, "too aggressive, forget it".
-        negated = negated or (cue.negatable and bool(WAVED_AWAY_ZH.match(clause.text, end)))
+        waved_away = cue.language == "zh" and bool(WAVED_AWAY_ZH.match(clause.text, end))
+        negated = negated or (cue.negatable and waved_away)
         return Hit(
             cue=cue,
             clause=clause,
