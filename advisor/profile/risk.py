@@ -81,7 +81,7 @@ from advisor.profile.risk_cues import (
     WILLINGNESS_CUES,
 )
 from advisor.profile.subject import Attribution, nearest_person
-from advisor.profile.text import Clause, Conversation, quote
+from advisor.profile.text import Conversation, quote
 from advisor.profile.tolerance import tolerances
 
 Experience = Literal["none", "limited", "good", "extensive"]
@@ -98,7 +98,6 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_WORDS = 3
 MIN_HAN = 3
 ASKED_BETWEEN = re.compile(r"吗|[?？]")
-SPACED_CHINESE_END = re.compile(r"[\u4e00-\u9fff]\s+$")  # a phrase cut at the space after it
 HORIZON_CAPS = ((1.01, 1), (3, 2), (10, 3), (20, 4))  # horizon below N years → cap
 RETIREMENT_HORIZON_FLOOR = 2
 OLD_AGE_MONEY_FROM = 60  # from this age, money for old age is money soon lived on
@@ -329,7 +328,7 @@ def _learned(
             continue  # the cue rules have read this sentence
         if is_question(clause) or NUMBER_OR_SIZE.search(text) or _too_short(text):
             continue
-        if _cut_at_a_space(clause):
+        if clause.cut_at_a_space:
             continue  # "保本保息", "不对不对": a phrase of a spaced message, too little to read
         if (clause.message_index, clause.sentence_start) in ignored_sentences:
             continue
@@ -350,12 +349,6 @@ def _learned(
                 _Level(reading.willingness, LEARNED_WEIGHT, clause.evidence(), clause.message_index)
             )
     return found
-
-
-def _cut_at_a_space(clause: Clause) -> bool:
-    """Whether the clause is a piece of a Chinese message spaced instead of punctuated."""
-    before = clause.sentence[: clause.start - clause.sentence_start]
-    return bool(SPACED_CHINESE_END.search(clause.text) or SPACED_CHINESE_END.search(before))
 
 
 def _too_short(text: str) -> bool:

@@ -38,6 +38,7 @@ CLAUSE_BREAK = re.compile(
     r",(?!\d{3})|[，、:：]|\s[-–—]+\s|[(（](?![\d\s,and&]+[)）])|(?<![\d\s])[)）]"
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
+SPACE_CUT_BEFORE = re.compile(r"[\u4e00-\u9fff]\s+$")  # the space after a Chinese phrase
 CONTRAST = re.compile(
     # 这可是我的养老钱 "this really is": 可是 after 这/那 is emphasis, not "but".
     r"\b(?:but|however|although|though|whereas|yet|except|then again)\b|但是|但|(?<![这那])可是|"
@@ -84,6 +85,13 @@ class Clause:
     chosen: bool = False  # an option of the assistant message that the investor chose
     # The investor's message before `asked`: the scenario a bare "What would you do?" refers to.
     earlier: str = ""
+
+    @property
+    def cut_at_a_space(self) -> bool:
+        """Whether a space between Chinese characters (`CLAUSE_BREAK`) cuts this clause from the
+        rest of its sentence: a phrase of a message spaced instead of punctuated."""
+        before = self.sentence[: self.start - self.sentence_start]
+        return bool(SPACE_CUT_BEFORE.search(self.text) or SPACE_CUT_BEFORE.search(before))
 
     @property
     def opens_reply(self) -> bool:
