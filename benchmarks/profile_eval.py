@@ -2,8 +2,9 @@
 
 Sets: the labelled development set (tests/fixtures/profiles/dev.yaml, falling back to smoke.yaml),
 the development sets never tuned on (dev42.yaml, dev43.yaml, dev56.yaml, dev66.yaml, dev67.yaml,
-dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml, dev80.yaml, dev81.yaml, dev84.yaml, dev87.yaml and
-dev88.yaml, see tests/fixtures/profiles/README.md) and, if present, the holdout
+dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml, dev80.yaml, dev81.yaml, dev84.yaml, dev87.yaml,
+dev88.yaml, dev90.yaml, dev92.yaml, dev95.yaml and dev96.yaml, see
+tests/fixtures/profiles/README.md) and, if present, the holdout
 benchmarks/data/profile_holdout.yaml. The holdout is written by someone else and is never looked
 at while building the pipeline: this script prints only its aggregate figures, never an item, an id
 or a failure.
@@ -72,7 +73,7 @@ UNSEEN = tuple(PROFILES / name for name in UNSEEN_SETS)
 TUNED = {
     "tuned on (dev to dev5, smoke)": TUNED_SETS,
     "tuned after their first measurement (dev6 to dev41, dev44 to dev55, dev57 to dev65, "
-    "dev68 to dev73, dev75, dev78, dev82, dev83, dev85, dev86)": tuple(
+    "dev68 to dev73, dev75, dev78, dev82, dev83, dev85, dev86, dev89, dev91, dev93, dev94)": tuple(
         name for name in FALLBACK_SETS if name not in TUNED_SETS
     ),
 }

@@ -153,6 +153,14 @@ LABELLED_SETS = (
     "dev86.yaml",
     "dev87.yaml",
     "dev88.yaml",
+    "dev89.yaml",
+    "dev90.yaml",
+    "dev91.yaml",
+    "dev92.yaml",
+    "dev93.yaml",
+    "dev94.yaml",
+    "dev95.yaml",
+    "dev96.yaml",
     "smoke.yaml",
 )
 
@@ -2683,3 +2691,285 @@ def test_horizons_in_the_dev81_to_dev86_wordings(extractor, text, years):
 )
 def test_emotion_in_the_dev81_to_dev86_wordings(extractor, turns, emotion):
     assert extractor.extract(chat(*turns)).emotion.current.value == emotion
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "age"),
+    [
+        # A couple investing together: the typist is the investor.
+        (
+            "Me (41) and my husband (43) have about 60k in a savings account for retirement.",
+            "self",
+            41,
+        ),
+        ("My husband and I are both 63. I'm still teaching, he retired last year.", "self", 63),
+        ("our joint account is down 9% this week. my wife says relax", "self", None),
+        ("My husband wants the 529 plan. We'd accept moderate risk, maybe 15% down.", "self", None),
+        (
+            "ok lol. My parents gave me 20k and my partner and I want to buy in about 18 months.",
+            "self",
+            None,
+        ),
+        # The relative holds the money or is described as the one investing.
+        ("my son is 19 and he's put his entire student loan into meme coins", "other", 19),
+        ("my parents' retirement fund is down 15% this year. they're 68 and 70.", "other", 68),
+        (
+            "Trying to help my old man out. He retired from the railways in the spring.",
+            "other",
+            None,
+        ),
+        ("my lad turned 21 last week, he wants it all in bitcoin", "other", 21),
+        (
+            "My brother and I sold mum and dad's house, they're both in care now (88 and 85) "
+            "and I've got POA.",
+            "other",
+            88,
+        ),
+        (
+            "Son was born in 2003, just started as an apprentice. I'm helping him open an "
+            "account. He wants to save.",
+            "other",
+            23,
+        ),
+        ("我爸妈养老钱买的那个理财产品出事了吗？他们俩都七十出头。", "other", 71),
+        ("我妈刚才接到一个电话，说她涉嫌洗钱。她七十二了，差点就转过去了。", "other", 72),
+        # 她 is the daughter, not the husband named before (a guard: a pronoun's age now counts).
+        ("房贷基本靠老公一个人扛。想给老大存上大学的钱，她今年5岁。", "self", None),
+    ],
+)
+def test_whose_profile_in_the_dev89_and_dev91_wordings(extractor, text, who, age):
+    profile = extractor.extract(user(text))
+    assert (profile.subject.who, profile.age.value) == (who, age)
+
+
+def test_the_typists_advice_is_not_the_investors_willingness(extractor):
+    text = (
+        "My mum is 68. Her fund is down 15% this year and she keeps asking me if she should "
+        "pull out. I told her to hold but it's dropped further since."
+    )
+    assert extractor.extract(user(text)).risk.willingness.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("got 3 months rent saved separately, won't touch this money for at least 10 years", 10),
+        ("Back in 2020 I stopped paying in for a year because I got scared.", None),
+        ("In 2020 my account dropped about 20% and I just deleted the app for a month.", None),
+        ("再过两个月就40了。大概20年左右退休，想为养老多攒点。", 20),
+        ("I'm retired now (taught chemistry for 31 years) and have about 90k in savings.", None),
+        ("Born in 1979, same firm for 14 years. Planning to retire at 62.", 15),
+        ("I lost a third of my pension in 2008 and didn't sleep for a year.", None),
+        ("I'm 63 and still teaching until 66, then this is our retirement money.", 3),
+        ("its meant to pay for his retraining as a plumber next yr.", 1),
+        (
+            "We've got four grandkids now, youngest born in May, and we'd like to start setting "
+            "aside something for each of them for when they're grown.",
+            None,
+        ),
+        ("Her boyfriend of two months wants her to put 80k into his restaurant.", None),
+        ("She is fine with it swinging around since she won't touch it for 10+ years.", 10),
+    ],
+)
+def test_horizons_in_the_dev89_and_dev91_wordings(extractor, text, years):
+    found = extractor.extract(user(text)).horizon_years.value
+    assert found == (None if years is None else pytest.approx(years, abs=0.01))
+
+
+@pytest.mark.parametrize(
+    ("text", "willingness"),
+    [
+        ("22年那波美股科技股我亏了40%，没割，后来慢慢回来了。", 5),
+        ("I bought a flat in 2021 right at the peak and it's now worth less than I paid.", None),
+        ("I bought a second flat in 2015 and sold it last year at a good profit.", None),
+        ("我还年轻，亏了也不怕，想长期定投指数基金。", 4),
+        ("A crash wouldn't faze me.", 4),
+        ("我想全部卖了存银行。", 1),
+    ],
+)
+def test_willingness_in_the_dev89_and_dev91_wordings(extractor, text, willingness):
+    assert extractor.extract(user(text)).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("I want high risk. Oh and this is my emergency fund. it's the only cash I've got.", 1),
+        ("My dad is 79 and has early dementia. That money pays for his carers.", 1),
+        ("I'm 39 and taking out a 20k personal loan to add more BTC.", 2),
+    ],
+)
+def test_capacity_in_the_dev89_and_dev91_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        # The fright of a fall long past, told in the clause after the year.
+        ("2008年那会儿我买的基金亏了四成，吓得全卖了，之后再也没碰过股票。", "calm"),
+        (
+            "She thinks I'm stressed. I'm not stressed. I've just checked the account maybe 30 "
+            "times today since it dropped 7%.",
+            "anxious",
+        ),
+        ("It's already down 18% and I feel awful. I want OUT.", "panic"),
+    ],
+)
+def test_emotion_in_the_dev89_and_dev91_wordings(extractor, text, emotion):
+    assert extractor.extract(user(text)).emotion.current.value == emotion
+
+
+@pytest.mark.parametrize(
+    ("text", "goal", "found"),
+    [
+        ("我们半年的应急金备着。这笔两百万打算放二十年。", "emergency_fund", False),
+        ("我自己打算长期放着，十几年不动。", "wealth_growth", True),
+    ],
+)
+def test_goals_in_the_dev89_and_dev91_wordings(extractor, text, goal, found):
+    goals = [finding.goal for finding in extractor.extract(user(text)).goals]
+    assert (goal in goals) == found
+
+
+@pytest.mark.parametrize(
+    ("turns", "willingness"),
+    [
+        # A loss told in money, out of the sum named before it or in the question.
+        ([("U", "一共四十万，最多亏个两三千块钱吧，再多就不行了。")], 1),
+        ([("U", "I have 100k and can't afford to lose more than 5k.")], 2),
+        # Sizes with no unit of money are no loss in money.
+        ([("U", "攒了二十五万，能接受亏一点，但超过一成我肯定睡不着觉")], 2),
+        ([("U", "家里存了六十万，能接受亏个十来个点吧")], 3),
+        (
+            [
+                ("A", "假如二十万本金一年后只剩十四万，您会怎么做？"),
+                ("U", "那可不行，说实话亏个五六千我晚上就得睡不着觉了"),
+            ],
+            2,
+        ),
+        # No loss at all, in reply to how much of a fall they could accept.
+        ([("A", "How much of a loss could you accept?"), ("U", "none please.")], 1),
+        ([("A", "How much of a fall could you accept?"), ("U", "None. That's non-negotiable")], 1),
+        # Replies to a fall named in the question.
+        ([("A", "如果本金跌了一成，您能接受吗？"), ("U", "那可不行，我们岁数大了，经不起折腾")], 2),
+        (
+            [
+                ("A", "How would you feel if your pot dropped 15% one year?"),
+                ("U", "Not thrilled. I'd grit my teeth and keep paying in."),
+            ],
+            3,
+        ),
+        ([("U", "我一点都不慌，08年、15年我都扛过来了，一股没卖")], 4),
+        ([("U", "退休金不高，想买点稳当的，亏钱的东西我是不敢碰的。")], 1),
+        # A refusal of the fall asked about gives way to the no-loss statement after it.
+        ([("A", "如果中途亏了10%，您能接受吗？"), ("U", "那不行，本金一分都不能亏")], 1),
+    ],
+)
+def test_willingness_in_the_dev93_and_dev94_wordings(extractor, turns, willingness):
+    assert extractor.extract(chat(*turns)).risk.willingness.value == willingness
+
+
+@pytest.mark.parametrize(
+    ("text", "capacity"),
+    [
+        ("I'm 67, I don't have 20 years to make this back.", 2),
+        # Money set aside for parents' care in three to five years is no living money.
+        ("想给双方老人准备点看病的钱，估计三到五年内会用到。", 3),
+        ("俺今年六十七了，儿子给了两万块钱让俺存着防身，有个急用好拿。", 1),
+        ("我一个月养老金就一百多块。", 2),
+    ],
+)
+def test_capacity_in_the_dev93_and_dev94_wordings(extractor, text, capacity):
+    assert extractor.extract(user(text)).risk.capacity.value == capacity
+
+
+@pytest.mark.parametrize(
+    ("turns", "years"),
+    [
+        # When a product matures is not when the money is needed.
+        ([("U", "我六十五，退休金够花，准备把下个月到期的三十万理财全部追加进去。")], None),
+        ([("U", "那两百万理财下个月到期，我心里很乱。")], None),
+        ([("U", "We have about $180k in a CD that comes due in June. I need it safe.")], None),
+        (
+            [("U", "71, widowed for over a decade. I'd like something that pays a steady amount.")],
+            None,
+        ),
+        # A school year is no duration.
+        ([("A", "大概什么时候要用到？"), ("U", "他今年刚上一年级，算下来差不多十二年吧")], 12),
+        # A month in which something was done.
+        (
+            [
+                (
+                    "U",
+                    "started at my first proper job in september, want to do something with my pay",
+                )
+            ],
+            None,
+        ),
+        # Replies to "when?" date the need.
+        ([("A", "When is it likely?"), ("U", "next year, the waiting list's long")], 1),
+        (
+            [
+                ("A", "How old are you?"),
+                ("U", "45"),
+                ("A", "And roughly when would you like to retire?"),
+                ("U", "60 if the knees hold out."),
+            ],
+            15,
+        ),
+    ],
+)
+def test_horizons_in_the_dev93_and_dev94_wordings(extractor, turns, years):
+    found = extractor.extract(chat(*turns)).horizon_years.value
+    assert found == (None if years is None else pytest.approx(years, abs=0.01))
+
+
+@pytest.mark.parametrize(
+    ("turns", "who", "age"),
+    [
+        ([("A", "请问您是哪年出生的？"), ("U", "89年")], "self", 37),
+        (
+            [
+                ("A", "How old are you?"),
+                ("U", "39"),
+                ("A", "And how long until you need it?"),
+                ("U", "25 years. this is the third time I've answered these."),
+            ],
+            "self",
+            39,
+        ),
+        # A gift towards a daughter's flat is the parents' own investment.
+        (
+            [("U", "I'm 47. We're putting aside 60k to help our daughter with a flat deposit.")],
+            "self",
+            47,
+        ),
+        # The typist naming themselves as 王阿姨; not 我是她女儿, the daughter of the mother.
+        ([("U", "我是王阿姨，今年六十八岁，手上这些都是养老钱，一分都不能亏。")], "self", 68),
+        (
+            [("U", "我妈五十八了，有人让她把房子抵押了贷款投进去。我是她女儿，31岁，劝不住。")],
+            "other",
+            58,
+        ),
+        # The year given again is the one meant.
+        (
+            [("A", "方便说一下您的年龄吗？"), ("U", "80年的。哦不对，是81年的，老记错哈哈")],
+            "self",
+            45,
+        ),
+        # Husband and wife writing in turn about their money.
+        (
+            [
+                ("U", "我是老公，今年40，在国企上班。我们想每个月定投指数基金，给女儿攒学费。"),
+                ("U", "我是老婆，插一句：最多亏10%，再多我真受不了。"),
+                ("U", "老公：她说得对，就按她说的来，我们俩意见一致。"),
+            ],
+            "self",
+            40,
+        ),
+    ],
+)
+def test_ages_in_the_dev93_and_dev94_wordings(extractor, turns, who, age):
+    profile = extractor.extract(chat(*turns))
+    assert (profile.subject.who, profile.age.value) == (who, age)

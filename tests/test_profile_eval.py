@@ -27,9 +27,10 @@ REPORTED = ("horizon_years", "age", "subject", "sustained_anxiety", "flags_recal
 # conversation (or one labelled goal) of margin. See tests/fixtures/profiles/README.md for each
 # set's first (unseen) figures and which sets were tuned on; dev42.yaml, dev43.yaml, dev56.yaml,
 # dev66.yaml, dev67.yaml, dev74.yaml, dev76.yaml, dev77.yaml, dev79.yaml, dev80.yaml, dev81.yaml,
-# dev84.yaml, dev87.yaml and dev88.yaml never were (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%,
-# 90.0%, 93.8%, 83.8%, 96.2%, 87.5%, 82.5%, 91.2%, 93.8% and 91.2% at first; 91.2%, 87.5%, 91.2%,
-# 93.8%, 95.0%, 92.5%, 95.0%, 83.8%, 95.0%, 88.8%, 82.5%, 91.2%, 93.8% and 91.2% now).
+# dev84.yaml, dev87.yaml, dev88.yaml, dev90.yaml, dev92.yaml, dev95.yaml and dev96.yaml never were
+# (their risk: 91.2%, 80.0%, 90.0%, 90.0%, 95.0%, 90.0%, 93.8%, 83.8%, 96.2%, 87.5%, 82.5%, 91.2%,
+# 93.8%, 91.2%, 82.5%, 90.0%, 91.2% and 90.0% at first; 93.8%, 90.0%, 91.2%, 95.0%, 95.0%, 92.5%,
+# 95.0%, 83.8%, 95.0%, 88.8%, 82.5%, 91.2%, 93.8%, 91.2%, 82.5%, 88.8%, 91.2% and 90.0% now).
 # Sustained anxiety is held at 90% where labelled.
 FLOORS: dict[str, dict[str, float]] = {
     "dev7.yaml": {"emotion": 0.871},
@@ -49,20 +50,18 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev27.yaml": {"goals_recall": 0.83},
     "dev29.yaml": {"sustained_anxiety": 0.75},
     "dev30.yaml": {"sustained_anxiety": 0.5},
-    "dev31.yaml": {"emotion": 0.862},
+    "dev31.yaml": {"emotion": 0.875},
     "dev33.yaml": {"life_stage": 0.925, "sustained_anxiety": 0.625},
     "dev34.yaml": {"sustained_anxiety": 0.714},
-    "dev35.yaml": {"sustained_anxiety": 0.6},
     "dev37.yaml": {"sustained_anxiety": 0.714},
     "dev38.yaml": {"sustained_anxiety": 0.333},
-    "dev39.yaml": {"life_stage": 0.912},
-    "dev41.yaml": {"goals_recall": 0.81},
-    "dev43.yaml": {"risk_level": 0.875, "goals_recall": 0.8, "sustained_anxiety": 0.625},
+    "dev39.yaml": {"life_stage": 0.925},
+    "dev43.yaml": {"sustained_anxiety": 0.625},
     "dev44.yaml": {"sustained_anxiety": 0.285},
     "dev46.yaml": {"goals_recall": 0.793, "sustained_anxiety": 0.714},
     "dev47.yaml": {"sustained_anxiety": 0.571},
     "dev49.yaml": {"sustained_anxiety": 0.5},
-    "dev50.yaml": {"risk_level": 0.8, "goals_recall": 0.758, "sustained_anxiety": 0.5},
+    "dev50.yaml": {"risk_level": 0.85, "goals_recall": 0.758, "sustained_anxiety": 0.5},
     "dev51.yaml": {"sustained_anxiety": 0.777},
     "dev53.yaml": {"goals_recall": 0.8, "sustained_anxiety": 0.75},
     "dev54.yaml": {"risk_level": 0.875, "sustained_anxiety": 0.555},
@@ -82,6 +81,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "dev84.yaml": {"life_stage": 0.912},
     "dev86.yaml": {"sustained_anxiety": 0.714},
     "dev87.yaml": {"goals_recall": 0.808, "sustained_anxiety": 0.714},
+    "dev89.yaml": {"sustained_anxiety": 0.714},
+    "dev90.yaml": {"risk_level": 0.812, "emotion": 0.875},
+    "dev92.yaml": {"risk_level": 0.875},
+    "dev95.yaml": {"goals_recall": 0.82},
 }
 SUSTAINED_ANXIETY = 0.9
 
@@ -118,7 +121,7 @@ def scores(labelled: tuple[Path, list[ItemScore]]) -> list[ItemScore]:
 
 def test_the_labelled_sets_are_there():
     names = {path.name for path in labelled_sets()}
-    expected = {f"dev{n}.yaml" for n in ("", *range(2, 89))}
+    expected = {f"dev{n}.yaml" for n in ("", *range(2, 97))}
     assert expected <= names
 
 

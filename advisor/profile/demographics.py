@@ -97,6 +97,14 @@ BOTH_EN = re.compile(
     r"(?P<first>[1-9]\d)\s*(?:and|&|,)\s*[1-9]\d\b(?!\s*%)",
     re.IGNORECASE,
 )
+# "they're 68 and 70", "they're both in care now (88 and 85)": a couple of parents spoken for.
+THEIR_AGES_EN = re.compile(
+    r"\bthey(?:'re|’re| are)\s+(?:\w+\s+){0,4}?\(?(?P<first>[1-9]\d)\s*(?:and|&)\s*[1-9]\d\b"
+    r"(?!\s*%)",
+    re.IGNORECASE,
+)
+# Relations that are two people, whose ages come in pairs.
+COUPLE_RELATIONS = frozenset({"parents", "grandparents", "parents_in_law"})
 PAIR_OF_AGES = re.compile(r"^\W*(?P<first>[1-9]\d)\s*(?:and|&)\s*[1-9]\d\W*$")
 COUPLE = re.compile(r"\b(?:we|both)\b", re.IGNORECASE)
 # "my kids are both 17": a pair that is not the typist and a partner.
@@ -281,7 +289,8 @@ OWN_AGE_QUESTION = re.compile(
 )
 RETIREMENT_AGE_ANSWER = re.compile(
     rf"^\W*(?:(?:at|around|about|maybe|probably|hopefully|by|age|like)\s+)*"
-    rf"(?P<n>{NUMBER_EN}|{NUMBER_ZH})(?:岁|周岁)?(?:左右|吧|\s*ish)?\W*$",
+    # "60 if the knees hold out", "at 60 if all goes to plan": a hedge after the age.
+    rf"(?P<n>{NUMBER_EN}|{NUMBER_ZH})(?:岁|周岁)?(?:左右|吧|\s*ish)?(?:\s+if\b[^.!?]*)?\W*$",
     re.IGNORECASE,
 )
 # An answer to a numbered question: "1) 45", "1) 57 years."
@@ -311,7 +320,12 @@ TERSE_AGE = re.compile(
     re.IGNORECASE,
 )
 LONE_BIRTH_YEAR = re.compile(r"^\s*(?P<year>19\d\d|20[01]\d)\s*[.!。]?\s*$")
-BIRTH_YEAR_ANSWER = re.compile(r"^\s*(?:born (?:in )?)?(?P<year>(?:19|20)\d\d)(?:年)?\s*[,，.。!]?")
+SHORT_YEAR = re.compile(r"\d\d年")
+# "1988", "born in 1988", 89年 (two digits only with 年).
+BIRTH_YEAR_ANSWER = re.compile(
+    r"^\s*(?:born (?:in )?)?(?:(?P<year>(?:19|20)\d\d)(?:年)?|(?P<short>\d\d)年(?:的|生)?)\s*"
+    r"(?:[,，.。!]|$)"
+)
 BARE_ANSWER = re.compile(
     rf"^\s*(?:i'?m\s+|she'?s\s+|he'?s\s+|about\s+|今年)?(?P<n>{NUMBER_EN}|{NUMBER_ZH})"
     r"\s*(?:岁|years?(?: old)?)?(?:了)?\s*[.!。！,，]?\s*$",
@@ -390,9 +404,12 @@ def _bare_answer(turn: UserTurn, year: int) -> AgeMention | None:
             evidence = _quote_span(turn, numbered.start("n"), numbered.end("n"))
             return AgeMention(float(numbered.group("n")), False, evidence)
     born = BIRTH_YEAR_ANSWER.match(turn.content)
+    if born and born["short"] and SHORT_YEAR.search(turn.content, born.end()):
+        born = None  # 80年的。哦不对，是81年的: the year given again is the one meant
     if born:
-        evidence = _quote_span(turn, born.start("year"), born.end("year"))
-        return AgeMention(float(year - int(born.group("year"))), False, evidence)
+        group = "year" if born["year"] else "short"
+        evidence = _quote_span(turn, born.start(group), born.end(group))
+        return AgeMention(float(year - _full_year(int(born[group]), year)), False, evidence)
     leading = LEADING_NUMBER.match(turn.content)
     candidates = [(leading, turn.content, 0)] if leading else []
     for clause in turn.clauses:
@@ -447,7 +464,7 @@ def _clause_ages(clause: Clause, attribution: Attribution, year: int) -> list[Ag
     ):
         found.append((terse.start("n"), float(terse.group("n")), False))
     spoken = LONE_WORD_AGE_EN.match(clause.text)
-    if spoken and not found and _introduced(clause):
+    if spoken and not found and _introduced(clause) and not _answers_another(clause):
         # "Gareth, forty-five, I teach maths", "So I'm, uh, forty-three", "I am Rajesh Kumar
         # Iyer, 44 years, working as ...": the caller's age.
         number = parse_number(spoken.group("n"))
@@ -557,7 +574,13 @@ def _opens_its_message(clause: Clause) -> bool:
 
 
 def _shared_ages(clause: Clause, attribution: Attribution) -> list[AgeMention]:
-    """An age given to a couple that includes the typist, when the typist is the investor."""
+    """An age given to a couple that includes the typist, when the typist is the investor, or
+    to the parents spoken for (the first of the two)."""
+    if attribution.subject.relation in COUPLE_RELATIONS:
+        return [
+            AgeMention(float(match.group("first")), False, clause.evidence(*match.span()))
+            for match in THEIR_AGES_EN.finditer(clause.text)
+        ]
     if attribution.subject.who != "self":
         return []
     found = []

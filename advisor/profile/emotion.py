@@ -109,6 +109,7 @@ EMOTION_CUES = (
         r"refreshing|looking)",
         r"(?:keep|kept|keeps) (?:opening|checking|refreshing|looking at) (?:the|my) (?:app|account|"
         r"portfolio|balance)|(?:eating|nagging|gnawing) at me",
+        r"second[- ]guess\w*|(?:it'?s|it is) on my mind (?:all the time|constantly|day and night)",
         r"all i (?:can )?think about|obsess\w*|(?:checking|check) (?:my|the) (?:account|portfolio|"
         r"app|"
         r"balance) (?:every|all the|constantly|hourly)",
@@ -130,8 +131,10 @@ EMOTION_CUES = (
         r"(?:really |so |very )?(?:upset|overwhelmed|distressed|uncomfortable)",
         r"(?:makes|making) me (?:sick|nervous|uneasy)",
         r"i don'?t like (?:this|what i'?m seeing|seeing)",
-        r"(?:checked|checking|looked at) (?:it|the app|my account) (?:about |like |maybe )?(?:\d+|"
-        r"ten|twenty|a dozen|a hundred|so many) times",
+        r"(?:checked|checking|looked at) (?:it|the app|(?:my|the|our) (?:\w+ )?(?:account|app|"
+        r"portfolio)) (?:about |like |maybe )?(?:\d+|"
+        r"three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|a dozen|a hundred|so many) "
+        r"times",
         r"(?:is it|will it|could it|is this|what if it) (?:going to )?(?:get worse|keep (?:falling|"
         r"dropping|"
         r"going down)"
@@ -242,6 +245,8 @@ EMOTION_CUES = (
         r"savings))",
         r"(?:need|want) (?:it |it all |everything |my money |the money )?out (?:now|today|"
         r"right now|immediately|tonight)",
+        # "I want OUT. All of it. Today.": a clause that ends on wanting out.
+        r"(?:i|we) (?:just )?want (?:it )?out\W*$",
         r"before it (?:hits|reaches|goes to) zero",
         # "startups that could go to zero" describes the asset; "before it goes to zero" fears.
         r"wiped out|(?<!could )(?<!might )(?<!can )(?<!may )go(?:es|ing)? to zero|total loss|"
@@ -750,12 +755,21 @@ ELIDED_SPEECH = re.compile(
 )
 
 
+# Others getting rich, whoever was named before: the fear of missing out is the typist's.
+OTHERS_GETTING_RICH = re.compile(
+    r"(?:everyone|everybody|all my|my friends|my coworkers|my colleagues|people|the whole)\b",
+    re.IGNORECASE,
+)
+
+
 def _typists(hit: Hit) -> bool:
     """Whether a feeling is the typist's: not inside someone else's words ("he says I should put
     it all in"), nor said of someone else ("Mum is terrified of losing it", 她很害怕)."""
     before = hit.clause.sentence[: hit.clause.start - hit.clause.sentence_start + hit.start]
     if quoted_speaker(before) is not None or ELIDED_SPEECH.search(before):
         return False
+    if OTHERS_GETTING_RICH.match(hit.matched):
+        return True  # "my neighbour doubled his money and everyone is getting rich"
     holder = nearest_person(hit.clause.text[: hit.start])
     return holder is None or holder[0] == "first"
 

@@ -158,7 +158,7 @@ HUMAN_CUES = (
         r"(?:bot|robot)",
         r"(?:transfer|connect|put) me (?:to|through|with)",
         r"(?:can|could|would) (?:someone|somebody|a person|an? (?:advisor|adviser)|"
-        r"you) (?:please )?"
+        r"you) (?:please |just )?"
         r"(?:call|phone|ring) me|book (?:a|an) (?:call|appointment|meeting)|call me back",
         r"(?:recently|just|newly|last (?:week|month|year)) widowed|widowed (?:last|this|a few|"
         r"two|three|six) (?:weeks?|months?)|"
@@ -168,7 +168,10 @@ HUMAN_CUES = (
         r"mom|"
         r"dad) (?:just )?(?:passed|died)))"
         r"(?!,? (?:for )?(?:\w+ ){0,2}(?:years|decades)|,? (?:\w+ ){0,3}(?:years|decades) ago)",
-        r"divorc\w+|separat(?:ed|ing) from|custody",
+        r"divorc\w+|separat(?:ed|ing) from|(?:are|we'?re|we are|i'?m|getting) separat(?:ed|ing)\b|"
+        r"custody",
+        # "She passed in February": a death named with a pronoun.
+        r"\b(?:she|he) (?:just |recently )?passed (?:away )?(?:in|last|this|on)\b",
         r"lawsuit|sued|suing|(?:in|going to) court|lawyer|attorney(?! for)|legal (?:trouble|"
         r"problem|"
         r"issue|action|battle)|bankrupt\w*|foreclos\w+|debt collectors?",
@@ -186,6 +189,8 @@ HUMAN_CUES = (
         r"打电话)|"
         r"你是机器人吗|不要机器人|跟人(?:说|聊)",
         r"去世|过世|走了以后|病逝|离世|丧偶|办丧事|葬礼|遗产(?:纠纷|官司)",
+        # 我爸上个月刚走: a parent or spouse who has just died.
+        r"(?:爸|妈|老伴|老公|老婆|丈夫|妻子|父亲|母亲)(?:上个月|上周|前几天|前阵子|年初|今年)?刚(?:刚)?走",
         r"离婚|分居|抚养权",
         r"官司|起诉|被告|打官司|律师|法院|破产|催收",
         r"活不下去|不想活|想死|撑不下去|崩溃了|抑郁|绝望|痴呆|老年痴呆|阿尔茨海默|糊涂了",

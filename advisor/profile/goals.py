@@ -326,7 +326,7 @@ GOAL_CUES = (
         r"增值|财富增长|资产增长|钱生钱|让钱增长|跑赢通胀|抵御通胀|对抗通胀|保值增值|收益最大化|"
         r"高收益|多赚|赚钱|赚点钱|赚更多|财富积累|积累财富|长期增长|资本增值|翻倍|发财|致富|"
         r"比(?:存)?(?:银行|定期|余额宝)(?:强|高|多|好)|想做长期|长期(?:投资|配置|持有|增值|理财|"
-        r"定投)|定投|指数基金|年化|收益率|(?:每年|一年)(?:至少)?(?:有)?(?:百分之|\d+%)|股票型|"
+        r"定投|放着|拿着)|定投|指数基金|年化|收益率|(?:每年|一年)(?:至少)?(?:有)?(?:百分之|\d+%)|股票型|"
         r"偏股|权益类|多涨(?:点|些)|涨多点|让(?:它|钱)(?:慢慢)?(?:涨|变多|长大)",
     ),
     *chinese(
@@ -356,7 +356,8 @@ GOAL_CUES = (
 # unless they also say they want to build it.
 HOLDS_BUFFER = re.compile(
     r"\b(?:have|has|'ve got|got|keep|keeps|kept|already|separate\w*|set aside|put aside|saved|"
-    r"in place|sorted|covered|months? of|years? of)\b|有|已经|留了|存了|另外|单独|个月|一年的",
+    r"in place|sorted|covered|months? of|years? of)\b|有|已经|留了|存了|另外|单独|个月|一年的|"
+    r"半年的|备着",
     re.IGNORECASE,
 )
 WANTS_BUFFER = re.compile(

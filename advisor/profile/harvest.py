@@ -47,6 +47,10 @@ UNSEEN_SETS = (
     "dev84.yaml",
     "dev87.yaml",
     "dev88.yaml",
+    "dev90.yaml",
+    "dev92.yaml",
+    "dev95.yaml",
+    "dev96.yaml",
 )
 FALLBACK_SETS = (
     *TUNED_SETS,
@@ -63,6 +67,10 @@ FALLBACK_SETS = (
             83,
             85,
             86,
+            89,
+            91,
+            93,
+            94,
         )
     ),
 )

@@ -50,7 +50,8 @@ DERIVED_CONFIDENCE = 0.6
 _CONTEXT_WINDOW = 40
 # Words right before a duration that make it a horizon ("in 10 years", "未来三年").
 HORIZON_BEFORE = re.compile(
-    r"(?:\b(?:in|within|for|over|next|the next|another|after|at least|at most|less than|under|"
+    r"(?:\b(?:in|within|inside(?: of)?|for|over|next|the next|another|after|at least|at most|"
+    r"less than|under|"
     r"more than|no more than|about|around|roughly|approximately|maybe|say|only|just|like|perhaps|"
     r"probably|approx|possibly|so|horizon(?: of| is)?|timeframe|time frame|term|is|of|till|until|"
     r"up to|another|got|wait|leave it|leaving it|keep it|park it)\s*(?:the\s+)?(?:next\s+)?"
@@ -80,7 +81,16 @@ PAST_BEFORE = re.compile(
     # years".
     r"|\b(?:was|were)\s+(?:a|an|the)\s+(?:\w+\s+){0,3}for\s*$|\b(?:full|part)[- ]time\s+for\s*$"
     r"|\b(?:not once|never once|never)\s+in\s*$"
+    # "Back in 2020 I stopped paying in for a year": a time gone by, anywhere before.
+    r"|\bback in (?:(?:19|20)\d\d|the day|those days)\b[^.!?;]*$"
+    r"|\b(?:stopped|quit|paused)\s+\w+ing\s+(?:in\s+|into it\s+)?for\s*$"
+    # "taught chemistry for 31 years", "same firm for 14 years", "didn't sleep for a year".
+    r"|\b(?:taught|ran|drove|flew|built|led|kept|spent|sold|fought|served|slept)\s+(?:\w+\s+){0,3}"
+    r"for\s*$|\bsame (?:\w+\s+)?(?:firm|company|job|employer|school|place|role)\s+for\s*$"
+    r"|\b(?:didn'?t|did not|couldn'?t|could not)\s+\w+\s+(?:\w+\s+)?for\s*$"
     r"|\b(?:divorc\w+|separat\w+|married|together|widowed)\s+after\s*$"
+    # "widowed for over a decade", "retired for six years".
+    r"|\b(?:widowed|married|divorced|retired)\s+for(?:\s+(?:over|about|almost|nearly))?\s*$"
     # What money did, anywhere before in the clause: "tripled his money on this stock in two
     # months", "made 20% in a year".
     r"|\b(?:doubled|tripled|quadrupled|made|lost|gained|earned|grew|rose|fell|dropped|jumped|"
@@ -96,7 +106,10 @@ PAST_BEFORE = re.compile(
     r"|\b(?:\w+ed\s+\w+ing|waited|worked|lived|stayed|paused|stopped|struggled|suffered)\s+for"
     r"(?:\s+about|\s+around|\s+almost|\s+nearly)?\s*$"
     # A clause that opens on a verb in the past tense: "Fished halibut for 40 years".
-    r"|^\W*(?:(?:and|but|then|so)\s+)*(?:(?:i|we|he|she)\s+)?\w+ed\s+(?:\w+\s+){0,3}for\s*$"
+    r"|^\W*(?:(?:and|but|then|so)\s+)*(?:(?:i|we|he|she)\s+)?(?:(?:just|then|simply|also)\s+)?"
+    r"\w+ed\s+(?:\w+\s+){0,3}for\s*$"
+    # "... and I just deleted the app for a month": a person, then a verb in the past tense.
+    r"|\b(?:i|we|he|she)\s+(?:(?:just|then|simply|also)\s+)?\w+ed\s+(?:\w+\s+){0,3}for\s*$"
     r"|(?:炒股|炒|炒了|投资了|做了|买了|已经|工作了|干了|玩了|持有了|存了|拿了|投了|定投了|上班|工作|"
     r"入市)$)",
     re.IGNORECASE,
@@ -104,8 +117,8 @@ PAST_BEFORE = re.compile(
 # A need or a plan after a past word turns the sentence to the future: "I'm retired and need it
 # in 5 years", "sold the flat and plan to buy again in 2 years".
 FUTURE_TURN = re.compile(
-    r"\b(?:need|needs|want|wants|will|'ll|plan|plans|planning|going to|gonna|hope|aim|expect|"
-    r"until|till)\b",
+    r"\b(?:need|needs|want|wants|will|'ll|won'?t|plan|plans|planning|going to|gonna|hope|aim|"
+    r"expect|until|till)\b",
     re.IGNORECASE,
 )
 # A modal verb a few words before a past participle makes the clause about what could be:
@@ -191,6 +204,16 @@ JOB_STARTS = re.compile(
     r"placement)\b",
     re.IGNORECASE,
 )
+# Something done in the month named: "started at my first proper job in september".
+DONE_IN_MONTH = re.compile(
+    r"\b(?:started|finished|graduated|joined|began|moved|retired|sold|bought|received|"
+    r"inherited|left|quit)\b[^.!?]*$"
+    # "a CD that comes due in June": when a product matures, not when the money is needed.
+    r"|\b(?:comes?|falls?|coming|is|are) due\s*$|\bmatur(?:es|ing)\s*$",
+    re.IGNORECASE,
+)
+# A date followed by a product maturing: 下个月到期, 明年就到期了.
+MATURES_AFTER = re.compile(r"(?:就|才)?到期(?P<product>的)?")
 # A relative date is a horizon only where the sentence speaks of needing or using the money.
 NEED = re.compile(
     r"\b(?:need|needs|needed|use|spend|buy|buying|retire|retiring|start|starts|starting|move|"
@@ -218,7 +241,7 @@ ANY_TIME = re.compile(
 )
 SHORT_UNITS = ("day", "week", "天", "周", "星期", "礼拜", "日")
 MONTH_DATE = re.compile(
-    r"\b(?P<when>next|this|in|by|until|till|before|coming)\s+(?P<month>"
+    r"\b(?P<when>next|this|in|by|until|till|before|coming|starts|starting)\s+(?P<month>"
     + "|".join(MONTHS)
     + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|spring|summer|autumn|fall|winter)\b"
     rf"(?:\s+(?P<year>20\d\d)|\s+(?P<year_words>{YEAR_IN_WORDS}))?"
@@ -239,7 +262,8 @@ RELATIVE = (
     ),
     (
         re.compile(
-            r"\bnext year\b|\bwithin (?:a|the) year\b|明年|(?<![十百几一二三四五六七八九两])来年",
+            r"\bnext (?:year|yr)\b|\bwithin (?:a|the) year\b|明年|"
+            r"(?<![十百几一二三四五六七八九两])来年",
             re.I,
         ),
         1.0,
@@ -308,7 +332,10 @@ WHEN_QUESTION = re.compile(
 RETIRE_AT = re.compile(
     rf"\b(?:retir(?:e|ing|ement)|stop(?:ping)? work(?:ing)?|stop|quit(?:ting)?(?: work| the "
     rf"9[- ]to[- ]5| the nine[- ]to[- ]five| the rat race| my day job)?|"
-    rf"finish(?:ing)?(?: work(?:ing)?)?)\s+(?:early\s+|earlier\s+)?(?:at|by|around|at about|~|"
+    rf"finish(?:ing)?(?: work(?:ing)?)?|"
+    # "still teaching until 66", "planned to work until 65".
+    rf"(?:work|working|teach|teaching)(?: \w+)?(?= until| till))\s+(?:early\s+|earlier\s+)?(?:at|"
+    rf"by|around|at about|~|until|till|"
     rf"when (?:i'?m|she'?s|he'?s|i hit|i turn|i reach)|age)\s*(?:age\s+)?(?P<en>{NUMBER_EN})\b|"
     rf"\b(?:by the time|when|once) (?:i'?m|i am|i turn|she'?s|he'?s|she is|he is|she turns|"
     rf"he turns)\s+(?P<by>{NUMBER_EN})\b|\b(?:until|till|til) (?:i'?m|i am|i turn|she'?s|he'?s|"
@@ -335,7 +362,10 @@ OTHER_EVENT_BEFORE_DATE = re.compile(
     # Money arriving, leave taken: "the insurance is paying out $310,000 next week", "on mat
     # leave for a year".
     r"\bpay(?:s|ing)? out\b[^.!?]{0,20}$|\b(?:arriv\w*|comes? in|coming in|lands?)\s*$|"
-    r"\b(?:mat(?:ernity)?|pat(?:ernity)?|parental|sick|unpaid) leave(?: for)?\s*$",
+    r"\b(?:mat(?:ernity)?|pat(?:ernity)?|parental|sick|unpaid) leave(?: for)?\s*$|"
+    # "youngest born in May", "her boyfriend of two months": a birth, how long they have known.
+    r"\bborn\s+(?:in\s+)?$|\b(?:boyfriend|girlfriend|partner|fianc[eé]e?|friend|relationship|"
+    r"marriage) of\s*$",
     re.IGNORECASE,
 )
 # Someone's promise of a multiple by a date is their pitch, not the investor's horizon: "he'll
@@ -380,7 +410,9 @@ CHANGE_OVER = re.compile(
 )
 # "Nine months of outgoings in premium bonds": savings counted in months of spending.
 SPENDING_AFTER = re.compile(
-    r"\s*(?:worth )?of (?:outgoings|expenses|spending|bills|living (?:costs|expenses)|salary|"
+    # "3 months rent saved", "six months' expenses".
+    r"['’]?\s*(?:worth )?(?:of )?(?:outgoings|expenses|spending|bills|living (?:costs|expenses)|"
+    r"rent|salary|"
     # 三个月左右的开销, 两年以上的家庭开支.
     r"pay|wages)\b|\s*(?:左右|以上|多)?的(?:家庭|家里)?(?:开销|开支|生活费|工资)",
     re.IGNORECASE,
@@ -498,6 +530,8 @@ def _durations(clause: Clause) -> list[HorizonCandidate]:
             continue
         if clause.text[duration.end :].startswith("期"):
             continue  # 三年期: a product's term
+        if ZH_AGE_AFTER_DATE.match(clause.text[duration.end :]):
+            continue  # 再过两个月就40了: a birthday, not the money's date
         before_clause = clause.sentence[: clause.start - clause.sentence_start]
         # 房贷还剩一百二十万，利率4.1%，还有十八年: the term told a clause or two later.
         term_later = TERM_LEFT.match(clause.text) and DEBT_TERM.search(before_clause)
@@ -653,7 +687,9 @@ def _target_years(clause: Clause, year: int) -> list[HorizonCandidate]:
 
 
 def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
-    if not NEED.search(clause.sentence):
+    # "When is it likely?" "next year, the waiting list's long": the reply dates the need.
+    answers_when = clause.opens_reply and bool(WHEN_QUESTION.search(clause.prompt))
+    if not (NEED.search(clause.sentence) or answers_when):
         return []
     candidates = []
     match = ANY_TIME.search(clause.text)
@@ -674,10 +710,21 @@ def _relative_dates(clause: Clause) -> list[HorizonCandidate]:
                 continue  # "my first job starts next month": their work's date, not the money's
             if PITCHED_MULTIPLE.search(before):
                 continue  # "he will pay me back double next month": the pitch's date
+            if _only_matures(clause, match.end()):
+                continue  # 理财下个月到期: when a product ends, not when the money is needed
             taken.append((match.start(), match.end()))
             evidence = clause.evidence(match.start(), match.end())
             candidates.append(HorizonCandidate(years, RELATIVE_CONFIDENCE, evidence))
     return candidates
+
+
+def _only_matures(clause: Clause, end: int) -> bool:
+    """Whether the date ending at `end` is when a product matures: 下个月到期的三十万理财, or
+    理财下个月到期 in a clause that says nothing of needing the money."""
+    matures = MATURES_AFTER.match(clause.text[end:])
+    if not matures:
+        return False
+    return bool(matures["product"]) or not NEED.search(clause.text.replace("到期", ""))
 
 
 def _due_soon(clause: Clause) -> list[HorizonCandidate]:
@@ -703,6 +750,7 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
             month is None
             or OTHER_EVENT_BEFORE_DATE.search(before)
             or JOB_STARTS.search(clause.text)
+            or DONE_IN_MONTH.search(before)
         ):
             continue
         years_ahead = _years_ahead(match, month, today)

@@ -11,7 +11,9 @@ with a weight. Each responsibility module (emotion, goals, risk...) writes its o
 * hypothetical: the sentence is a condition ("if it drops I'd panic", 如果…的话): a statement
   about what the investor would feel, not what they feel now.
 * past: the words leading to the cue speak of before ("I was worried", 之前很担心): it matters
-  less than now. English looks back eight words, Chinese to the start of the clause.
+  less than now. English looks back eight words, Chinese to the start of the clause; a year gone
+  by named earlier in the sentence ("in 2022 … crying in my car") counts too, unless a word
+  such as "now" or 现在 comes between.
 """
 
 import logging
@@ -173,6 +175,20 @@ PAST = re.compile(
     re.IGNORECASE,
 )
 PAST_WINDOW = 8
+# A time gone by named earlier in the sentence, which the clauses after it go on telling:
+# "lost 80% on LUNA in 2022 and sold at the very bottom, crying in my car", 2008年那会儿…亏了四成，
+# 吓得全卖了.
+PAST_IN_SENTENCE = re.compile(
+    r"\b(?:in|back in|during|since) (?:19\d\d|20[01]\d|202[0-5])\b|\bback (?:then|in the day)\b|"
+    r"(?:19\d\d|20[01]\d)年|那年|当年|那会儿?|当时",
+    re.IGNORECASE,
+)
+# Words that bring the story back to now: "..., and now I can't sleep", 现在又跌了.
+NOW = re.compile(
+    r"\b(?:now|today|tonight|this (?:morning|week|month|year)|currently|these days|again|"
+    r"still)\b|现在|今天|这几天|最近|如今|眼下|目前|这次|这回|还是|又",
+    re.IGNORECASE,
+)
 # A clause that asks rather than states: "can I take more risk?", "should we be more careful",
 # "do you think I could handle stocks?", 我可以承担更高风险吗, 能不能买激进一点的. Whether someone
 # may take a risk is a question for the advisor, not evidence of what they can bear.
@@ -323,7 +339,7 @@ class CueMatcher:
             end=end,
             negated=negated,
             hypothetical=hypothetical,
-            past=_past(clause.text[:start], cue.language),
+            past=_past(clause.text[:start], cue.language) or _past_in_sentence(clause, start),
         )
 
     def negated(self, before: str, language: Language) -> bool:
@@ -355,6 +371,16 @@ def _past(before: str, language: Language) -> bool:
     if language == "en":
         before = " ".join(before.split()[-PAST_WINDOW:])
     return bool(PAST.search(before))
+
+
+def _past_in_sentence(clause: Clause, start: int) -> bool:
+    """Whether an earlier clause of the sentence names a time gone by (`PAST_IN_SENTENCE`) and
+    nothing between it and the cue brings the story back to now (`NOW`)."""
+    before = clause.sentence[: clause.start - clause.sentence_start]
+    marks = list(PAST_IN_SENTENCE.finditer(before))
+    if not marks:
+        return False
+    return not NOW.search(before[marks[-1].end() :] + clause.text[:start])
 
 
 def _substantial(sentence: str) -> bool:

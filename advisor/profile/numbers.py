@@ -320,7 +320,8 @@ DURATION_ZH = re.compile(
     # 个把月 "a month or so", 年把 "a year or so".
     rf"|个把(?P<about_unit>月|星期|礼拜)|(?P<about_year>年)把(?![握手])"
     rf"|(?P<count>{COUNT_ZH})(?:\s*(?:-|–|到|至)\s*(?P<upper>{COUNT_ZH}))?(?P<half_before>个半)?"
-    rf"(?P<unit>年|个月|(?<=半)月|周|个?星期|个?礼拜|天)"
+    # Not 一年级, a school year.
+    rf"(?P<unit>年(?!级)|个月|(?<=半)月|周|个?星期|个?礼拜|天)"
     rf"(?:(?P<pair>{COUNT_ZH})(?P=unit))?"
     rf"(?P<after>半|多)?"
 )

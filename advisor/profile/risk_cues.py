@@ -107,6 +107,9 @@ _W1 = (
     *chinese(
         "w1",
         r"一分(?:钱)?都不(?:敢|能|想)亏",
+        r"亏钱的(?:东西|产品)(?:我)?(?:是)?(?:不敢|不会|不想|不能)碰",
+        # 我妈说全部卖了存银行: out of the market, into the bank.
+        r"(?:全部|都|全)(?:卖了|卖掉|赎回)(?:然后|再)?(?:存|放)(?:到|进|回)?银行",
         r"(?<!推)保本|保证本金|本金(?:安全|一定要保住|要保住)",
         # 本金不能亏, 本金一分都不能少: the principal must stay whole.
         r"本金(?:绝对|千万|可)?(?:一分(?:钱)?|一点|一毛(?:钱)?|半分)?(?:都|也)?(?:不能|不可以|"
@@ -319,6 +322,9 @@ _W4 = (
         r"(?:can|could) (?:handle|tolerate|take|stomach|live with|ride out) (?:risk|volatility|"
         r"swings|ups and downs|the ups and downs|some losses|drops|dips|a dip)",
         r"(?:don'?t|do not) mind (?:risk|volatility|swings|ups and downs|some losses)",
+        # "a crash wouldn't faze her".
+        r"(?:a |the )?(?:crash|fall|drop|dip|downturn|correction)e?s? (?:wouldn'?t|won'?t|"
+        r"doesn'?t|don'?t) (?:faze|bother|worry|scare|rattle) (?:me|her|him|us|them)",
         r"risk[- ]tolerant|comfortable (?:taking|with taking) (?:some )?risks?|(?:can|could) "
         r"afford to take (?:some )?risks?",
         rf"{_NOT} (?:flinch|blink|sweat|panic|fret)\w* (?:at|over|about|when|during|through) "
@@ -333,7 +339,7 @@ _W4 = (
         r"(?:能|可以)(?:接受|承受)(?:较大|比较大|大一点)的?(?:波动|亏损|风险|回撤)|"
         r"不介意(?:波动|风险)",
         # 跌了也不怕: a fall does not frighten them (with no size named).
-        r"(?<!亏)(?:跌|回撤)了?(?:也|都)不(?:怕|慌|在乎)|(?:跌|回撤)了?(?:正好|就|还能|"
+        r"(?<!亏)(?:跌|回撤|亏)了?(?:也|都)不(?:怕|慌|在乎)|(?:跌|回撤)了?(?:正好|就|还能|"
         r"刚好)(?:多买|加仓|补仓|抄底)",
         r"(?:风险|波动|回撤)(?:大|高)(?:一)?点(?:儿)?(?:也|都)?(?:行|没关系|无所谓|可以|不怕|能接受)|"
         r"(?:能|可以)?承受的?风险(?:比较|较|很|"
@@ -451,7 +457,7 @@ _NONE = (
         r"(?:'s|is|are) (?:what'?s |what is )?(?:paying|covering) (?:for )?(?:her|his|their|my|"
         r"our) (?:care|rent|bills)",
         r"(?:pays?|paying|covers?|covering) (?:for )?(?:her|his|their|the|my) (?:care|care home|"
-        r"nursing home|home care)",
+        r"nursing home|home care|carers?|care workers?|caregivers?)",
         r"pay (?:it |them )?out of (?:her|his|their|my|our) (?:investments?|savings|pot|portfolio)",
         r"(?:my|our) (?:whole|entire) (?:pay ?check|paycheque|wages?|salary)",
         # "that's my only cushion": nothing else to fall back on.
@@ -496,8 +502,8 @@ _NONE = (
         r"savings|net)|\ball (?:of )?(?:my|our|her|his) (?:emergency|rainy[- ]day) (?:fund|money|"
         r"savings|cash)",
         # "This is all the backup I've got", "no. this is everything".
-        r"(?:all|the only) (?:the )?(?:backup|back-up|cushion|safety net|savings|money) (?:i|we|"
-        r"she|he)(?:'ve| have| has|'s)? got",
+        r"(?:all|the only) (?:the )?(?:backup|back-up|cushion|safety net|savings|money|cash) "
+        r"(?:i|we|she|he)(?:'ve| have| has|'s)? got",
         r"^\W*(?:no\W+)?(?:this|that|it)(?: is|'s) everything\W*$",
         r"(?:all|every penny) (?:that )?(?:i|we|she|he) (?:have|has|live on)",
         r"only (?:money|savings) (?:i|we|she|he) (?:have|has)",
@@ -505,8 +511,10 @@ _NONE = (
     ),
     *chinese(
         "none",
-        r"救命钱|保命钱|棺材本|命根子|留着(?:看病|治病|救命)|唯一的(?:备用金|应急(?:金|钱|资金)|积蓄|存款|钱)|"
-        r"(?:后半辈子|下半辈子|养老)的?(?:依靠|指望|保障)|看病钱|(?:看病|治病|住院)(?:用的?|的钱)|"
+        r"救命钱|保命钱|棺材本|命根子|留着(?:看病|治病|救命)|(?:存着|留着|放着)防身|防身(?:的)?钱|唯一的(?:备用金|应急(?:金|钱|资金)|积蓄|存款|钱)|"
+        # Not 给老人准备点看病的钱, money set aside for someone's care later.
+        r"(?:后半辈子|下半辈子|养老)的?(?:依靠|指望|保障)|看病钱|(?<!准备)(?<!准备点)(?<!准备些)"
+        r"(?:看病|治病|住院)(?:用的?|的钱)|"
         r"(?:看病|治病|住院)的(?:备用|应急)钱|过日子的钱|吃饭的钱|全部家当|全部的?家底|(?:看病|"
         r"养老|吃饭)[^，。！？]{0,4}(?:都)?指着|靠(?!(?:房租|租金|退休金|养老金|工资|收入|老伴)[^，。！？和跟与及]{0,10}过日子)\S{0,14}过日子|一分(?:钱)?都亏不起",
         r"(?:是|就是|算是)(?:我的|她的|他的|我们的|全家的?|家里的?|一家人的?)?(?:生活费|救命钱|"
@@ -627,8 +635,8 @@ _LOW = (
         # paycheck", "I don't have years to wait for it to come back", "half of everything we have".
         r"\b(?:my|her|his|our|their) (?:nursing home|care home|care|rent|bills?|living) money\b",
         r"\b(?:he|she|i)(?:'s|’s| is| am|'m|’m) the only one (?:bringing in|earning|working)\b",
-        r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the )?(?:years|time) to (?:wait|recover|"
-        r"make it back|ride it out)",
+        r"\b(?:don'?t|do not|doesn'?t|does not) have (?:the )?(?:\S+ )?(?:years|time) to (?:wait|"
+        r"recover|make (?:it|this|that) back|ride it out)",
         r"\bhalf of (?:everything|all|what) (?:we|i|she|he)(?:'ve| have| has)? (?:have|has|got|own|"
         r"saved)\b",
         # "dad has 180k. its all he has for his care".
@@ -666,7 +674,7 @@ _LOW = (
         r"the other) (?:credit )?card",
         r"\bhome equity loan\b|\bheloc\b|\bused margin\b|\bcame from (?:a |an |my |our )?(?:\w+ )?"
         r"(?:\w+ )?loan\b",
-        r"\b(?:got|took out|taken out|take out|approved for) (?:a |"
+        r"\b(?:got|took out|taken out|take out|taking out|approved for) (?:a |"
         r"an )?(?:\S*\d\S* )?(?:personal |bank |payday )?loan\b",
         r"(?:money|cash|funds|naira|rupees|pesos|dollars|\d\S*) (?:\w+ )?(?:i|we|she|"
         r"he) (?:borrow|borrowed|took out)\b",
@@ -724,6 +732,8 @@ _LOW = (
     *chinese(
         "low",
         r"亏不起|输不起|赔不起",
+        # 一个月养老金就一百多块: an income of a few hundred yuan a month.
+        r"(?:养老金|退休金|工资|收入)(?:就|只有|才|只)(?:[一二两三四五六七八九几]|\d)百(?:多)?(?:块|元)",
         # 这三万块是我家的应急钱: emergency money (all of it, 全部的应急金, is "none").
         r"(?<![不也])(?:是|就是|算是)(?:我|我们|我家|咱家|家里|全家|她|他)?的?(?:应急|备用)(?:的)?"
         r"(?:钱|金|资金)",

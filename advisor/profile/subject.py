@@ -33,13 +33,22 @@ RELATIONS_EN = {
     "daddy": "father",
     "papa": "father",
     "pops": "father",
+    "old man": "father",  # "my old man retired from the railways"
     "parents": "parents",
+    "mum and dad": "parents",
+    "mom and dad": "parents",
+    "mam and dad": "parents",
     "folks": "parents",
     "wife": "spouse",
     "husband": "spouse",
     "spouse": "spouse",
     "partner": "spouse",
+    "fiance": "spouse",
+    "fiancé": "spouse",
+    "fiancee": "spouse",
+    "fiancée": "spouse",
     "son": "son",
+    "lad": "son",  # "my lad turned 21"
     "daughter": "daughter",
     "grandmother": "grandmother",
     "grandma": "grandmother",
@@ -160,14 +169,18 @@ SPEAKING_FOR = (
         rf"(?:asking|enquiring|inquiring|here|writing|messaging|reaching out|chatting|typing|"
         rf"looking|checking)\s+(?:this\s+)?(?:for|on behalf of)\s+{_OWNER_EN}",
         rf"on behalf of\s+{_OWNER_EN}",
-        rf"for\s+{_OWNER_EN}(?:'s|’s)\s+{_MONEY_EN}",
-        rf"{_OWNER_EN}(?:'s|’s)\s+{_MONEY_EN}",
+        rf"for\s+{_OWNER_EN}(?:'s|’s|(?<=s)['’])\s+{_MONEY_EN}",
+        rf"{_OWNER_EN}(?:'s|’s|(?<=s)['’])\s+{_MONEY_EN}",
         # Not the couple's own plan: "me and my partner want to buy".
-        rf"(?<!\bme and )(?<!\bi and )(?<!\bme & ){_OWNER_EN}\s+(?:\w+\s+){{0,2}}(?:wants?|"
+        rf"(?<!\bme and )(?<!\bi and )(?<!\bme & ){_OWNER_EN}\s+(?:(?!and\b)\w+\s+){{0,2}}"
+        r"(?:wants?|"
         r"would like|is looking|needs?|is thinking|"
         rf"plans?|is planning|is trying|hopes?|has asked me|asked me)\s+(?:me\s+)?to\s+{_ACT_EN}",
+        # Not a gift: "help our daughter with a flat deposit".
         rf"(?:help|helping|assist|assisting|advise|advising)\s+{_OWNER_EN}\s+"
-        rf"(?:with|to|invest|decide|figure|choose|pick|manage|plan|sort|understand|work out)",
+        rf"(?:with(?!\s+(?:a|the|her|his|their)\s+(?:\w+\s+)?(?:deposit|down payment|tuition|"
+        r"fees|wedding|rent))|to|invest|decide|figure|choose|pick|manage|plan|sort|understand|"
+        r"work out)",
         rf"(?:manage|managing|handle|handling|look after|looking after|in charge of)\s+"
         rf"{_OWNER_EN}(?:'s|’s)",
         rf"power of attorney (?:for|over)\s+{_OWNER_EN}",
@@ -179,11 +192,16 @@ SPEAKING_FOR = (
     ),
     *english(
         "for_pronoun",
-        rf"(?:asking|enquiring|inquiring|here|writing|messaging|typing|doing this)\s+"
+        rf"(?:ask|asking|enquiring|inquiring|here|writing|messaging|typing|doing this)\s+"
         rf"(?:for|on behalf of)\s+{_PRONOUN_EN}",
+        rf"(?:setting|set|signing|sign|filling|fill|opening|open)\s+(?:this|it|an account|the "
+        rf"account|a profile)\s+(?:up\s+|in\s+|out\s+)?for\s+{_PRONOUN_EN}",
         rf"(?:help|helping)\s+{_PRONOUN_EN}\s+(?:with|invest|decide|figure|choose|pick|manage|"
-        r"plan|look|sort|work out|compare|understand|weigh|think|find|go through)",
+        r"plan|look|sort|work out|compare|understand|weigh|think|find|go through|open|set up)",
         r"(?:asking|here)\s+because\s+(?:she|he|they)\s+(?:doesn'?t|don'?t|can'?t)",
+        # "I've got POA": acting for the relative named nearest.
+        r"(?:i|we)(?:['’]ve| have)?\s+(?:got|hold|have)\s+(?:(?:a|the|lasting|enduring|"
+        r"financial)\s+)*(?:poa|power of attorney)\b",
         rf"(?:protect|move|invest|manage|sign over|transfer|withdraw|access|handle)\s+(?:all\s+)?"
         rf"(?P<pron>his|her|their)\s+(?:life\s+)?{_MONEY_EN}",
         r"(?:about|with|for)\s+(?P<pron>his|her)\s+(?:life\s+)?(?:savings|pension|nest egg|"
@@ -202,6 +220,7 @@ SPEAKING_FOR = (
         # 妈妈让我问问; not 朋友让我拿去买股票, a friend's advice to the typist.
         rf"(?P<rel>{_REL_ZH})(?:们)?(?:今年|现在|也)?(?:让我|叫我)(?:来|去)?(?:问|咨询|找)",
         rf"(?P<rel>{_REL_ZH})(?:们)?的{_MONEY_ZH}",
+        rf"我(?:的)?(?P<rel>{_REL_ZH})(?:们)?(?:养老钱|养老金|退休金|积蓄|存款)",
         rf"(?:帮|替|代)(?:我的?|咱|家里的?)?(?P<rel>{_REL_ZH})",
         # 本人受父亲张国华先生书面委托, 代为办理其理财事宜: acting under the relative's mandate.
         rf"受(?:我的?)?(?P<rel>{_REL_ZH})[^，。！？]{{0,20}}?委托|代为(?:办理|处理|打理|管理|咨询|操作)",
@@ -337,15 +356,18 @@ ELDER_RELATIONS = frozenset(
     }
 )
 RELATION_MENTION = re.compile(
-    # Not a 干女儿 or 干儿子, the "adopted child" of a scam, who is nobody's investor here.
-    rf"(?<![\w])(?:my|our)\s+(?:\w+\s+)?(?P<en>{_REL_EN})(?![\w-])|(?<!干)(?P<zh>{_REL_ZH})",
+    # "my mum", a relation starting a clause ("Son was born in 2003") or a bare parent's name
+    # ("help mum sort the money out"). Not a 干女儿 or 干儿子, the "adopted child" of a scam, who
+    # is nobody's investor here.
+    rf"(?:(?<![\w])(?:my|our)\s+(?:\w+\s+)?|^|(?<![\w])(?=(?:mum|mom|dad|mam)\b))"
+    rf"(?P<en>{_REL_EN})(?![\w-])|(?<!干)(?P<zh>{_REL_ZH})",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(
     r"(?<![\w'])(?:i|i'm|im|i've|i'd|i'll|me|myself|we|we're|us)(?![\w'])|"
     r"(?<![\w'])my(?!\s+(?:\w+\s+)?(?:" + _REL_EN + r")(?![\w-]))(?![\w'])|"
-    # Not the typist as the object: 瞒着我把存款投了期货 is the spouse acting.
-    r"(?<!瞒着)(?<!背着)我(?!(?:的)?(?:" + _REL_ZH + r"))(?:们)?",
+    # Not the typist as the object: 瞒着我把存款投了期货 is the spouse acting. 俺 is a northern "I".
+    r"(?<!瞒着)(?<!背着)(?:我|俺)(?!(?:的)?(?:" + _REL_ZH + r"))(?:们)?",
     re.IGNORECASE,
 )
 # A relation word with no possessive is still a person ("Mum is 72", "老公37"); third-person
@@ -353,8 +375,9 @@ FIRST_PERSON = re.compile(
 OTHER_PERSON = re.compile(
     rf"(?<![\w])(?:(?:my|our|his|her|their)\s+(?:\w+\s+)?)?(?:{_REL_EN})(?![\w-])(?:'s|’s)?|"
     rf"(?<![\w])(?:she|he|her|him|his|they|them|their)(?![\w])|"
-    # Not someone whose advice the typist took: 听朋友的，借了五万 is the typist borrowing.
-    rf"(?:我的?)?(?:{_REL_ZH})(?!的(?:话|建议|意见|推荐)|的[，,])|"
+    # Not someone whose advice the typist took: 听朋友的，借了五万 is the typist borrowing; not
+    # the typist naming themselves: 我是王阿姨.
+    rf"(?<!我是)(?<!我是[^她他的])(?:我的?)?(?:{_REL_ZH})(?!的(?:话|建议|意见|推荐)|的[，,])|"
     r"她|他|老人家|孩子|小孩|宝宝",
     re.IGNORECASE,
 )
@@ -371,6 +394,13 @@ REPORTED_SPEECH = re.compile(
     r"她|对方|他们|她们|小伙子|朋友|那人|那个人|客服|经理|骗子|有人|男的|女的|网友|老师|专家|群里|"
     r"别人|大家|人家|网上|身边的人|同事|亲戚|" + _REL_ZH + r")(?:都|也|一直|总|老是|总是|老|经常|"
     r"天天)?(?:跟我|对我|和我)?(?:说|讲|告诉|让|叫|要|劝|保证|承诺)|(?<!我)说是|(?:让|叫|要|逼|劝)我把",
+    re.IGNORECASE,
+)
+# The typist's advice to the investor: "I told her to hold", 我劝她别卖.
+TYPIST_ADVICE = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+)?(?:told|tell|advised|advise|urged|begged|asked|keep telling)\s+"
+    r"(?:her|him|them|mum|mom|dad)\s+(?:to|not to)\s+(?:\w+\s+)?$|我(?:一直|都|就)?(?:劝|让|叫|"
+    r"告诉)(?:她|他|他们|我妈|我爸)(?:别|不要|先)?$",
     re.IGNORECASE,
 )
 HOUSEHOLD = re.compile(r"我们|咱们|咱家|我家|\b(?:we|our|us)\b", re.IGNORECASE)
@@ -398,10 +428,21 @@ TYPIST_AS_PARENT = re.compile(
     r"father|parent|grandma|grandpa|grandmother|grandfather)\b(?!'s|’s)",
     re.IGNORECASE,
 )
+# "Me (41) and my husband (43)", "Husband (46) and I (44)", 我跟我老公.
+_AGED = r"(?:\s*\(\d+\))?"
 COUPLE = re.compile(
-    rf"(?<![\w])(?:me|i) (?:and|&) (?:my|our) (?:\w+\s+)?(?:{_REL_EN})(?![\w-])|(?<![\w])(?:my|"
-    rf"our) (?:\w+\s+)?(?:{_REL_EN}) (?:and|&) (?:i|me)(?![\w'’])|我(?:和|跟|"
-    rf"与)(?:我的?)?(?:{_REL_ZH})",
+    # Not "Me (41) and my husband (43)" up to "husband": the 43 is his.
+    rf"(?<![\w])(?:me|i){_AGED} (?:and|&) (?:my|our) (?:\w+\s+)?(?:{_REL_EN})(?![\w-])(?!\s*\()|"
+    rf"(?:(?<![\w])(?:my|our) (?:\w+\s+)?|^)(?:{_REL_EN}){_AGED} (?:and|&) (?:i|me)(?![\w'’])|"
+    rf"我(?:和|跟|与)(?:我的?)?(?:{_REL_ZH})",
+    re.IGNORECASE,
+)
+# The couple deciding together: "We'd accept moderate risk", "our joint account", "Me (41) and
+# my husband (43)", 我们俩意见一致.
+COUPLE_DECIDES = re.compile(
+    r"\bwe(?:['’]d| would| could| can)\s+(?:\w+\s+)?(?:accept|live with|handle|stomach|be (?:ok|"
+    r"okay|fine|happy|comfortable))\b|\bour joint (?:account|savings|money|portfolio)\b|"
+    r"\b(?:me|i)\s*\(\d+\)\s*(?:and|&)\s*(?:my|our)\b|我们(?:俩|两个|两口子|夫妻)|咱们?俩",
     re.IGNORECASE,
 )
 
@@ -416,7 +457,8 @@ TYPIST_FACTS = re.compile(
     r"save|grow|retire|move|park)|"
     r"(?<![\w'])my\s+(?:own\s+|whole\s+|entire\s+)?(?:savings|portfolio|pension|401k|isa|ira|"
     r"investments?|money|salary|income|nest egg|retirement)\b|"
-    r"(?<![\w'])(?:i|we)(?:'ve| have)?\s+(?:got|saved|earn|make|invested|bought)\b|"
+    r"(?<![\w'])(?:i|we)(?:'ve| have)?\s+(?:got|saved|earn|make|invested|bought)\b"
+    r"(?!\s+(?:(?:a|the|lasting|enduring|financial)\s+)*(?:poa|power of attorney)\b)|"
     rf"我(?:今年|已经|都|才)?{NUMBER_ZH}(?:岁|了|出头|多岁|来岁|(?=[，,。！\s]))|我(?:想|要|打算|准备|计划)(?:把|拿|买|投|存|定投|理财|找)|"
     r"我(?:的|自己的)(?:钱|存款|积蓄|工资|退休金|养老金|养老钱|收入)|我(?:手上|手里)?(?:有|攒了|存了)",
     re.IGNORECASE,
@@ -442,8 +484,9 @@ RELATIVE_FACTS = re.compile(
 )
 # A pronoun for the relative named nearest: "I'm writing about my dad. He's 81."
 PRONOUN_FACTS = re.compile(
-    rf"(?<![\w])(?P<age>(?:she|he)(?:'s| is|s)(?:\s+(?:now|only|just))?{_AGE_EN})|"
-    rf"(?<![\w])(?:she|he)\s+(?:\w+\s+)?{_HOLDS_EN}\b|"
+    rf"(?<![\w])(?P<age>(?:she|he)(?:'s| is|s)(?:\s+(?:now|only|just))?{_AGE_EN}|"
+    rf"(?:他|她)(?:今年|都|已经|现在)?{NUMBER_ZH}(?:岁|了))|"
+    rf"(?<![\w])(?:she|he)(?:['’]s)?\s+(?:\w+\s+)?{_HOLDS_EN}\b|"
     r"(?:他|她)(?:说|只要|就靠|平时就靠|想|要|有)",
     re.IGNORECASE,
 )
@@ -540,30 +583,44 @@ def _elder_money(conversation: Conversation, matcher: CueMatcher) -> Subject:
 def _relative_described(conversation: Conversation) -> Subject:
     """Other, when the user's messages describe a relative as the one who holds the money or
     states the wishes ("Dad's 77 ... He wants it safe", 我爸退休了，他说亏一点都不行) and say
-    nothing of the typist as an investor: no age, money or plan of their own."""
-    if any(TYPIST_FACTS.search(turn.content) for turn in conversation.turns):
+    nothing of the typist as an investor: no age, money or plan of their own. A spouse described
+    by a typist who speaks for the couple ("my wife says relax ... our joint account", 我跟我老公)
+    is one partner of the couple investing, and the profile is the typist's."""
+    contents = [turn.content for turn in conversation.turns]
+    if any(TYPIST_FACTS.search(text) for text in contents):
         return Subject()
+    couple = any(COUPLE.search(text) or COUPLE_DECIDES.search(text) for text in contents)
+
+    def investor(relation: str | None, holds: bool) -> bool:
+        return _holder(relation, holds) and not (couple and relation == "spouse")
+
     for turn in conversation.turns:
         for match in RELATIVE_FACTS.finditer(turn.content):
             relation = _relation_of(match.group("en") or match.group("en2") or match.group("zh"))
             is_age = match.group("en") is not None or re.search(r"\d|岁|了$", match.group(0))
-            if _holder(relation, holds=not is_age):
+            if investor(relation, holds=not is_age):
                 return _other(relation, turn.index, match.group(0))
         for clause in turn.clauses:
             for match in PRONOUN_FACTS.finditer(clause.text):
-                relation = _relation_before(conversation, clause, match.start())
-                if _holder(relation, holds=match.group("age") is None):
+                relation = _relation_before(conversation, clause, match.start(), match.group(0))
+                if investor(relation, holds=match.group("age") is None):
                     return _other(relation, turn.index, match.group(0))
     return Subject()
 
 
-def _relation_before(conversation: Conversation, clause: Clause, start: int) -> str | None:
-    """The relative named last before a pronoun at `start` in `clause`: whom "she" is."""
+def _relation_before(
+    conversation: Conversation, clause: Clause, start: int, words: str = ""
+) -> str | None:
+    """The relative named last before a pronoun at `start` in `clause`: whom "she" is, of the
+    pronoun's gender in `words` if it has one (她今年5岁 after 老公 is not the husband)."""
+    gender = _gender(PRONOUN_GENDER, words)
     found: str | None = None
     for other in conversation.clauses:
         text = other.text[:start] if other == clause else other.text
         for match in RELATION_MENTION.finditer(text):
-            found = _relation_of(match.group("en") or match.group("zh")) or found
+            named = _gender(RELATION_GENDER, match.group(0))
+            if gender is None or named in (None, gender):
+                found = _relation_of(match.group("en") or match.group("zh")) or found
         if other == clause:
             break
     return found
@@ -652,6 +709,8 @@ class Attribution:
         before = clause.sentence[:sentence_offset]
         if own_view and self._subject.who == "self":
             before = clause.text[:start]
+        if self._subject.who == "other" and TYPIST_ADVICE.search(before):
+            return False  # "I told her to hold": the typist's advice, not the investor's view
         reported = self._subject.who == "other" and quoted_speaker(before) is not None
         if reported and not self.is_quoted(clause, start):
             # "He told me in plain words: the capital must not go down": inside the investor's

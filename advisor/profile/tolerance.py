@@ -69,7 +69,7 @@ PERCENT = re.compile(
     rf"(?P<from_amount>{_AMOUNT})\s*{_BECAME}\s*(?P<to_amount>{_AMOUNT})(?![\d%％]|\s*per)"
     rf"|(?P<num>\d++(?:\.\d+)?)\s*(?:-|–|to)?\s*(?P<num_high>\d+(?:\.\d+)?)?\s*(?:%|％|percent|"
     rf"per cent)"
-    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<points>\d+|[一二两三四五六七八九十]{{1,2}})\s*个点"
+    rf"|百分之(?P<zh>{_ZH_NUM})|(?P<points>\d+|[一二两三四五六七八九十]{{1,2}})\s*来?个点"
     rf"|(?P<low_tenths>[一二两三四五六七八九](?=[一二两三四五六七八九]成))?"
     # 一成五: one and a half tenths, 15%.
     r"(?P<tenths>[一二两三四五六七八九\d])成(?:(?P<hundredths>[一二三四五六七八九])(?![万千百年])|"
@@ -79,6 +79,30 @@ PERCENT = re.compile(
     r"|(?P<half>\bhalf\b|一半|腰斩|\bhalve[sd]?\b)|(?P<quarter>\ba quarter\b|四分之一)"
     r"|(?P<third>\ba third\b|三分之一)|(?P<fifth>\ba fifth\b|五分之一)|(?P<tenth>\ba tenth\b|"
     r"十分之一)",
+    re.IGNORECASE,
+)
+# A loss told in money: 亏个两三千块钱, 亏五六千, "lose more than 5k". Read against the largest
+# sum (`SUM`) named before it, when the loss is at most `MAX_MONEY_SHARE` of it.
+LOSS_IN_MONEY = re.compile(
+    # With its unit: 亏一点 and 亏个十来个点 are no money.
+    r"亏(?:个|了|掉|上)?(?P<zh>(?:\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百几]+)\s?(?:万|千)|"
+    r"(?:\d[\d,]*|[一二两三四五六七八九十百几]+)(?=\s?(?:块|元)))|"
+    r"\blos(?:e|ing)\s+(?:more than\s+|"
+    r"over\s+|even\s+|about\s+)?(?P<en>[$£€]\s?\d[\d,]*(?:\.\d+)?\s?(?:k\b|grand)?|"
+    r"\d[\d,]*(?:\.\d+)?\s?(?:k\b|grand))",
+    re.IGNORECASE,
+)
+SUM = re.compile(
+    r"(?P<amount>[$£€¥]?\s?\d[\d,]*(?:\.\d+)?\s?(?:k\b|m\b|grand|万)|[$£€]\s?\d[\d,]*"
+    r"(?:\.\d+)?|[一二两三四五六七八九十百]+万)",
+    re.IGNORECASE,
+)
+MAX_MONEY_SHARE = 0.6
+# A reply that accepts no loss: "None.", "none please", "Zero, honestly", 一分都不行.
+NO_LOSS_ANSWER = re.compile(
+    r"^\W*(?:(?:honestly|really|um+|uh+|well|hmm+)\W+)?(?P<none>none|zero|nothing|0\s*%?|not a "
+    r"(?:penny|cent|dime)|no loss(?:es)?(?: at all)?|零|一分(?:钱)?(?:都|也)不(?:行|能亏))"
+    r"(?![\w%])",
     re.IGNORECASE,
 )
 FROM_BEFORE = re.compile(r"\bfrom\s*$", re.IGNORECASE)
@@ -155,7 +179,8 @@ SCENARIO_MONEY_FALL = re.compile(
 HOLD = re.compile(
     r"\b(?:hold|held|stay the course|stay(?:ed)? invested|sit tight|do nothing|nothing|wait|"
     r"ride it "
-    r"out|keep (?:it|investing)|not sell|wouldn'?t sell|won'?t sell|leave it)\b|"
+    r"out|keep (?:it|investing|paying in|contributing)|not sell|wouldn'?t sell|won'?t sell|"
+    r"leave it|grit my teeth|hang on|hang in)\b|"
     r"拿着|不动|持有|不卖|不会卖|等|扛着|继续拿|坚持|不管它|放着|拿得住|扛得住|拿得稳",
     re.IGNORECASE,
 )
@@ -216,8 +241,8 @@ FEEL_BAD = re.compile(
     r"gutted|gutting|crushed|heartbroken|wrecked|hate (?:that|it|this|seeing)|dread\w*|"
     r"stress\w* (?:out|me)|nervous|anxious|"
     r"couldn'?t (?:take|handle|stand|bear|stomach)|lose sleep|not (?:good|great|happy|ok|okay|"
-    r"fine))"
-    r"\b|受不了|睡不着|难受|心疼|(?<![不没别])慌|接受不了|扛不住|很难过|崩溃",
+    r"fine)|disaster)"
+    r"\b|受不了|睡不着|难受|心疼|(?<![不没别])慌|接受不了|扛不住|很难过|崩溃|不能接受|经不起",
     re.IGNORECASE,
 )
 SELL_SOME = re.compile(
@@ -242,7 +267,9 @@ REAL_FALL = re.compile(
     r"\b(?:the |that )?(?:crash|covid|pandemic|financial crisis|downturn|bear market|dot-?com|"
     r"last (?:drop|fall|dip)|gfc)\b|(?:19|20)\d\d年|那次|股灾|熊市|那波|上次|经历过|好几回|好几次|"
     # 22年下跌的时候, 22年账户回撤了25%: a year in two digits, before the fall.
-    r"(?<![0-9])[0-2][0-9]年(?=[^，。！？,.!?]{0,4}(?:下跌|大跌|暴跌|跌|回撤|亏|腰斩|股灾|熊市|那波|那次))",
+    r"(?<![0-9])[0-2][0-9]年(?=[^，。！？,.!?]{0,4}(?:下跌|大跌|暴跌|跌|回撤|亏|腰斩|股灾|熊市|那波|那次))|"
+    # 08年、15年我都扛过来了: the crash years listed.
+    r"(?<![0-9])(?:08|15|18|20|22)年(?=、|和|跟)",
     re.IGNORECASE,
 )
 HELD_IN_FALL = re.compile(
@@ -256,15 +283,18 @@ HELD_IN_FALL = re.compile(
     r"a single share|a penny)|held on|kept trading(?: through)?|(?:didn'?t|did not|"
     r"never) touch(?:ed)? (?:it|them|a thing)|(?<!not )(?:happy|fine|content) (?:to )?"
     r"(?:leave|leaving) it|i'?m leaving it)\b|没卖|没有卖|也没卖|(?:我|也|都|一直)没停|"
-    r"一股(?:都|也)没卖|扛过来|"
+    r"一股(?:都|也)?没卖|扛过来|"
     r"扛过去|拿住|一直拿着|拿着没动|一直持有|没动过|坚持下来|没动|见得多|(?:没|没有|从没|"
-    r"从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)",
+    r"从来没有?|都没|也没)(?:割肉|清仓|止损|卖出?|跑|离场)|(?<![不])没割(?!过?肉)",
     re.IGNORECASE,
 )
 BOUGHT_IN_FALL = re.compile(
     # Not "down 20% since I bought it" or "flats bought between 2012 and 2016": when they
     # bought, not buying in the fall.
     r"(?<!since i )(?<!since we )(?<!when i )\b(?:bought|added|invested|buying) (?!between\b)"
+    # Not a home: "bought a flat in 2021 right at the peak".
+    r"(?!(?:a|an|our|my|the|his|her) (?:\w+ )?(?:flat|house|home|place|property|apartment|condo|"
+    r"car)\b)"
     r"(?:more|extra|in)?\b|\bheld and bought\b|\b(?:put|threw|"
     r"poured|chucked) in (?:an? |some )?(?:extra|more)\b|\badding (?:to|more)\b|"
     r"\btop(?:ped)? up\b|\bbumped (?:it|them|that) up\b|\bupped (?:it|my|the)\b|加仓|补仓|加了仓|"
@@ -273,7 +303,10 @@ BOUGHT_IN_FALL = re.compile(
 )
 # Not what they nearly did: "almost sold everything", 差点全卖了.
 SOLD_IN_FALL = re.compile(
-    r"(?<!almost )(?<!nearly )\b(?:sold(?! (?:puts|calls|options|covered calls))|panic[- ]sold|"
+    # Not a property sold, or a sale at a profit: "sold it last year at a good profit".
+    r"(?<!almost )(?<!nearly )\b(?:sold(?! (?:puts|calls|options|covered calls))"
+    r"(?! (?:it|the (?:\w+ )?(?:flat|house|home|property|business))\b[^.!?]*\b(?:profit|gain)\b)"
+    r"(?! (?:the|my|our|a) (?:\w+ )?(?:flat|house|home|property|business|car)\b)|panic[- ]sold|"
     r"pulled out|got out|cashed out|made me sell)\b"
     r"|(?<!差点)(?<!差一点)(?<!险些)(?<!差点全)(?<!差点都)(?:割肉|清仓|卖了|全卖)",
     re.IGNORECASE,
@@ -405,7 +438,19 @@ class Tolerance:
 def tolerances(clause: Clause) -> list[Tolerance]:
     """Every tolerance statement of a clause."""
     found = _stated_limits(clause) + _answers(clause) + _past_behaviour(clause)
+    found += _no_loss_answers(clause)
     return found + _return_targets(clause) + _level_answers(clause) + _scale_answers(clause)
+
+
+def _no_loss_answers(clause: Clause) -> list[Tolerance]:
+    """No loss at all, in reply to "how much of a fall could you accept?": "None.", "zero"."""
+    question = clause.prompt
+    if not (clause.opens_reply and HOW_MUCH_QUESTION.search(question) and FALL.search(question)):
+        return []
+    match = NO_LOSS_ANSWER.match(clause.text)
+    if not match:
+        return []
+    return [Tolerance(1, clause, match.start("none"), match.end("none"), ANSWER_WEIGHT)]
 
 
 def _scale_answers(clause: Clause) -> list[Tolerance]:
@@ -507,26 +552,25 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
     if RETURN_TARGET.search(clause.text):
         return []
     found = []
-    for match in PERCENT.finditer(clause.text):
-        percent = _percent(match)
-        if percent is None or ACTUAL_FALL.search(clause.text[: match.start()]):
+    for size in _sizes(clause):
+        percent = size.percent
+        if ACTUAL_FALL.search(clause.text[: size.start]):
             continue  # "my fund has lost a third": what happened, not what they can bear
         about_a_fall = bool(FALL.search(clause.text) or FALL.search(clause.previous()))
         # "How would you feel about a 15% drop?" "I'd rather not. 5% max"
         about_a_fall = about_a_fall or bool(FALL.search(clause.question))
         # "I'd buy more at -30%": a minus sign before the size is a fall too.
-        minus = clause.text[: match.start()].rstrip().endswith(("-", "−", "–"))
-        about_a_fall = about_a_fall or asked_how_much or minus or bool(match["from_amount"])
-        about_a_fall = about_a_fall or bool(LIMIT.search(clause.text))
-        about_a_fall = about_a_fall or _falls_by_itself(clause, match)
+        minus = clause.text[: size.start].rstrip().endswith(("-", "−", "–"))
+        about_a_fall = about_a_fall or asked_how_much or minus or size.in_money
+        about_a_fall = about_a_fall or bool(LIMIT.search(clause.text)) or size.falls_by_itself
         # "30% down, I'd shrug": the answer may follow the fall in the next clause.
         answer = clause.text + _clause_after(clause)
-        refuse = _refusal(answer) or RETRACTED.search(clause.text[: match.start()])
+        refuse = _refusal(answer) or RETRACTED.search(clause.text[: size.start])
         if refuse and MORE_THAN_THIS.search(answer[: refuse.start()]):
             refuse = None  # "最多一成半，再多我就睡不着了": a limit, not a refused size
         buys = BUY_MORE.search(answer)
         accepts = ACCEPT.search(answer) or buys or LIMIT.search(clause.text)
-        if not (accepts or refuse) and clause.holds_only(match.start(), match.end()):
+        if not (accepts or refuse) and clause.holds_only(size.start, size.end):
             # "fine with modest swings, 5-10%, nothing more": the size in apposition takes the
             # acceptance of the clause before it.
             accepts = ACCEPT.search(clause.previous())
@@ -546,14 +590,52 @@ def _stated_limits(clause: Clause) -> list[Tolerance]:
             # "10% but not much more", "20% tops": the size is the most they bear, so a size on
             # a band's edge belongs to the band below (10% at most is a small-falls investor); of
             # a range ("10-15% max"), the top.
-            most = float(match["num_high"]) if match["num_high"] else percent
-            over = clause.text[match.end() :].lstrip().startswith(("多", "+", "plus"))
+            most = size.high or percent
+            over = clause.text[size.end :].lstrip().startswith(("多", "+", "plus"))
             level = loss_level(most if over else max(0.0, most - 1))  # 一成多: over 10%
             bounded = True
         found.append(
-            Tolerance(level, clause, match.start(), match.end(), ceiling=bool(refuse), most=bounded)
+            Tolerance(level, clause, size.start, size.end, ceiling=bool(refuse), most=bounded)
         )
     return found[:1]
+
+
+@dataclass(frozen=True)
+class _Size:
+    """A size of fall named in a clause (clause offsets), in percent."""
+
+    start: int
+    end: int
+    percent: float
+    high: float | None = None  # the top of a range: "10-15%"
+    in_money: bool = False  # "100k became 80k", 一共四十万，最多亏个两三千
+    falls_by_itself: bool = False  # "if my fund halved", "half off"
+
+
+def _sizes(clause: Clause) -> list[_Size]:
+    """The sizes of fall a clause names: percentages and fractions, a fall from one amount to
+    another, and a loss in money out of a sum named before it in the sentence or in the question
+    it answers ("一共四十万，最多亏个两三千块钱", "二十万本金…" "亏个五六千我就睡不着了")."""
+    sizes = []
+    for match in PERCENT.finditer(clause.text):
+        percent = _percent(match)
+        if percent is not None:
+            high = float(match["num_high"]) if match["num_high"] else None
+            in_money = bool(match["from_amount"])
+            by_itself = _falls_by_itself(clause, match)
+            sizes.append(_Size(match.start(), match.end(), percent, high, in_money, by_itself))
+    if sizes:
+        return sizes
+    for match in LOSS_IN_MONEY.finditer(clause.text):
+        group = "zh" if match["zh"] else "en"
+        loss = _amount(match[group])
+        before = clause.sentence[: clause.start - clause.sentence_start + match.start()]
+        sums = [_amount(found["amount"]) for found in SUM.finditer(f"{clause.asked} {before}")]
+        whole = max((value for value in sums if value is not None), default=None)
+        if loss and whole and loss <= whole * MAX_MONEY_SHARE:
+            percent = round(100 * loss / whole, 1)
+            sizes.append(_Size(match.start(group), match.end(group), percent, in_money=True))
+    return sizes
 
 
 def _falls_by_itself(clause: Clause, match: re.Match[str]) -> bool:
