@@ -207,12 +207,14 @@ JOB_STARTS = re.compile(
 # Something done in the month named: "started at my first proper job in september".
 DONE_IN_MONTH = re.compile(
     r"\b(?:started|finished|graduated|joined|began|moved|retired|sold|bought|received|"
-    r"inherited|left|quit)\b[^.!?]*$"
-    # "a CD that comes due in June": when a product matures, not when the money is needed.
-    r"|\b(?:comes?|falls?|coming|is|are) due\s*$|\bmatur(?:es|ing)\s*$",
+    r"inherited|left|quit)\b[^.!?]*$",
     re.IGNORECASE,
 )
-# A date followed by a product maturing: 下个月到期, 明年就到期了.
+# When a product matures, not when the money is needed: "a CD that comes due in June" (the words
+# before the month), 下个月到期, 明年就到期了 (the words after a date).
+DUE_BEFORE_MONTH = re.compile(
+    r"\b(?:comes?|falls?|coming|is|are) due\s*$|\bmatur(?:es|ing)\s*$", re.IGNORECASE
+)
 MATURES_AFTER = re.compile(r"(?:就|才)?到期(?P<product>的)?")
 # A relative date is a horizon only where the sentence speaks of needing or using the money.
 NEED = re.compile(
@@ -751,6 +753,7 @@ def _month_dates(clause: Clause, today: date) -> list[HorizonCandidate]:
             or OTHER_EVENT_BEFORE_DATE.search(before)
             or JOB_STARTS.search(clause.text)
             or DONE_IN_MONTH.search(before)
+            or DUE_BEFORE_MONTH.search(before)
         ):
             continue
         years_ahead = _years_ahead(match, month, today)

@@ -614,8 +614,9 @@ class _Size:
 
 def _sizes(clause: Clause) -> list[_Size]:
     """The sizes of fall a clause names: percentages and fractions, a fall from one amount to
-    another, and a loss in money out of a sum named before it in the sentence or in the question
-    it answers ("一共四十万，最多亏个两三千块钱", "二十万本金…" "亏个五六千我就睡不着了")."""
+    another, or, where it names none of those, a loss in money out of a sum named before it in the
+    sentence or in the question it answers ("一共四十万，最多亏个两三千块钱", "二十万本金…"
+    "亏个五六千我就睡不着了")."""
     sizes = []
     for match in PERCENT.finditer(clause.text):
         percent = _percent(match)
